@@ -1,0 +1,4 @@
+//! hotwash: run blameless postmortem meetings live in the terminal.
+
+pub mod agenda;
+pub mod meeting;
