@@ -1,3 +1,16 @@
-//! The meeting core: events, the fold that turns them into state, and the rules of the room.
+//! The meeting core: events, the fold that turns them into state, and the
+//! rules of the room. Pure code: no files, terminal or async runtime.
 
+pub mod clock;
+pub mod command;
+pub mod event;
 pub mod quick;
+pub mod state;
+pub mod text;
+
+pub use clock::{Clock, FakeClock, SystemClock};
+pub use command::{Command, Refusal};
+pub use event::{
+    Draft, DraftTarget, Event, ItemId, Outcome, OvertimeChoice, Participant, PersonId, Stamped,
+};
+pub use state::{InviteHint, Item, Meeting, Parsed, Phase, ReplayError, Talk};

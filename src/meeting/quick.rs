@@ -59,3 +59,39 @@ pub struct FactorEntry {
     /// The text without the tags.
     pub text: String,
 }
+
+// SHIM-BEGIN
+/// shim
+pub fn parse_timeline(text: &str) -> TimelineEntry {
+    TimelineEntry {
+        when: None,
+        source: None,
+        text: text.to_string(),
+    }
+}
+/// shim
+pub fn parse_action(text: &str, _today: NaiveDate) -> ActionEntry {
+    ActionEntry {
+        owner: None,
+        priority: None,
+        due: None,
+        ticket: None,
+        description: text.to_string(),
+    }
+}
+/// shim
+pub fn parse_factor(text: &str) -> FactorEntry {
+    FactorEntry {
+        tags: vec![],
+        text: text.to_string(),
+    }
+}
+/// shim
+pub fn timeline_order(
+    a: Option<&EventTime>,
+    b: Option<&EventTime>,
+    _d: NaiveDate,
+) -> std::cmp::Ordering {
+    a.map(|t| t.time).cmp(&b.map(|t| t.time))
+}
+// SHIM-END

@@ -1,0 +1,249 @@
+//! What the room asks for, checked against the meeting and turned into events.
+
+use super::event::{Draft, Event, ItemId, Outcome, OvertimeChoice, Participant, PersonId};
+use super::state::Meeting;
+use super::text::{sanitize, sanitize_line};
+use crate::agenda::SectionKind;
+
+/// Shortest a timebox can be cut to, in seconds.
+pub const MIN_TIMEBOX_SECS: u64 = 60;
+
+/// Something the facilitator or scribe asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Start the section timer, or pause it.
+    ToggleTimer,
+    /// Go to the next section.
+    NextSection,
+    /// Go back a section.
+    PrevSection,
+    /// Lengthen (positive) or cut (negative) the current timebox by seconds.
+    AdjustTimebox(i64),
+    /// Answer the "time is up" offer.
+    Overtime(OvertimeChoice),
+    /// Mark who is speaking (None: nobody).
+    Speaker(Option<PersonId>),
+    /// Add a latecomer.
+    AddParticipant(Participant),
+    /// Capture an item in the current section.
+    Add(String),
+    /// Park a tangent (raised by the current speaker).
+    Park(String),
+    /// Change an item's text.
+    Edit(ItemId, String),
+    /// Delete an item.
+    Delete(ItemId),
+    /// Record a parked tangent's outcome.
+    SetOutcome(ItemId, Option<Outcome>),
+    /// Undo the last item change.
+    Undo,
+    /// Save the draft being typed.
+    SaveDraft(Option<Draft>),
+    /// Turn the end-of-timebox bell on or off.
+    SetBell(bool),
+}
+
+/// Why a command was not carried out: one sentence for the status line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// Already at the last section.
+    #[error("this is the last section")]
+    LastSection,
+    /// Already at the first section.
+    #[error("this is the first section")]
+    FirstSection,
+    /// Nothing was typed.
+    #[error("nothing typed, nothing added")]
+    Empty,
+    /// No such participant.
+    #[error("no participant {0}: the roster has {1}")]
+    NoParticipant(usize, usize),
+    /// No such item.
+    #[error("that item no longer exists")]
+    NoItem,
+    /// The item is not a parked tangent.
+    #[error("only parked tangents get an outcome")]
+    NotParked,
+    /// Nothing to undo.
+    #[error("nothing to undo")]
+    NothingToUndo,
+    /// A timebox cannot be cut further.
+    #[error("a timebox cannot be shorter than one minute")]
+    TimeboxTooShort,
+    /// Nothing changes.
+    #[error("nothing to change")]
+    NoChange,
+}
+
+impl Meeting {
+    /// Checks a command against the meeting and says which events carry it out.
+    pub fn decide(&self, cmd: Command) -> Result<Vec<Event>, Refusal> {
+        let cur = self.current;
+        let events = match cmd {
+            Command::ToggleTimer => {
+                if self.state().running() {
+                    vec![Event::TimerPaused]
+                } else {
+                    vec![Event::TimerStarted]
+                }
+            }
+            Command::NextSection => {
+                if cur + 1 >= self.sections.len() {
+                    return Err(Refusal::LastSection);
+                }
+                vec![Event::SectionEntered { section: cur + 1 }]
+            }
+            Command::PrevSection => {
+                if cur == 0 {
+                    return Err(Refusal::FirstSection);
+                }
+                vec![Event::SectionEntered { section: cur - 1 }]
+            }
+            Command::AdjustTimebox(delta) => {
+                let now = self.state().timebox_secs as i64;
+                let target = (now + delta).max(MIN_TIMEBOX_SECS as i64);
+                if target == now {
+                    return Err(Refusal::TimeboxTooShort);
+                }
+                vec![Event::TimeboxChanged {
+                    section: cur,
+                    delta_secs: target - now,
+                }]
+            }
+            Command::Overtime(choice) => {
+                let mut v = vec![Event::OvertimeDecided {
+                    section: cur,
+                    decision: choice,
+                }];
+                if choice == OvertimeChoice::MoveOn && cur + 1 < self.sections.len() {
+                    v.push(Event::SectionEntered { section: cur + 1 });
+                }
+                v
+            }
+            Command::Speaker(person) => {
+                if let Some(p) = person
+                    && p >= self.people.len()
+                {
+                    return Err(Refusal::NoParticipant(p + 1, self.people.len()));
+                }
+                if self.speaker.map(|(p, _)| p) == person {
+                    return Err(Refusal::NoChange);
+                }
+                vec![Event::SpeakerChanged { person }]
+            }
+            Command::AddParticipant(p) => {
+                let name = sanitize_line(&p.name);
+                if name.is_empty() {
+                    return Err(Refusal::Empty);
+                }
+                let role = p
+                    .role
+                    .as_deref()
+                    .map(sanitize_line)
+                    .filter(|r| !r.is_empty());
+                vec![Event::ParticipantAdded {
+                    person: Participant { name, role },
+                }]
+            }
+            Command::Add(text) => {
+                let text = clean_item_text(&text)?;
+                let id = self.next_item_id();
+                if self.section().kind == SectionKind::ParkingLot {
+                    vec![Event::TangentParked {
+                        id,
+                        section: cur,
+                        text,
+                        raised_by: self.speaker.map(|(p, _)| p),
+                    }]
+                } else {
+                    vec![Event::ItemAdded {
+                        id,
+                        section: cur,
+                        text,
+                    }]
+                }
+            }
+            Command::Park(text) => vec![Event::TangentParked {
+                id: self.next_item_id(),
+                section: cur,
+                text: clean_item_text(&text)?,
+                raised_by: self.speaker.map(|(p, _)| p),
+            }],
+            Command::Edit(id, text) => {
+                let item = self.live_item(id)?;
+                let text = clean_item_text(&text)?;
+                if item.text == text {
+                    return Err(Refusal::NoChange);
+                }
+                vec![Event::ItemEdited { id, text }]
+            }
+            Command::Delete(id) => {
+                self.live_item(id)?;
+                vec![Event::ItemDeleted { id }]
+            }
+            Command::SetOutcome(id, outcome) => {
+                let item = self.live_item(id)?;
+                let parking = item.parking.as_ref().ok_or(Refusal::NotParked)?;
+                if parking.outcome == outcome {
+                    return Err(Refusal::NoChange);
+                }
+                vec![Event::OutcomeSet { id, outcome }]
+            }
+            Command::Undo => {
+                if !self.can_undo() {
+                    return Err(Refusal::NothingToUndo);
+                }
+                vec![Event::Undone]
+            }
+            Command::SaveDraft(draft) => {
+                let draft = draft
+                    .map(|d| Draft {
+                        target: d.target,
+                        text: sanitize(&d.text),
+                    })
+                    .filter(|d| !d.text.trim().is_empty());
+                if draft == self.draft {
+                    return Err(Refusal::NoChange);
+                }
+                vec![Event::DraftSaved { draft }]
+            }
+            Command::SetBell(on) => vec![Event::BellSet { on }],
+        };
+        Ok(events)
+    }
+
+    fn live_item(&self, id: ItemId) -> Result<&super::state::Item, Refusal> {
+        self.item(id).filter(|i| !i.deleted).ok_or(Refusal::NoItem)
+    }
+}
+
+/// Sanitises item text and trims blank lines at either end; empty is refused.
+fn clean_item_text(text: &str) -> Result<String, Refusal> {
+    let text = sanitize(text);
+    let text = text.trim_matches(|c: char| c.is_whitespace()).to_string();
+    if text.is_empty() {
+        Err(Refusal::Empty)
+    } else {
+        Ok(text)
+    }
+}
+
+impl Meeting {
+    /// Decides a command, folds its events in at `at`, and returns them
+    /// stamped, for the journal.
+    pub fn record(
+        &mut self,
+        cmd: Command,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<super::event::Stamped>, Refusal> {
+        let stamped: Vec<_> = self
+            .decide(cmd)?
+            .into_iter()
+            .map(|event| super::event::Stamped { at, event })
+            .collect();
+        for e in &stamped {
+            self.apply(e);
+        }
+        Ok(stamped)
+    }
+}

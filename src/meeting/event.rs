@@ -1,0 +1,194 @@
+//! The event vocabulary: everything that happens in a meeting, with a timestamp.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::agenda::Agenda;
+
+/// Identifies an item (note, event, factor, action, tangent) for the whole meeting.
+pub type ItemId = u64;
+/// A participant's place in the roster (0-based; the keys 1-9 map to 0-8).
+pub type PersonId = usize;
+
+/// A participant as listed on the roster.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Participant {
+    /// Name as shown.
+    pub name: String,
+    /// Optional role (incident commander, scribe, service owner, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+}
+
+/// What the room decided when a timebox ran out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "choice")]
+pub enum OvertimeChoice {
+    /// Keep going for this many more seconds (0: carry on in overtime).
+    KeepGoing {
+        /// Seconds added to the timebox.
+        extra_secs: u64,
+    },
+    /// Move on to the next section.
+    MoveOn,
+}
+
+/// What became of a parked tangent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// It became an action item.
+    Action,
+    /// It will be followed up offline.
+    FollowUp,
+    /// The room dropped it.
+    Dropped,
+}
+
+impl Outcome {
+    /// Words for the screen and the minutes.
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Action => "action",
+            Outcome::FollowUp => "follow up offline",
+            Outcome::Dropped => "dropped",
+        }
+    }
+}
+
+/// Where a draft being typed will go when committed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "to")]
+pub enum DraftTarget {
+    /// A new item in this section.
+    Add {
+        /// Section index.
+        section: usize,
+    },
+    /// A new tangent for the parking lot.
+    Park,
+    /// A new text for an existing item.
+    Edit {
+        /// The item being edited.
+        id: ItemId,
+    },
+}
+
+/// Text typed but not yet committed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Draft {
+    /// Where it goes.
+    pub target: DraftTarget,
+    /// What has been typed.
+    pub text: String,
+}
+
+/// Everything that can happen in a meeting.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "type")]
+pub enum Event {
+    /// The first event of every meeting: what it is about, its agenda and roster.
+    MeetingStarted {
+        /// Incident title.
+        incident: String,
+        /// The agenda, copied whole so the journal stands on its own.
+        agenda: Agenda,
+        /// The roster at the start.
+        people: Vec<Participant>,
+        /// The room's UTC offset, so times read the same on any machine.
+        utc_offset_secs: i32,
+    },
+    /// The room moved to a section.
+    SectionEntered {
+        /// Section index.
+        section: usize,
+    },
+    /// The current section's timer started or resumed.
+    TimerStarted,
+    /// The current section's timer paused.
+    TimerPaused,
+    /// A section's timebox grew (positive) or shrank (negative).
+    TimeboxChanged {
+        /// Section index.
+        section: usize,
+        /// Seconds added (negative: removed).
+        delta_secs: i64,
+    },
+    /// The room answered the "time is up" offer.
+    OvertimeDecided {
+        /// Section index.
+        section: usize,
+        /// What they chose.
+        decision: OvertimeChoice,
+    },
+    /// Someone started speaking, or nobody is.
+    SpeakerChanged {
+        /// The speaker, or None for nobody.
+        person: Option<PersonId>,
+    },
+    /// A latecomer joined.
+    ParticipantAdded {
+        /// Who.
+        person: Participant,
+    },
+    /// An item was captured in a section.
+    ItemAdded {
+        /// New id.
+        id: ItemId,
+        /// Section index.
+        section: usize,
+        /// The text as typed (sanitised).
+        text: String,
+    },
+    /// An item's text changed.
+    ItemEdited {
+        /// Which item.
+        id: ItemId,
+        /// The new text.
+        text: String,
+    },
+    /// An item was deleted.
+    ItemDeleted {
+        /// Which item.
+        id: ItemId,
+    },
+    /// A tangent went to the parking lot.
+    TangentParked {
+        /// New id.
+        id: ItemId,
+        /// The section it was raised in.
+        section: usize,
+        /// What the tangent is.
+        text: String,
+        /// Who raised it (the speaker at the time), if anyone.
+        raised_by: Option<PersonId>,
+    },
+    /// A parked tangent got (or lost) an outcome.
+    OutcomeSet {
+        /// Which tangent.
+        id: ItemId,
+        /// The outcome, or None to clear it.
+        outcome: Option<Outcome>,
+    },
+    /// The last item change was undone.
+    Undone,
+    /// The draft being typed, saved (None: no draft).
+    DraftSaved {
+        /// The draft.
+        draft: Option<Draft>,
+    },
+    /// The end-of-timebox bell was turned on or off.
+    BellSet {
+        /// On or off.
+        on: bool,
+    },
+}
+
+/// An event with the moment it happened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stamped {
+    /// When it happened.
+    pub at: DateTime<Utc>,
+    /// What happened.
+    pub event: Event,
+}

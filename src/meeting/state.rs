@@ -1,0 +1,788 @@
+//! The meeting's state: a fold over its events.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::event::{
+    Draft, DraftTarget, Event, ItemId, Outcome, OvertimeChoice, Participant, PersonId, Stamped,
+};
+use super::quick::{self, ActionEntry, FactorEntry, TimelineEntry};
+use crate::agenda::{Agenda, SectionKind};
+
+/// What an item is, with the fields its quick-entry text parsed into.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Parsed {
+    /// A free note.
+    Note,
+    /// A timeline event.
+    Timeline(TimelineEntry),
+    /// A contributing factor.
+    Factor(FactorEntry),
+    /// An action item.
+    Action(ActionEntry),
+    /// A parked tangent.
+    Tangent,
+}
+
+impl Parsed {
+    /// Parses `text` as the kind of item a section of `kind` captures, typed on `today`.
+    pub fn from_text(kind: SectionKind, text: &str, today: NaiveDate) -> Parsed {
+        match kind {
+            SectionKind::Notes => Parsed::Note,
+            SectionKind::Timeline => Parsed::Timeline(quick::parse_timeline(text)),
+            SectionKind::Factors => Parsed::Factor(quick::parse_factor(text)),
+            SectionKind::Actions => Parsed::Action(quick::parse_action(text, today)),
+            SectionKind::ParkingLot => Parsed::Tangent,
+        }
+    }
+}
+
+/// A parked tangent's extra facts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Parking {
+    /// Who raised it (the speaker at the time).
+    pub raised_by: Option<PersonId>,
+    /// What the parking-lot review decided.
+    pub outcome: Option<Outcome>,
+}
+
+/// One captured item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Item {
+    /// Stable id.
+    pub id: ItemId,
+    /// The section it was captured in (for a tangent: where it was raised).
+    pub section: usize,
+    /// The text as typed, sanitised.
+    pub text: String,
+    /// Its parsed fields.
+    pub parsed: Parsed,
+    /// When it was captured.
+    pub created: DateTime<Utc>,
+    /// When its text last changed, if ever.
+    pub edited: Option<DateTime<Utc>>,
+    /// Deleted (kept so that undo can restore it).
+    pub deleted: bool,
+    /// Set for tangents in the parking lot.
+    pub parking: Option<Parking>,
+}
+
+impl Item {
+    /// Whether this item needs attention: an event without a time, an action
+    /// without an owner or a due date.
+    pub fn flags(&self) -> Vec<&'static str> {
+        match &self.parsed {
+            Parsed::Timeline(t) if t.when.is_none() => vec!["no time"],
+            Parsed::Action(a) => {
+                let mut f = Vec::new();
+                if a.owner.is_none() {
+                    f.push("no owner");
+                }
+                if a.due.is_none() {
+                    f.push("no due date");
+                }
+                f
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// A decision taken when a timebox ran out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// What.
+    pub choice: OvertimeChoice,
+    /// Time on the section's timer at that moment, in milliseconds.
+    pub elapsed_ms: i64,
+}
+
+/// The state of one agenda section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectionState {
+    /// The timebox now, with extensions and cuts, in seconds.
+    pub timebox_secs: u64,
+    /// Timer time banked from earlier runs, in milliseconds.
+    run_ms: i64,
+    /// When the timer last started, while it runs.
+    running_since: Option<DateTime<Utc>>,
+    /// When the room first entered the section.
+    pub first_entered: Option<DateTime<Utc>>,
+    /// Overtime decisions, in order.
+    pub decisions: Vec<Decision>,
+    /// The timebox the last decision answered, so the offer comes back only
+    /// when an extension runs out too.
+    answered_timebox: Option<u64>,
+    /// Talk time per person in this section, banked, in milliseconds.
+    talk_ms: Vec<i64>,
+    /// Whether each person has spoken in this section.
+    spoken: Vec<bool>,
+}
+
+impl SectionState {
+    fn new(timebox_secs: u64, people: usize) -> Self {
+        SectionState {
+            timebox_secs,
+            run_ms: 0,
+            running_since: None,
+            first_entered: None,
+            decisions: Vec::new(),
+            answered_timebox: None,
+            talk_ms: vec![0; people],
+            spoken: vec![false; people],
+        }
+    }
+
+    /// Whether the timer is running.
+    pub fn running(&self) -> bool {
+        self.running_since.is_some()
+    }
+
+    /// Milliseconds on the timer at `now`.
+    pub fn elapsed_ms(&self, now: DateTime<Utc>) -> i64 {
+        self.run_ms + self.running_since.map_or(0, |s| ms_between(s, now))
+    }
+
+    /// Milliseconds left at `now` (negative in overtime).
+    pub fn remaining_ms(&self, now: DateTime<Utc>) -> i64 {
+        self.timebox_secs as i64 * 1000 - self.elapsed_ms(now)
+    }
+
+    fn stop(&mut self, at: DateTime<Utc>) {
+        if let Some(s) = self.running_since.take() {
+            self.run_ms += ms_between(s, at);
+        }
+    }
+}
+
+/// How the current section's timer stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// The timer has not run in this section yet.
+    NotStarted,
+    /// Running, with time to spare.
+    Running,
+    /// Paused.
+    Paused,
+    /// Under the warning threshold.
+    Warning,
+    /// Past the timebox.
+    Overtime,
+}
+
+/// Talk figures for one person.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Talk {
+    /// Total time speaking, in milliseconds.
+    pub talk_ms: i64,
+    /// Times they took the floor.
+    pub turns: u32,
+    /// Their share of all talk time, 0.0 ..= 1.0.
+    pub share: f64,
+}
+
+/// The "invite others" hint: one person holds far more than a fair share.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InviteHint {
+    /// Who holds the floor.
+    pub dominant: PersonId,
+    /// Their share of this section's talk time.
+    pub share: f64,
+    /// Who has not spoken in this section.
+    pub unheard: Vec<PersonId>,
+}
+
+/// One undoable step, stored as its inverse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Inverse {
+    Remove(ItemId),
+    Restore(ItemId),
+    SetText(ItemId, String, Option<DateTime<Utc>>),
+    SetOutcome(ItemId, Option<Outcome>),
+}
+
+/// Why a journal could not become a meeting.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReplayError {
+    /// The journal holds no events.
+    #[error("the journal holds no meeting (no events)")]
+    Empty,
+    /// The first event is not the meeting's start.
+    #[error("the journal does not start with the meeting's start")]
+    NoStart,
+}
+
+/// Talk time share above which, with enough people, the room should invite others.
+const DOMINANT_MIN_SHARE: f64 = 0.5;
+/// Section talk time before the hint may show, in milliseconds.
+const DOMINANT_MIN_TALK_MS: i64 = 90_000;
+
+/// The whole meeting, as folded from its events.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Meeting {
+    /// Incident title.
+    pub incident: String,
+    /// The agenda.
+    pub agenda: Agenda,
+    /// The roster, in order (keys 1-9 map to its first nine).
+    pub people: Vec<Participant>,
+    /// The room's UTC offset.
+    pub offset: FixedOffset,
+    /// When the meeting was created.
+    pub created: DateTime<Utc>,
+    /// When a timer first ran: the meeting's real start.
+    pub started: Option<DateTime<Utc>>,
+    /// The last event's time.
+    pub last_event: DateTime<Utc>,
+    /// Index of the current section.
+    pub current: usize,
+    /// Per-section state, in agenda order.
+    pub sections: Vec<SectionState>,
+    /// Who speaks now, and since when.
+    pub speaker: Option<(PersonId, DateTime<Utc>)>,
+    /// The end-of-timebox bell.
+    pub bell: bool,
+    /// The draft being typed.
+    pub draft: Option<Draft>,
+    /// Events folded so far.
+    pub events: u64,
+    items: BTreeMap<ItemId, Item>,
+    talk_ms: Vec<i64>,
+    turns: Vec<u32>,
+    undo: Vec<Inverse>,
+}
+
+fn ms_between(from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
+    (to - from).num_milliseconds().max(0)
+}
+
+impl Meeting {
+    /// The event that starts a meeting.
+    pub fn start_event(
+        incident: &str,
+        agenda: &Agenda,
+        people: &[Participant],
+        utc_offset_secs: i32,
+    ) -> Event {
+        Event::MeetingStarted {
+            incident: super::text::sanitize_line(incident),
+            agenda: sanitize_agenda(agenda),
+            people: people
+                .iter()
+                .map(|p| Participant {
+                    name: super::text::sanitize_line(&p.name),
+                    role: p.role.as_deref().map(super::text::sanitize_line),
+                })
+                .filter(|p| !p.name.is_empty())
+                .collect(),
+            utc_offset_secs,
+        }
+    }
+
+    /// The meeting a `MeetingStarted` event begins, or None for any other event.
+    pub fn begin(first: &Stamped) -> Option<Meeting> {
+        let Event::MeetingStarted {
+            incident,
+            agenda,
+            people,
+            utc_offset_secs,
+        } = &first.event
+        else {
+            return None;
+        };
+        let n = people.len();
+        let mut sections: Vec<SectionState> = agenda
+            .sections
+            .iter()
+            .map(|s| SectionState::new(s.timebox_secs, n))
+            .collect();
+        if let Some(s) = sections.first_mut() {
+            s.first_entered = Some(first.at);
+        }
+        Some(Meeting {
+            incident: incident.clone(),
+            agenda: agenda.clone(),
+            people: people.clone(),
+            offset: FixedOffset::east_opt(*utc_offset_secs)
+                .unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset is valid")),
+            created: first.at,
+            started: None,
+            last_event: first.at,
+            current: 0,
+            sections,
+            speaker: None,
+            bell: true,
+            draft: None,
+            events: 1,
+            items: BTreeMap::new(),
+            talk_ms: vec![0; n],
+            turns: vec![0; n],
+            undo: Vec::new(),
+        })
+    }
+
+    /// Folds a whole journal into a meeting.
+    pub fn replay<'a>(
+        events: impl IntoIterator<Item = &'a Stamped>,
+    ) -> Result<Meeting, ReplayError> {
+        let mut it = events.into_iter();
+        let first = it.next().ok_or(ReplayError::Empty)?;
+        let mut m = Meeting::begin(first).ok_or(ReplayError::NoStart)?;
+        for e in it {
+            m.apply(e);
+        }
+        Ok(m)
+    }
+
+    /// Folds one event in. Events that make no sense here (an unknown item,
+    /// a section out of range) change nothing, so a damaged journal still replays.
+    pub fn apply(&mut self, e: &Stamped) {
+        let at = e.at;
+        self.events += 1;
+        if at > self.last_event {
+            self.last_event = at;
+        }
+        match &e.event {
+            Event::MeetingStarted { .. } => {}
+            Event::SectionEntered { section } => self.enter(*section, at),
+            Event::TimerStarted => {
+                let s = &mut self.sections[self.current];
+                if s.running_since.is_none() {
+                    s.running_since = Some(at);
+                }
+                self.started.get_or_insert(at);
+            }
+            Event::TimerPaused => self.sections[self.current].stop(at),
+            Event::TimeboxChanged {
+                section,
+                delta_secs,
+            } => {
+                if let Some(s) = self.sections.get_mut(*section) {
+                    s.timebox_secs = s.timebox_secs.saturating_add_signed(*delta_secs);
+                }
+            }
+            Event::OvertimeDecided { section, decision } => {
+                if let Some(s) = self.sections.get_mut(*section) {
+                    s.answered_timebox = Some(s.timebox_secs);
+                    if let OvertimeChoice::KeepGoing { extra_secs } = decision {
+                        s.timebox_secs = s.timebox_secs.saturating_add(*extra_secs);
+                    }
+                    let elapsed_ms = s.elapsed_ms(at);
+                    s.decisions.push(Decision {
+                        at,
+                        choice: *decision,
+                        elapsed_ms,
+                    });
+                }
+            }
+            Event::SpeakerChanged { person } => self.set_speaker(*person, at),
+            Event::ParticipantAdded { person } => {
+                self.people.push(person.clone());
+                self.talk_ms.push(0);
+                self.turns.push(0);
+                for s in &mut self.sections {
+                    s.talk_ms.push(0);
+                    s.spoken.push(false);
+                }
+            }
+            Event::ItemAdded { id, section, text } => {
+                let Some(kind) = self.agenda.sections.get(*section).map(|s| s.kind) else {
+                    return;
+                };
+                let parking = (kind == SectionKind::ParkingLot).then(|| Parking {
+                    raised_by: self.speaker.map(|(p, _)| p),
+                    outcome: None,
+                });
+                self.insert_item(*id, *section, text, kind, parking, at);
+                self.clear_draft_for(DraftTarget::Add { section: *section });
+            }
+            Event::TangentParked {
+                id,
+                section,
+                text,
+                raised_by,
+            } => {
+                if *section >= self.sections.len() {
+                    return;
+                }
+                let parking = Some(Parking {
+                    raised_by: raised_by.filter(|p| *p < self.people.len()),
+                    outcome: None,
+                });
+                self.insert_item(*id, *section, text, SectionKind::ParkingLot, parking, at);
+                self.clear_draft_for(DraftTarget::Park);
+            }
+            Event::ItemEdited { id, text } => {
+                if let Some(old) = self.set_text(*id, text.clone(), Some(at)) {
+                    self.undo.push(Inverse::SetText(*id, old.0, old.1));
+                }
+                self.clear_draft_for(DraftTarget::Edit { id: *id });
+            }
+            Event::ItemDeleted { id } => {
+                if self.set_deleted(*id, true) {
+                    self.undo.push(Inverse::Restore(*id));
+                }
+            }
+            Event::OutcomeSet { id, outcome } => {
+                if let Some(p) = self.items.get_mut(id).and_then(|i| i.parking.as_mut()) {
+                    let old = std::mem::replace(&mut p.outcome, *outcome);
+                    self.undo.push(Inverse::SetOutcome(*id, old));
+                }
+            }
+            Event::Undone => {
+                if let Some(inv) = self.undo.pop() {
+                    match inv {
+                        Inverse::Remove(id) => {
+                            self.set_deleted(id, true);
+                        }
+                        Inverse::Restore(id) => {
+                            self.set_deleted(id, false);
+                        }
+                        Inverse::SetText(id, text, edited) => {
+                            self.set_text(id, text, edited);
+                        }
+                        Inverse::SetOutcome(id, outcome) => {
+                            if let Some(p) =
+                                self.items.get_mut(&id).and_then(|i| i.parking.as_mut())
+                            {
+                                p.outcome = outcome;
+                            }
+                        }
+                    }
+                }
+            }
+            Event::DraftSaved { draft } => self.draft = draft.clone(),
+            Event::BellSet { on } => self.bell = *on,
+        }
+    }
+
+    fn insert_item(
+        &mut self,
+        id: ItemId,
+        section: usize,
+        text: &str,
+        kind: SectionKind,
+        parking: Option<Parking>,
+        at: DateTime<Utc>,
+    ) {
+        if self.items.contains_key(&id) {
+            return;
+        }
+        let parsed = Parsed::from_text(kind, text, self.local_date(at));
+        self.items.insert(
+            id,
+            Item {
+                id,
+                section,
+                text: text.to_string(),
+                parsed,
+                created: at,
+                edited: None,
+                deleted: false,
+                parking,
+            },
+        );
+        self.undo.push(Inverse::Remove(id));
+    }
+
+    /// Sets an item's text, returning the old text and edit time.
+    fn set_text(
+        &mut self,
+        id: ItemId,
+        text: String,
+        edited: Option<DateTime<Utc>>,
+    ) -> Option<(String, Option<DateTime<Utc>>)> {
+        let kind = self.item_kind(id)?;
+        let today = self.local_date(edited.or_else(|| self.items.get(&id).map(|i| i.created))?);
+        let item = self.items.get_mut(&id)?;
+        item.parsed = Parsed::from_text(kind, &text, today);
+        let old_text = std::mem::replace(&mut item.text, text);
+        let old_edited = std::mem::replace(&mut item.edited, edited);
+        Some((old_text, old_edited))
+    }
+
+    fn item_kind(&self, id: ItemId) -> Option<SectionKind> {
+        let item = self.items.get(&id)?;
+        if item.parking.is_some() {
+            return Some(SectionKind::ParkingLot);
+        }
+        self.agenda.sections.get(item.section).map(|s| s.kind)
+    }
+
+    fn set_deleted(&mut self, id: ItemId, deleted: bool) -> bool {
+        match self.items.get_mut(&id) {
+            Some(i) if i.deleted != deleted => {
+                i.deleted = deleted;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn clear_draft_for(&mut self, target: DraftTarget) {
+        if self.draft.as_ref().is_some_and(|d| d.target == target) {
+            self.draft = None;
+        }
+    }
+
+    fn bank_talk(&mut self, at: DateTime<Utc>) {
+        if let Some((p, since)) = self.speaker {
+            let ms = ms_between(since, at);
+            if let Some(t) = self.talk_ms.get_mut(p) {
+                *t += ms;
+            }
+            if let Some(t) = self.sections[self.current].talk_ms.get_mut(p) {
+                *t += ms;
+            }
+            self.speaker = Some((p, at.max(since)));
+        }
+    }
+
+    fn set_speaker(&mut self, person: Option<PersonId>, at: DateTime<Utc>) {
+        let person = person.filter(|p| *p < self.people.len());
+        if self.speaker.map(|(p, _)| p) == person {
+            return;
+        }
+        self.bank_talk(at);
+        self.speaker = person.map(|p| (p, at));
+        if let Some(p) = person {
+            self.turns[p] += 1;
+            self.sections[self.current].spoken[p] = true;
+        }
+    }
+
+    fn enter(&mut self, section: usize, at: DateTime<Utc>) {
+        if section >= self.sections.len() || section == self.current {
+            return;
+        }
+        self.bank_talk(at);
+        self.sections[self.current].stop(at);
+        self.current = section;
+        let started = self.started.is_some();
+        let s = &mut self.sections[section];
+        s.first_entered.get_or_insert(at);
+        if started {
+            s.running_since = Some(at);
+        }
+        if let Some((p, _)) = self.speaker {
+            s.spoken[p] = true;
+        }
+    }
+
+    /// The local calendar date at `at` in the room's time zone.
+    pub fn local_date(&self, at: DateTime<Utc>) -> NaiveDate {
+        at.with_timezone(&self.offset).date_naive()
+    }
+
+    /// The current section's agenda entry.
+    pub fn section(&self) -> &crate::agenda::Section {
+        &self.agenda.sections[self.current]
+    }
+
+    /// The current section's state.
+    pub fn state(&self) -> &SectionState {
+        &self.sections[self.current]
+    }
+
+    /// Every item ever captured, deleted ones included, in creation order.
+    pub fn all_items(&self) -> impl Iterator<Item = &Item> {
+        self.items.values()
+    }
+
+    /// One item by id.
+    pub fn item(&self, id: ItemId) -> Option<&Item> {
+        self.items.get(&id)
+    }
+
+    /// The id the next new item gets.
+    pub fn next_item_id(&self) -> ItemId {
+        self.items.keys().next_back().map_or(1, |k| k + 1)
+    }
+
+    /// The items a section shows, in display order: the timeline by event
+    /// time, the parking-lot review every parked tangent, others as captured.
+    pub fn items_in(&self, section: usize) -> Vec<&Item> {
+        let Some(kind) = self.agenda.sections.get(section).map(|s| s.kind) else {
+            return Vec::new();
+        };
+        let live = self.items.values().filter(|i| !i.deleted);
+        match kind {
+            SectionKind::ParkingLot => live.filter(|i| i.parking.is_some()).collect(),
+            SectionKind::Timeline => {
+                let mut v: Vec<&Item> = live
+                    .filter(|i| i.section == section && i.parking.is_none())
+                    .collect();
+                let date = self.local_date(self.created);
+                v.sort_by(|a, b| quick::timeline_order(event_time(a), event_time(b), date));
+                v
+            }
+            _ => live
+                .filter(|i| i.section == section && i.parking.is_none())
+                .collect(),
+        }
+    }
+
+    /// Every parked tangent not deleted, in the order raised.
+    pub fn parked(&self) -> Vec<&Item> {
+        self.items
+            .values()
+            .filter(|i| !i.deleted && i.parking.is_some())
+            .collect()
+    }
+
+    /// Whether there is something to undo.
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    /// The current section's timer phase at `now`.
+    pub fn phase(&self, now: DateTime<Utc>) -> Phase {
+        let s = self.state();
+        let remaining = s.remaining_ms(now);
+        if remaining < 0 || (remaining == 0 && s.elapsed_ms(now) > 0) {
+            Phase::Overtime
+        } else if !s.running() && s.elapsed_ms(now) == 0 {
+            Phase::NotStarted
+        } else if !s.running() {
+            Phase::Paused
+        } else if remaining <= warning_threshold_ms(s.timebox_secs) {
+            Phase::Warning
+        } else {
+            Phase::Running
+        }
+    }
+
+    /// Whether the room should be asked "keep going or move on?" now.
+    pub fn overtime_offer(&self, now: DateTime<Utc>) -> bool {
+        let s = self.state();
+        self.phase(now) == Phase::Overtime && s.answered_timebox != Some(s.timebox_secs)
+    }
+
+    /// Milliseconds since the meeting really started (0 before).
+    pub fn elapsed_ms(&self, now: DateTime<Utc>) -> i64 {
+        self.started.map_or(0, |s| ms_between(s, now))
+    }
+
+    /// When the meeting will end if every remaining section keeps its timebox.
+    pub fn projected_end(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        let rest: i64 = self
+            .sections
+            .iter()
+            .enumerate()
+            .skip(self.current)
+            .map(|(i, s)| {
+                if i == self.current {
+                    s.remaining_ms(now).max(0)
+                } else {
+                    s.remaining_ms(s.running_since.unwrap_or(now)).max(0)
+                }
+            })
+            .sum();
+        now + TimeDelta::milliseconds(rest)
+    }
+
+    /// Talk figures for a person over the whole meeting.
+    pub fn talk(&self, person: PersonId, now: DateTime<Utc>) -> Talk {
+        let live = |p: PersonId| match self.speaker {
+            Some((s, since)) if s == p => ms_between(since, now),
+            _ => 0,
+        };
+        let total: i64 =
+            self.talk_ms.iter().sum::<i64>() + self.speaker.map_or(0, |(p, _)| live(p));
+        let mine = self.talk_ms.get(person).copied().unwrap_or(0) + live(person);
+        Talk {
+            talk_ms: mine,
+            turns: self.turns.get(person).copied().unwrap_or(0),
+            share: if total > 0 {
+                mine as f64 / total as f64
+            } else {
+                0.0
+            },
+        }
+    }
+
+    /// A person's talk time in a section, in milliseconds.
+    pub fn section_talk_ms(&self, section: usize, person: PersonId, now: DateTime<Utc>) -> i64 {
+        let banked = self
+            .sections
+            .get(section)
+            .and_then(|s| s.talk_ms.get(person).copied())
+            .unwrap_or(0);
+        match self.speaker {
+            Some((p, since)) if p == person && section == self.current => {
+                banked + ms_between(since, now)
+            }
+            _ => banked,
+        }
+    }
+
+    /// Whether a person has spoken in a section.
+    pub fn has_spoken(&self, section: usize, person: PersonId) -> bool {
+        self.sections
+            .get(section)
+            .and_then(|s| s.spoken.get(person).copied())
+            .unwrap_or(false)
+    }
+
+    /// The "invite others" hint for the current section, when one person
+    /// holds far more than a fair share of it.
+    pub fn invite_hint(&self, now: DateTime<Utc>) -> Option<InviteHint> {
+        let n = self.people.len();
+        if n < 3 {
+            return None;
+        }
+        let talks: Vec<i64> = (0..n)
+            .map(|p| self.section_talk_ms(self.current, p, now))
+            .collect();
+        let total: i64 = talks.iter().sum();
+        if total < DOMINANT_MIN_TALK_MS {
+            return None;
+        }
+        let (dominant, top) = talks.iter().copied().enumerate().max_by_key(|(_, t)| *t)?;
+        let share = top as f64 / total as f64;
+        let fair = 1.0 / n as f64;
+        if share < (2.0 * fair).max(DOMINANT_MIN_SHARE) {
+            return None;
+        }
+        Some(InviteHint {
+            dominant,
+            share,
+            unheard: (0..n)
+                .filter(|p| !self.has_spoken(self.current, *p))
+                .collect(),
+        })
+    }
+}
+
+/// Remaining time under which the countdown turns to a warning: a fifth of
+/// the timebox, at least 30 s and at most 2 min.
+pub fn warning_threshold_ms(timebox_secs: u64) -> i64 {
+    ((timebox_secs as i64 * 1000) / 5).clamp(30_000, 120_000)
+}
+
+fn event_time(i: &Item) -> Option<&quick::EventTime> {
+    match &i.parsed {
+        Parsed::Timeline(t) => t.when.as_ref(),
+        _ => None,
+    }
+}
+
+fn sanitize_agenda(a: &Agenda) -> Agenda {
+    use super::text::sanitize_line as s;
+    let mut a = a.clone();
+    a.name = s(&a.name);
+    a.description = a.description.as_deref().map(super::text::sanitize);
+    a.safeword = s(&a.safeword);
+    a.ground_rules = a.ground_rules.iter().map(|r| s(r)).collect();
+    for sec in &mut a.sections {
+        sec.id = s(&sec.id);
+        sec.title = s(&sec.title);
+        sec.prompts = sec.prompts.iter().map(|p| s(p)).collect();
+    }
+    a
+}

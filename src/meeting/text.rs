@@ -1,0 +1,112 @@
+//! The one sanitising function at the input boundary, so no escape sequence
+//! ever reaches the journal, the screen or the export.
+
+/// Spaces a tab becomes: a tab's width depends on the terminal, spaces do not.
+const TAB: &str = "    ";
+
+/// Removes control characters and whole escape sequences from user text.
+///
+/// Keeps newlines (`\r\n` and lone `\r` become `\n`); a tab becomes spaces;
+/// drops C0 controls, DEL and C1 controls, and with them the rest of any
+/// ESC/CSI/OSC/DCS sequence they start, so `ESC[2J` does not leave `[2J`.
+pub fn sanitize(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    let mut chars = input.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' => out.push('\n'),
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push('\n');
+            }
+            '\t' => out.push_str(TAB),
+            '\u{1b}' => match chars.next() {
+                Some('[') => skip_csi(&mut chars),
+                Some(']') | Some('P') | Some('X') | Some('^') | Some('_') => {
+                    skip_string(&mut chars)
+                }
+                // A two-character sequence (ESC c, ESC 7, ...): both go.
+                _ => {}
+            },
+            '\u{9b}' => skip_csi(&mut chars),
+            '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Skips a CSI sequence's parameters and its final byte.
+fn skip_csi(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    for c in chars.by_ref() {
+        if ('\u{40}'..='\u{7e}').contains(&c) || c.is_control() {
+            break;
+        }
+    }
+}
+
+/// Skips an OSC/DCS/SOS/PM/APC string up to its terminator (BEL, ST or ESC \).
+fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{7}' | '\u{9c}' => break,
+            '\u{1b}' => {
+                if chars.peek() == Some(&'\\') {
+                    chars.next();
+                }
+                break;
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Sanitises a one-line field (a name, a title): newlines become spaces, ends trimmed.
+pub fn sanitize_line(input: &str) -> String {
+    sanitize(input).replace('\n', " ").trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_and_unicode_pass_through() {
+        let s = "Ana said: 出口 👩‍👩‍👧 é שלום";
+        assert_eq!(sanitize(s), s);
+    }
+
+    #[test]
+    fn escape_sequences_vanish_whole() {
+        assert_eq!(sanitize("a\u{1b}[2Jb"), "ab");
+        assert_eq!(sanitize("a\u{1b}[38;5;196mred\u{1b}[0m"), "ared");
+        assert_eq!(sanitize("x\u{1b}]0;pwned title\u{7}y"), "xy");
+        assert_eq!(
+            sanitize("x\u{1b}]8;;http://e\u{1b}\\link\u{1b}]8;;\u{1b}\\y"),
+            "xlinky"
+        );
+        assert_eq!(sanitize("x\u{9b}31my"), "xy");
+        assert_eq!(sanitize("x\u{1b}cy"), "xy");
+        assert_eq!(sanitize("tail\u{1b}"), "tail");
+    }
+
+    #[test]
+    fn controls_go_newlines_stay_tabs_become_spaces() {
+        assert_eq!(sanitize("a\u{0}b\u{7}c\u{7f}d\u{85}e"), "abcde");
+        assert_eq!(sanitize("one\r\ntwo\rthree\n"), "one\ntwo\nthree\n");
+        assert_eq!(sanitize("a\tb"), "a    b");
+        assert_eq!(sanitize_line("  Ana\nLee \t"), "Ana Lee");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn output_never_holds_a_control_but_newline(s in "\\PC*|[\\x00-\\x{a0}]*") {
+            let out = sanitize(&s);
+            proptest::prop_assert!(out.chars().all(|c| c == '\n' || !c.is_control()));
+            proptest::prop_assert_eq!(sanitize(&out), out.clone());
+        }
+    }
+}
