@@ -414,14 +414,30 @@ fn drafts_are_kept_until_committed() {
         target: DraftTarget::Add { section: 0 },
         text: "half a thou".into(),
     };
-    r.ok(Command::SaveDraft(Some(d.clone())));
-    assert_eq!(
-        r.run(Command::SaveDraft(Some(d.clone()))),
-        Err(Refusal::NoChange)
-    );
-    assert_eq!(r.replayed().draft, Some(d));
+    let park = Draft {
+        target: DraftTarget::Park,
+        text: "a tangent".into(),
+    };
+    r.ok(Command::SaveDraft(d.clone()));
+    r.ok(Command::SaveDraft(park.clone()));
+    assert_eq!(r.run(Command::SaveDraft(d.clone())), Err(Refusal::NoChange));
+    assert_eq!(r.replayed().drafts.get(&d.target), Some(&d));
     r.ok(Command::Add("half a thought, finished".into()));
-    assert_eq!(r.m.draft, None, "committing the item clears its draft");
+    assert_eq!(
+        r.m.drafts.get(&d.target),
+        None,
+        "committing clears its draft"
+    );
+    assert_eq!(
+        r.m.drafts.get(&DraftTarget::Park),
+        Some(&park),
+        "other drafts stay"
+    );
+    r.ok(Command::SaveDraft(Draft {
+        target: DraftTarget::Park,
+        text: " \n".into(),
+    }));
+    assert!(r.m.drafts.is_empty(), "a blank draft clears it");
 }
 
 #[test]

@@ -37,8 +37,8 @@ pub enum Command {
     SetOutcome(ItemId, Option<Outcome>),
     /// Undo the last item change.
     Undo,
-    /// Save the draft being typed.
-    SaveDraft(Option<Draft>),
+    /// Save the draft being typed (empty text clears it).
+    SaveDraft(Draft),
     /// Turn the end-of-timebox bell on or off.
     SetBell(bool),
 }
@@ -195,17 +195,21 @@ impl Meeting {
                 }
                 vec![Event::Undone]
             }
-            Command::SaveDraft(draft) => {
-                let draft = draft
-                    .map(|d| Draft {
-                        target: d.target,
-                        text: sanitize(&d.text),
-                    })
-                    .filter(|d| !d.text.trim().is_empty());
-                if draft == self.draft {
+            Command::SaveDraft(d) => {
+                let mut text = sanitize(&d.text);
+                if text.trim().is_empty() {
+                    text.clear();
+                }
+                let saved = self.drafts.get(&d.target).map_or("", |s| s.text.as_str());
+                if text == saved {
                     return Err(Refusal::NoChange);
                 }
-                vec![Event::DraftSaved { draft }]
+                vec![Event::DraftSaved {
+                    draft: Draft {
+                        target: d.target,
+                        text,
+                    },
+                }]
             }
             Command::SetBell(on) => vec![Event::BellSet { on }],
         };

@@ -57,7 +57,7 @@ impl Outcome {
 }
 
 /// Where a draft being typed will go when committed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "to")]
 pub enum DraftTarget {
     /// A new item in this section.
@@ -172,10 +172,10 @@ pub enum Event {
     },
     /// The last item change was undone.
     Undone,
-    /// The draft being typed, saved (None: no draft).
+    /// The draft being typed for one target, saved (empty text: no draft).
     DraftSaved {
         /// The draft.
-        draft: Option<Draft>,
+        draft: Draft,
     },
     /// The end-of-timebox bell was turned on or off.
     BellSet {

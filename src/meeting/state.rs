@@ -247,8 +247,8 @@ pub struct Meeting {
     pub speaker: Option<(PersonId, DateTime<Utc>)>,
     /// The end-of-timebox bell.
     pub bell: bool,
-    /// The draft being typed.
-    pub draft: Option<Draft>,
+    /// Drafts being typed, one per target, so abandoning one never loses another.
+    pub drafts: BTreeMap<DraftTarget, Draft>,
     /// Events folded so far.
     pub events: u64,
     items: BTreeMap<ItemId, Item>,
@@ -317,7 +317,7 @@ impl Meeting {
             sections,
             speaker: None,
             bell: true,
-            draft: None,
+            drafts: BTreeMap::new(),
             events: 1,
             items: BTreeMap::new(),
             talk_ms: vec![0; n],
@@ -456,7 +456,13 @@ impl Meeting {
                     }
                 }
             }
-            Event::DraftSaved { draft } => self.draft = draft.clone(),
+            Event::DraftSaved { draft } => {
+                if draft.text.is_empty() {
+                    self.drafts.remove(&draft.target);
+                } else {
+                    self.drafts.insert(draft.target, draft.clone());
+                }
+            }
             Event::BellSet { on } => self.bell = *on,
         }
     }
@@ -525,9 +531,7 @@ impl Meeting {
     }
 
     fn clear_draft_for(&mut self, target: DraftTarget) {
-        if self.draft.as_ref().is_some_and(|d| d.target == target) {
-            self.draft = None;
-        }
+        self.drafts.remove(&target);
     }
 
     fn bank_talk(&mut self, at: DateTime<Utc>) {
