@@ -1,6 +1,14 @@
 //! The quick-entry syntax: what the scribe types, parsed into fields.
+//!
+//! The parsers are total: anything that is not quite a token (`10:30am`,
+//! `!P4`, `due:soon`, `#foo`, `C++`) stays in the text, so that no word the
+//! scribe typed is ever lost, and no input makes them panic.
 
-use chrono::{NaiveDate, NaiveTime};
+use std::cmp::Ordering;
+use std::fmt;
+use std::ops::Range;
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
 
 /// When a timeline event happened, as typed.
@@ -19,7 +27,7 @@ pub struct EventTime {
 pub struct TimelineEntry {
     /// The leading time, when one was typed.
     pub when: Option<EventTime>,
-    /// The first URL in the text: the source.
+    /// The first `http(s)://` URL in the text: the source.
     pub source: Option<String>,
     /// What happened: the text without the leading time and the source URL.
     pub text: String,
@@ -39,13 +47,13 @@ pub enum Priority {
 /// An action item parsed from quick entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActionEntry {
-    /// `@name`.
+    /// `@name`, stored without the `@`.
     pub owner: Option<String>,
     /// `!P1` .. `!P3`.
     pub priority: Option<Priority>,
     /// `due:YYYY-MM-DD`, or `due:+3d` / `due:+2w` counted from the day it was typed.
     pub due: Option<NaiveDate>,
-    /// `#ABC-123`.
+    /// `#ABC-123` or `#123`, stored without the `#` (`ABC-123`, `123`).
     pub ticket: Option<String>,
     /// The rest of the text.
     pub description: String,
@@ -58,4 +66,721 @@ pub struct FactorEntry {
     pub tags: Vec<String>,
     /// The text without the tags.
     pub text: String,
+}
+
+/// Whitespace within a line: everything that separates tokens except the
+/// newline the scribe typed on purpose.
+fn is_hspace(c: char) -> bool {
+    c.is_whitespace() && c != '\n'
+}
+
+/// Letters and digits, plus the combining diacritics of a decomposed name
+/// (`José` typed as `e` + U+0301), which `char::is_alphanumeric` refuses.
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || ('\u{300}'..='\u{36f}').contains(&c)
+}
+
+/// Whether `s` starts with whitespace or is empty: a token boundary.
+fn at_boundary(s: &str) -> bool {
+    s.chars().next().is_none_or(char::is_whitespace)
+}
+
+/// The closing bracket or quote that pairs with `open`.
+fn closer_of(open: char) -> Option<char> {
+    match open {
+        '(' => Some(')'),
+        '[' => Some(']'),
+        '<' => Some('>'),
+        '"' => Some('"'),
+        '\'' => Some('\''),
+        _ => None,
+    }
+}
+
+/// `text` without the byte ranges in `spans` (sorted, disjoint, on char
+/// boundaries), tidied so the removal leaves no trace: punctuation that
+/// followed a removed token joins the word before it (`at <url>, then` reads
+/// `at, then`), a bracket or quote pair left empty goes, and whitespace is
+/// collapsed on each line while the scribe's own line breaks stay.
+fn remove_spans(text: &str, spans: &[Range<usize>]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pos = 0;
+    for span in spans {
+        if span.start < pos || span.end > text.len() || span.start > span.end {
+            continue;
+        }
+        out.push_str(&text[pos..span.start]);
+        pos = span.end;
+        loop {
+            let rest = &text[pos..];
+            let Some(first) = rest.chars().next().filter(|c| !c.is_whitespace()) else {
+                break;
+            };
+            let kept = out.trim_end_matches(is_hspace);
+            if let Some(open) = kept.chars().next_back()
+                && closer_of(open) == Some(first)
+            {
+                let kept_len = kept.len() - open.len_utf8();
+                out.truncate(kept_len);
+                pos += first.len_utf8();
+                continue;
+            }
+            if kept.is_empty() || kept.ends_with('\n') {
+                // Punctuation that would open a line (`@ana: check x`) has
+                // nothing left to punctuate.
+                pos += rest.find(char::is_whitespace).unwrap_or(rest.len());
+            } else {
+                let kept_len = kept.len();
+                out.truncate(kept_len);
+            }
+            break;
+        }
+    }
+    out.push_str(text.get(pos..).unwrap_or(""));
+    tidy_lines(text, &out)
+}
+
+/// Collapses runs of whitespace on each line of `out` and trims the
+/// whole. A line that removal emptied goes; a blank line the scribe typed
+/// (`original` has it blank too) stays.
+fn tidy_lines(original: &str, out: &str) -> String {
+    // Removal never deletes a newline, so the lines of `out` and `original`
+    // correspond one to one.
+    let mut lines: Vec<String> = Vec::new();
+    let mut originals = original.split('\n');
+    for line in out.split('\n') {
+        let was_blank = originals.next().is_none_or(|o| o.trim().is_empty());
+        let collapsed = collapse_spaces(line);
+        if collapsed.is_empty() && !was_blank {
+            continue;
+        }
+        lines.push(collapsed);
+    }
+    lines.join("\n").trim().to_string()
+}
+
+/// One line with every run of whitespace made a single space, trimmed.
+fn collapse_spaces(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    for word in line.split(is_hspace).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Collapses whitespace on each line, keeping the scribe's line breaks.
+fn tidy(text: &str) -> String {
+    tidy_lines(text, text)
+}
+
+/// Separators a scribe types between the time and the event (`14:02 - x`,
+/// `14:02: x`, `14:02 — x`); the en dash is there because some keyboards and
+/// editors turn `-` into it.
+const TIME_SEPARATORS: &[char] = &[':', '-', '\u{2013}', '\u{2014}'];
+
+/// Parses a timeline event: a leading time, the first URL as its source, the
+/// rest as text.
+pub fn parse_timeline(text: &str) -> TimelineEntry {
+    let trimmed = text.trim_start();
+    let (when, rest) = match leading_time(trimmed) {
+        Some((when, len)) => (Some(when), skip_separator(&trimmed[len..])),
+        None => (None, trimmed),
+    };
+    let source = find_url(rest);
+    let text = match &source {
+        Some(span) => remove_spans(rest, std::slice::from_ref(span)),
+        None => tidy(rest),
+    };
+    TimelineEntry {
+        when,
+        source: source.map(|span| rest[span].to_string()),
+        text,
+    }
+}
+
+/// The event time at the very start of `s` and its length in bytes, when it
+/// is a real time (and date) followed by a token boundary.
+fn leading_time(s: &str) -> Option<(EventTime, usize)> {
+    let b = s.as_bytes();
+    let (date, start) = match date_at(b, 0) {
+        Some(date) if matches!(b.get(10), Some(b'T' | b't')) => (Some(date), 11),
+        // A doubled space between date and time is a typo, not a reason to
+        // lose the timestamp.
+        Some(date) if matches!(b.get(10), Some(b' ' | b'\t')) => {
+            let gap = b[10..].iter().take_while(|c| matches!(c, b' ' | b'\t'));
+            (Some(date), 10 + gap.count())
+        }
+        // A date alone is not an event time: without a time it is prose.
+        Some(_) => return None,
+        None => (None, 0),
+    };
+    let (time, with_seconds, end) = time_at(b, start)?;
+    // All bytes matched so far are ASCII, so `end` is a char boundary.
+    let after = &s[end..];
+    let boundary =
+        at_boundary(after) || after.strip_prefix(TIME_SEPARATORS).is_some_and(at_boundary);
+    boundary.then_some((
+        EventTime {
+            date,
+            time,
+            with_seconds,
+        },
+        end,
+    ))
+}
+
+/// The ASCII digit at `b[i]`, as a number.
+fn digit(b: &[u8], i: usize) -> Option<u32> {
+    b.get(i)
+        .filter(|d| d.is_ascii_digit())
+        .map(|d| u32::from(d - b'0'))
+}
+
+/// `n` ASCII digits at `b[i..]`, as a number.
+fn number(b: &[u8], i: usize, n: usize) -> Option<u32> {
+    (i..i + n).try_fold(0, |acc, j| Some(acc * 10 + digit(b, j)?))
+}
+
+/// A valid calendar date `YYYY-MM-DD` at `b[i..]`.
+fn date_at(b: &[u8], i: usize) -> Option<NaiveDate> {
+    let year = number(b, i, 4)?;
+    let month = number(b, i + 5, 2)?;
+    let day = number(b, i + 8, 2)?;
+    if b.get(i + 4) != Some(&b'-') || b.get(i + 7) != Some(&b'-') {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
+}
+
+/// A valid `H:MM`, `HH:MM` or `HH:MM:SS` at `b[i..]`: the time, whether it
+/// had seconds, and the index just past it.
+fn time_at(b: &[u8], i: usize) -> Option<(NaiveTime, bool, usize)> {
+    let hour_len = if digit(b, i + 1).is_some() { 2 } else { 1 };
+    let hour = number(b, i, hour_len)?;
+    let mut end = i + hour_len;
+    if b.get(end) != Some(&b':') {
+        return None;
+    }
+    let minute = number(b, end + 1, 2)?;
+    end += 3;
+    let mut second = None;
+    if b.get(end) == Some(&b':')
+        && let Some(s) = number(b, end + 1, 2)
+    {
+        second = Some(s);
+        end += 3;
+    }
+    let time = NaiveTime::from_hms_opt(hour, minute, second.unwrap_or(0))?;
+    Some((time, second.is_some(), end))
+}
+
+/// `rest` without a leading separator between the time and the event.
+fn skip_separator(rest: &str) -> &str {
+    let trimmed = rest.trim_start_matches(is_hspace);
+    match trimmed.strip_prefix(TIME_SEPARATORS) {
+        Some(after) if at_boundary(after) => after,
+        _ => rest,
+    }
+}
+
+/// The byte range of the first `http://` or `https://` URL in `s`, without
+/// the sentence punctuation that follows it.
+fn find_url(s: &str) -> Option<Range<usize>> {
+    let b = s.as_bytes();
+    for i in 0..b.len() {
+        if !b[i].eq_ignore_ascii_case(&b'h') {
+            continue;
+        }
+        // `b[i]` is ASCII, so `i` is a char boundary.
+        let scheme_len = if starts_with_ignore_case(&b[i..], b"https://") {
+            8
+        } else if starts_with_ignore_case(&b[i..], b"http://") {
+            7
+        } else {
+            continue;
+        };
+        // `xhttps://` is some other word, `(https://` is a URL in brackets.
+        if s[..i].chars().next_back().is_some_and(is_word_char) {
+            continue;
+        }
+        let token_len = s[i..].find(char::is_whitespace).unwrap_or(s.len() - i);
+        let url_len = url_len(&s[i..i + token_len]);
+        if url_len > scheme_len {
+            return Some(i..i + url_len);
+        }
+    }
+    None
+}
+
+/// Whether `haystack` starts with the ASCII `prefix`, ignoring case.
+fn starts_with_ignore_case(haystack: &[u8], prefix: &[u8]) -> bool {
+    haystack
+        .get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+}
+
+/// The length of the URL that starts `token`: sentence punctuation at its end
+/// is not part of it, but a `)` or `]` that closes one opened inside it is
+/// (`https://en.wikipedia.org/wiki/Fault_(engineering)`).
+fn url_len(token: &str) -> usize {
+    let bytes = token.as_bytes();
+    let count = |c| bytes.iter().filter(|&&b| b == c).count();
+    let (open_parens, mut close_parens) = (count(b'('), count(b')'));
+    let (open_brackets, mut close_brackets) = (count(b'['), count(b']'));
+    let mut end = token.len();
+    // Every byte compared below is ASCII, so stepping back one byte at a time
+    // stays on char boundaries.
+    while end > 0 {
+        match bytes[end - 1] {
+            b')' if close_parens > open_parens => close_parens -= 1,
+            b']' if close_brackets > open_brackets => close_brackets -= 1,
+            b'.' | b',' | b';' | b':' | b'!' | b'?' | b'\'' | b'"' | b'>' => {}
+            _ => break,
+        }
+        end -= 1;
+    }
+    end
+}
+
+/// An event time as the scribe would type it: `14:05`, `14:05:09`,
+/// `2026-11-21 23:50`.
+pub fn format_event_time(t: &EventTime) -> String {
+    let time = if t.with_seconds {
+        t.time.format("%H:%M:%S")
+    } else {
+        t.time.format("%H:%M")
+    };
+    match t.date {
+        Some(date) => format!("{} {time}", date.format("%Y-%m-%d")),
+        None => time.to_string(),
+    }
+}
+
+impl fmt::Display for EventTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&format_event_time(self))
+    }
+}
+
+/// The key the timeline sorts on: `(untimed, date and time)`, an event with
+/// a time but no date being on `meeting_date`, untimed events last.
+pub fn timeline_sort_key(
+    when: Option<&EventTime>,
+    meeting_date: NaiveDate,
+) -> (bool, Option<NaiveDateTime>) {
+    match when {
+        Some(t) => (false, Some(t.date.unwrap_or(meeting_date).and_time(t.time))),
+        None => (true, None),
+    }
+}
+
+/// Orders two timeline events by [`timeline_sort_key`]; ties are for the
+/// caller's stable sort to keep in entry order.
+pub fn timeline_order(
+    a: Option<&EventTime>,
+    b: Option<&EventTime>,
+    meeting_date: NaiveDate,
+) -> Ordering {
+    timeline_sort_key(a, meeting_date).cmp(&timeline_sort_key(b, meeting_date))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn time(h: u32, m: u32, s: u32) -> NaiveTime {
+        NaiveTime::from_hms_opt(h, m, s).expect("valid test time")
+    }
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("valid test date")
+    }
+
+    fn at(h: u32, m: u32) -> EventTime {
+        EventTime {
+            date: None,
+            time: time(h, m, 0),
+            with_seconds: false,
+        }
+    }
+
+    fn at_hms(h: u32, m: u32, s: u32) -> EventTime {
+        EventTime {
+            date: None,
+            time: time(h, m, s),
+            with_seconds: true,
+        }
+    }
+
+    fn on(d: NaiveDate, t: EventTime) -> EventTime {
+        EventTime { date: Some(d), ..t }
+    }
+
+    /// Asserts that `input` is kept whole as untimed text.
+    fn assert_untimed(input: &str) {
+        let entry = parse_timeline(input);
+        assert_eq!(entry.when, None, "{input:?} must not have a time");
+        assert_eq!(entry.text, input, "{input:?} must be kept whole");
+    }
+
+    // ---- timeline ----
+
+    #[test]
+    fn timeline_hh_mm_and_source() {
+        let e = parse_timeline(
+            "14:02 pager fires for checkout latency https://grafana.example.com/d/abc",
+        );
+        assert_eq!(e.when, Some(at(14, 2)));
+        assert_eq!(
+            e.source.as_deref(),
+            Some("https://grafana.example.com/d/abc")
+        );
+        assert_eq!(e.text, "pager fires for checkout latency");
+    }
+
+    #[test]
+    fn timeline_hh_mm_ss() {
+        let e = parse_timeline("14:02:37 first 502 in the load balancer log");
+        assert_eq!(e.when, Some(at_hms(14, 2, 37)));
+        assert_eq!(e.text, "first 502 in the load balancer log");
+        assert_eq!(e.source, None);
+    }
+
+    #[test]
+    fn timeline_date_and_time() {
+        let e = parse_timeline("2026-11-21 23:50 deploy of cart v2.14 starts");
+        assert_eq!(e.when, Some(on(date(2026, 11, 21), at(23, 50))));
+        assert_eq!(e.text, "deploy of cart v2.14 starts");
+
+        let e = parse_timeline("2026-11-21 23:50:05 canary at 5%");
+        assert_eq!(e.when, Some(on(date(2026, 11, 21), at_hms(23, 50, 5))));
+        assert_eq!(e.text, "canary at 5%");
+    }
+
+    #[test]
+    fn timeline_iso_t_separator() {
+        let e = parse_timeline("2026-11-22T00:04 rollback finished");
+        assert_eq!(e.when, Some(on(date(2026, 11, 22), at(0, 4))));
+        assert_eq!(e.text, "rollback finished");
+
+        let e = parse_timeline("2026-11-22T00:04:59 error rate back to baseline");
+        assert_eq!(e.when, Some(on(date(2026, 11, 22), at_hms(0, 4, 59))));
+    }
+
+    #[test]
+    fn timeline_date_and_time_typo_gap() {
+        let e = parse_timeline("2026-11-21  23:50 deploy starts");
+        assert_eq!(e.when, Some(on(date(2026, 11, 21), at(23, 50))));
+        assert_eq!(e.text, "deploy starts");
+    }
+
+    #[test]
+    fn timeline_single_digit_hour() {
+        let e = parse_timeline("9:05 Ana joins the bridge");
+        assert_eq!(e.when, Some(at(9, 5)));
+        assert_eq!(e.text, "Ana joins the bridge");
+
+        let e = parse_timeline("2026-11-22 9:05:30 status page updated");
+        assert_eq!(e.when, Some(on(date(2026, 11, 22), at_hms(9, 5, 30))));
+    }
+
+    #[test]
+    fn timeline_time_alone_and_boundaries() {
+        let e = parse_timeline("14:02");
+        assert_eq!(e.when, Some(at(14, 2)));
+        assert_eq!(e.text, "");
+
+        let e = parse_timeline("00:00 midnight batch job starts");
+        assert_eq!(e.when, Some(at(0, 0)));
+        let e = parse_timeline("23:59:59 last good request");
+        assert_eq!(e.when, Some(at_hms(23, 59, 59)));
+    }
+
+    #[test]
+    fn timeline_separators_are_dropped() {
+        for input in [
+            "14:02 - pager fires",
+            "14:02 — pager fires",
+            "14:02 – pager fires",
+            "14:02: pager fires",
+            "14:02 : pager fires",
+            "14:02\tpager fires",
+            "  14:02   pager   fires  ",
+        ] {
+            let e = parse_timeline(input);
+            assert_eq!(e.when, Some(at(14, 2)), "{input:?}");
+            assert_eq!(e.text, "pager fires", "{input:?}");
+        }
+        let e = parse_timeline("14:02:10: pager fires");
+        assert_eq!(e.when, Some(at_hms(14, 2, 10)));
+        assert_eq!(e.text, "pager fires");
+        let e = parse_timeline("14:02 -");
+        assert_eq!(e.when, Some(at(14, 2)));
+        assert_eq!(e.text, "");
+    }
+
+    #[test]
+    fn timeline_dash_that_is_content_stays() {
+        let e = parse_timeline("14:02 -5% conversion on checkout");
+        assert_eq!(e.when, Some(at(14, 2)));
+        assert_eq!(e.text, "-5% conversion on checkout");
+    }
+
+    #[test]
+    fn timeline_glued_or_overlong_times_are_text() {
+        assert_untimed("10:30am standup mentions the flaky test");
+        assert_untimed("12:345 is not a time");
+        assert_untimed("10:30-11:00 maintenance window");
+        assert_untimed("14:02:5 half typed seconds");
+        assert_untimed("14:02:567 too many digits");
+        assert_untimed("14:02—pager fires");
+        assert_untimed("123:45 no such hour");
+        assert_untimed("14:2 minutes need two digits");
+        assert_untimed("1402 no colon");
+        assert_untimed(":30 no hour");
+        assert_untimed("2026-11-21T23:50Z zone suffixes are not read");
+    }
+
+    #[test]
+    fn timeline_invalid_times_are_text() {
+        assert_untimed("25:00 pager fires");
+        assert_untimed("12:60 pager fires");
+        assert_untimed("12:30:60 leap second");
+        assert_untimed("24:00 end of day");
+        assert_untimed("2026-02-30 10:00 no such day");
+        assert_untimed("2026-13-01 10:00 no such month");
+        assert_untimed("2026-11-21 25:00 no such hour");
+    }
+
+    #[test]
+    fn timeline_date_without_time_is_text() {
+        assert_untimed("2026-11-21 the day everything broke");
+        assert_untimed("2026-11-21");
+        assert_untimed("2026-11-21\n10:00 a line break parts them");
+        assert_untimed("26-11-21 10:00 two-digit year");
+    }
+
+    #[test]
+    fn timeline_time_only_leads() {
+        let e = parse_timeline("pager fires at 14:02");
+        assert_eq!(e.when, None);
+        assert_eq!(e.text, "pager fires at 14:02");
+    }
+
+    #[test]
+    fn timeline_untimed_entry_keeps_source() {
+        let e = parse_timeline("someone restarts the pods? https://k8s.example.com/events");
+        assert_eq!(e.when, None);
+        assert_eq!(e.source.as_deref(), Some("https://k8s.example.com/events"));
+        assert_eq!(e.text, "someone restarts the pods?");
+    }
+
+    #[test]
+    fn timeline_url_anywhere_first_wins() {
+        let e = parse_timeline(
+            "14:10 http://logs.example.com/q?id=7 shows OOM, see also https://wiki.example.com/oom",
+        );
+        assert_eq!(e.source.as_deref(), Some("http://logs.example.com/q?id=7"));
+        assert_eq!(e.text, "shows OOM, see also https://wiki.example.com/oom");
+    }
+
+    #[test]
+    fn timeline_url_trailing_punctuation() {
+        let e = parse_timeline("14:12 graph at https://grafana.example.com/d/abc, then rollback");
+        assert_eq!(
+            e.source.as_deref(),
+            Some("https://grafana.example.com/d/abc")
+        );
+        assert_eq!(e.text, "graph at, then rollback");
+
+        let e = parse_timeline("14:12 see https://status.example.com.");
+        assert_eq!(e.source.as_deref(), Some("https://status.example.com"));
+        assert_eq!(e.text, "see.");
+
+        let e = parse_timeline("14:12 why? https://example.com/a?b=c!?");
+        assert_eq!(e.source.as_deref(), Some("https://example.com/a?b=c"));
+    }
+
+    #[test]
+    fn timeline_url_keeps_balanced_parens() {
+        let e = parse_timeline(
+            "14:20 looks like https://en.wikipedia.org/wiki/Thundering_herd_(computing) again",
+        );
+        assert_eq!(
+            e.source.as_deref(),
+            Some("https://en.wikipedia.org/wiki/Thundering_herd_(computing)")
+        );
+        assert_eq!(e.text, "looks like again");
+
+        let e = parse_timeline(
+            "14:20 retry storm (https://en.wikipedia.org/wiki/Thundering_herd_(computing)).",
+        );
+        assert_eq!(
+            e.source.as_deref(),
+            Some("https://en.wikipedia.org/wiki/Thundering_herd_(computing)")
+        );
+        assert_eq!(e.text, "retry storm.");
+    }
+
+    #[test]
+    fn timeline_url_in_brackets_or_quotes() {
+        for input in [
+            "14:30 dashboard (https://grafana.example.com/d/x) goes red",
+            "14:30 dashboard [https://grafana.example.com/d/x] goes red",
+            "14:30 dashboard <https://grafana.example.com/d/x> goes red",
+            "14:30 dashboard \"https://grafana.example.com/d/x\" goes red",
+        ] {
+            let e = parse_timeline(input);
+            assert_eq!(
+                e.source.as_deref(),
+                Some("https://grafana.example.com/d/x"),
+                "{input:?}"
+            );
+            assert_eq!(e.text, "dashboard goes red", "{input:?}");
+        }
+    }
+
+    #[test]
+    fn timeline_url_at_line_start_drops_dangling_punctuation() {
+        let e = parse_timeline("https://status.example.com: degraded");
+        assert_eq!(e.source.as_deref(), Some("https://status.example.com"));
+        assert_eq!(e.text, "degraded");
+    }
+
+    #[test]
+    fn timeline_scheme_alone_or_glued_is_not_a_url() {
+        let e = parse_timeline("14:40 someone pasted https:// and nothing else");
+        assert_eq!(e.source, None);
+        assert_eq!(e.text, "someone pasted https:// and nothing else");
+
+        let e = parse_timeline("14:40 the string xhttps://example.com is odd");
+        assert_eq!(e.source, None);
+
+        let e = parse_timeline("14:40 ftp://files.example.com is not a source");
+        assert_eq!(e.source, None);
+
+        let e = parse_timeline("14:40 HTTPS://EXAMPLE.COM/X shouting");
+        assert_eq!(e.source.as_deref(), Some("HTTPS://EXAMPLE.COM/X"));
+    }
+
+    #[test]
+    fn timeline_keeps_line_breaks() {
+        let e = parse_timeline(
+            "14:02 pager fires   for checkout\n  p99 at 4s  https://grafana.example.com/d/abc\n\nno alert on the queue",
+        );
+        assert_eq!(e.when, Some(at(14, 2)));
+        assert_eq!(
+            e.source.as_deref(),
+            Some("https://grafana.example.com/d/abc")
+        );
+        assert_eq!(
+            e.text,
+            "pager fires for checkout\np99 at 4s\n\nno alert on the queue"
+        );
+    }
+
+    #[test]
+    fn timeline_line_emptied_by_removal_goes() {
+        let e =
+            parse_timeline("14:02 pager fires\nhttps://grafana.example.com/d/abc\nthen nothing");
+        assert_eq!(e.text, "pager fires\nthen nothing");
+        let e = parse_timeline("14:02\npager fires");
+        assert_eq!(e.when, Some(at(14, 2)));
+        assert_eq!(e.text, "pager fires");
+    }
+
+    #[test]
+    fn timeline_wide_text_around_tokens() {
+        let e = parse_timeline("14:02 📟 呼び出し https://例え.jp/ダッシュ。 עברית");
+        assert_eq!(e.when, Some(at(14, 2)));
+        assert_eq!(e.source.as_deref(), Some("https://例え.jp/ダッシュ。"));
+        assert_eq!(e.text, "📟 呼び出し עברית");
+    }
+
+    #[test]
+    fn timeline_empty_and_blank() {
+        assert_eq!(
+            parse_timeline(""),
+            TimelineEntry {
+                when: None,
+                source: None,
+                text: String::new()
+            }
+        );
+        assert_eq!(parse_timeline(" \n\t ").text, "");
+    }
+
+    // ---- formatting and order ----
+
+    #[test]
+    fn format_event_time_forms() {
+        assert_eq!(format_event_time(&at(14, 5)), "14:05");
+        assert_eq!(format_event_time(&at_hms(14, 5, 9)), "14:05:09");
+        assert_eq!(
+            format_event_time(&on(date(2026, 11, 21), at(23, 50))),
+            "2026-11-21 23:50"
+        );
+        assert_eq!(
+            format_event_time(&on(date(2026, 11, 21), at_hms(9, 5, 0))),
+            "2026-11-21 09:05:00"
+        );
+        assert_eq!(at(9, 5).to_string(), "09:05");
+    }
+
+    #[test]
+    fn timeline_order_puts_dates_times_then_untimed() {
+        let day = date(2026, 11, 21);
+        let late_evening = at(23, 50);
+        let after_midnight = on(date(2026, 11, 22), at(0, 10));
+        let morning = at(9, 0);
+        let morning_dated = on(day, at_hms(9, 0, 0));
+        assert_eq!(
+            timeline_order(Some(&morning), Some(&late_evening), day),
+            Ordering::Less
+        );
+        assert_eq!(
+            timeline_order(Some(&after_midnight), Some(&late_evening), day),
+            Ordering::Greater
+        );
+        assert_eq!(
+            timeline_order(Some(&morning), Some(&morning_dated), day),
+            Ordering::Equal
+        );
+        assert_eq!(
+            timeline_order(None, Some(&after_midnight), day),
+            Ordering::Greater
+        );
+        assert_eq!(timeline_order(Some(&morning), None, day), Ordering::Less);
+        assert_eq!(timeline_order(None, None, day), Ordering::Equal);
+    }
+
+    #[test]
+    fn timeline_stable_sort_keeps_entry_order_of_ties() {
+        let day = date(2026, 11, 21);
+        let typed = [
+            "14:05 second",
+            "no time, first typed",
+            "2026-11-20 22:00 day before",
+            "14:05 third",
+            "9:00 morning",
+            "no time, second typed",
+        ];
+        let mut entries: Vec<TimelineEntry> = typed.iter().map(|t| parse_timeline(t)).collect();
+        entries.sort_by(|a, b| timeline_order(a.when.as_ref(), b.when.as_ref(), day));
+        let texts: Vec<&str> = entries.iter().map(|e| e.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "day before",
+                "morning",
+                "second",
+                "third",
+                "no time, first typed",
+                "no time, second typed"
+            ]
+        );
+    }
 }
