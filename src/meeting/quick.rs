@@ -8,7 +8,7 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::ops::Range;
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{Days, NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
 
 /// When a timeline event happened, as typed.
@@ -83,6 +83,35 @@ fn is_word_char(c: char) -> bool {
 /// Whether `s` starts with whitespace or is empty: a token boundary.
 fn at_boundary(s: &str) -> bool {
     s.chars().next().is_none_or(char::is_whitespace)
+}
+
+/// Characters that end a sentence or close a bracket or quote after a token:
+/// they belong to the prose around the token, not to the token.
+const TRAILING_PUNCT: &[char] = &['.', ',', ';', ':', '!', '?', ')', ']', '\'', '"'];
+
+/// Byte ranges of the whitespace-separated tokens of `text`.
+fn token_spans(text: &str) -> Vec<Range<usize>> {
+    let mut spans = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        match (c.is_whitespace(), start) {
+            (true, Some(s)) => {
+                spans.push(s..i);
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        spans.push(s..text.len());
+    }
+    spans
+}
+
+/// The token without the sentence punctuation that follows it.
+fn strip_trailing_punct(token: &str) -> &str {
+    token.trim_end_matches(TRAILING_PUNCT)
 }
 
 /// The closing bracket or quote that pairs with `open`.
@@ -385,6 +414,148 @@ pub fn timeline_order(
     meeting_date: NaiveDate,
 ) -> Ordering {
     timeline_sort_key(a, meeting_date).cmp(&timeline_sort_key(b, meeting_date))
+}
+
+/// The furthest a relative due date may reach: ten years is already no
+/// longer an action, and the bound keeps date arithmetic far from overflow.
+const MAX_DUE_DAYS: u64 = 3650;
+
+/// Parses an action item: `@owner`, `!P1`..`!P3`, `due:...` and `#TICKET`
+/// anywhere in the text, relative due dates counted from `today`.
+pub fn parse_action(text: &str, today: NaiveDate) -> ActionEntry {
+    let mut entry = ActionEntry {
+        owner: None,
+        priority: None,
+        due: None,
+        ticket: None,
+        description: String::new(),
+    };
+    let mut removed = Vec::new();
+    for span in token_spans(text) {
+        let token = strip_trailing_punct(&text[span.clone()]);
+        // A field typed twice keeps its first value; the repeat stays in the
+        // description so that nothing typed is lost.
+        let taken = if entry.owner.is_none()
+            && let Some(name) = owner_name(token)
+        {
+            entry.owner = Some(name.to_string());
+            true
+        } else if entry.priority.is_none()
+            && let Some(priority) = Priority::from_token(token)
+        {
+            entry.priority = Some(priority);
+            true
+        } else if entry.due.is_none()
+            && let Some(due) = due_date(token, today)
+        {
+            entry.due = Some(due);
+            true
+        } else if entry.ticket.is_none()
+            && let Some(ticket) = ticket(token)
+        {
+            entry.ticket = Some(ticket.to_string());
+            true
+        } else {
+            false
+        };
+        if taken {
+            removed.push(span.start..span.start + token.len());
+        }
+    }
+    entry.description = remove_spans(text, &removed);
+    entry
+}
+
+/// The name in an `@name` token: letters, digits, `.`, `_`, `-`, led by a
+/// letter or digit.
+fn owner_name(token: &str) -> Option<&str> {
+    let name = token.strip_prefix('@')?;
+    let mut chars = name.chars();
+    let led_by_word = chars.next().is_some_and(is_word_char);
+    (led_by_word && chars.all(|c| is_word_char(c) || matches!(c, '.' | '_' | '-'))).then_some(name)
+}
+
+impl Priority {
+    /// The priority a `!P1`..`!P3` token (any case) names.
+    fn from_token(token: &str) -> Option<Self> {
+        let level = token.strip_prefix('!')?;
+        [Self::P1, Self::P2, Self::P3]
+            .into_iter()
+            .find(|p| level.eq_ignore_ascii_case(p.as_str()))
+    }
+
+    /// `P1`, `P2` or `P3`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::P1 => "P1",
+            Self::P2 => "P2",
+            Self::P3 => "P3",
+        }
+    }
+}
+
+impl fmt::Display for Priority {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The date a `due:` token names: `due:YYYY-MM-DD`, `due:+3d`, `due:+2w`,
+/// `due:today`, `due:tomorrow`.
+fn due_date(token: &str, today: NaiveDate) -> Option<NaiveDate> {
+    let prefix = token.get(..4)?;
+    if !prefix.eq_ignore_ascii_case("due:") {
+        return None;
+    }
+    let value = &token[4..];
+    if value.eq_ignore_ascii_case("today") {
+        return Some(today);
+    }
+    if value.eq_ignore_ascii_case("tomorrow") {
+        return today.checked_add_days(Days::new(1));
+    }
+    if let Some(relative) = value.strip_prefix('+') {
+        let b = relative.as_bytes();
+        let (count, unit) = b.split_at_checked(b.len().checked_sub(1)?)?;
+        // More than four digits is past the bound anyway, and stopping there
+        // keeps the number from overflowing.
+        if count.is_empty() || count.len() > 4 {
+            return None;
+        }
+        let n = u64::from(number(count, 0, count.len())?);
+        let days = match unit {
+            [b'd' | b'D'] => n,
+            [b'w' | b'W'] => n * 7,
+            _ => return None,
+        };
+        if days > MAX_DUE_DAYS {
+            return None;
+        }
+        return today.checked_add_days(Days::new(days));
+    }
+    // `date_at` reads the first ten bytes only; `due:2026-12-01x` is not a date.
+    if value.len() != 10 {
+        return None;
+    }
+    date_at(value.as_bytes(), 0)
+}
+
+/// The key of a `#ABC-123` (tracker) or `#123` (GitHub) ticket token,
+/// without the `#`.
+fn ticket(token: &str) -> Option<&str> {
+    let key = token.strip_prefix('#')?;
+    let b = key.as_bytes();
+    let all_digits = |s: &[u8]| !s.is_empty() && s.iter().all(u8::is_ascii_digit);
+    if all_digits(b) {
+        return Some(key);
+    }
+    let dash = b.iter().position(|&c| c == b'-')?;
+    let (project, number) = (&b[..dash], &b[dash + 1..]);
+    let project_ok = project.first().is_some_and(u8::is_ascii_uppercase)
+        && project
+            .iter()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    (project_ok && all_digits(number)).then_some(key)
 }
 
 #[cfg(test)]
@@ -782,5 +953,242 @@ mod tests {
                 "no time, second typed"
             ]
         );
+    }
+
+    // ---- actions ----
+
+    fn today() -> NaiveDate {
+        date(2026, 11, 21)
+    }
+
+    fn action(input: &str) -> ActionEntry {
+        parse_action(input, today())
+    }
+
+    #[test]
+    fn action_all_fields() {
+        let a = action("@ana !P1 due:+2w add a circuit breaker to the payments client #PAY-311");
+        assert_eq!(a.owner.as_deref(), Some("ana"));
+        assert_eq!(a.priority, Some(Priority::P1));
+        assert_eq!(a.due, Some(date(2026, 12, 5)));
+        assert_eq!(a.ticket.as_deref(), Some("PAY-311"));
+        assert_eq!(
+            a.description,
+            "add a circuit breaker to the payments client"
+        );
+    }
+
+    #[test]
+    fn action_tokens_anywhere() {
+        let a = action("alert on queue depth for checkout @ben.k due:2026-12-15 !p2");
+        assert_eq!(a.owner.as_deref(), Some("ben.k"));
+        assert_eq!(a.priority, Some(Priority::P2));
+        assert_eq!(a.due, Some(date(2026, 12, 15)));
+        assert_eq!(a.ticket, None);
+        assert_eq!(a.description, "alert on queue depth for checkout");
+    }
+
+    #[test]
+    fn action_nothing_but_description_is_flagged_not_refused() {
+        let a = action("write the runbook for cache warmup");
+        assert_eq!(
+            a,
+            ActionEntry {
+                owner: None,
+                priority: None,
+                due: None,
+                ticket: None,
+                description: "write the runbook for cache warmup".into(),
+            }
+        );
+    }
+
+    #[test]
+    fn action_owner_forms() {
+        assert_eq!(action("@chen_li fix").owner.as_deref(), Some("chen_li"));
+        assert_eq!(
+            action("@sre-oncall fix").owner.as_deref(),
+            Some("sre-oncall")
+        );
+        assert_eq!(action("@José fix").owner.as_deref(), Some("José"));
+        assert_eq!(
+            action("@Jose\u{301} fix").owner.as_deref(),
+            Some("Jose\u{301}")
+        );
+        assert_eq!(action("@ana2 fix").owner.as_deref(), Some("ana2"));
+    }
+
+    #[test]
+    fn action_owner_trailing_punctuation() {
+        let a = action("escalate to @ben.");
+        assert_eq!(a.owner.as_deref(), Some("ben"));
+        assert_eq!(a.description, "escalate to.");
+
+        let a = action("@ana: check the pool size");
+        assert_eq!(a.owner.as_deref(), Some("ana"));
+        assert_eq!(a.description, "check the pool size");
+
+        let a = action("ask @ana, then file it");
+        assert_eq!(a.owner.as_deref(), Some("ana"));
+        assert_eq!(a.description, "ask, then file it");
+
+        let a = action("review limits (@ana)");
+        assert_eq!(a.owner, None, "the @ does not start the token");
+        assert_eq!(a.description, "review limits (@ana)");
+    }
+
+    #[test]
+    fn action_first_owner_wins() {
+        let a = action("@ana pair with @ben on the retry budget");
+        assert_eq!(a.owner.as_deref(), Some("ana"));
+        assert_eq!(a.description, "pair with @ben on the retry budget");
+    }
+
+    #[test]
+    fn action_email_and_lone_at_are_text() {
+        let a = action("mail ana@example.com about the quota");
+        assert_eq!(a.owner, None);
+        assert_eq!(a.description, "mail ana@example.com about the quota");
+
+        for input in [
+            "@ is nobody",
+            "@. nobody",
+            "@-x nobody",
+            "@ana/ben nobody",
+            "@@ana nobody",
+        ] {
+            let a = action(input);
+            assert_eq!(a.owner, None, "{input:?}");
+            assert_eq!(a.description, input, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn action_priority_forms() {
+        assert_eq!(action("!P1 x").priority, Some(Priority::P1));
+        assert_eq!(action("!p2 x").priority, Some(Priority::P2));
+        assert_eq!(action("x !P3.").priority, Some(Priority::P3));
+        for input in [
+            "!P4 later",
+            "!P0 now",
+            "! P1 spaced",
+            "!P10 big",
+            "fix!P1 glued",
+            "!",
+        ] {
+            let a = action(input);
+            assert_eq!(a.priority, None, "{input:?}");
+            assert_eq!(a.description, input, "{input:?}");
+        }
+        let a = action("!P2 bump to !P1 if it recurs");
+        assert_eq!(a.priority, Some(Priority::P2));
+        assert_eq!(a.description, "bump to !P1 if it recurs");
+    }
+
+    #[test]
+    fn action_due_forms() {
+        let due = |s: &str| action(s).due;
+        assert_eq!(due("due:2026-12-01 x"), Some(date(2026, 12, 1)));
+        assert_eq!(due("due:2028-02-29 x"), Some(date(2028, 2, 29)));
+        assert_eq!(due("due:+3d x"), Some(date(2026, 11, 24)));
+        assert_eq!(due("due:+0d x"), Some(today()));
+        assert_eq!(due("due:+2w x"), Some(date(2026, 12, 5)));
+        assert_eq!(due("due:+2W x"), Some(date(2026, 12, 5)));
+        assert_eq!(due("due:+3650d x"), Some(date(2036, 11, 18)));
+        assert_eq!(
+            due("due:+521w x"),
+            today().checked_add_days(Days::new(3647))
+        );
+        assert_eq!(due("due:today x"), Some(today()));
+        assert_eq!(due("due:tomorrow x"), Some(date(2026, 11, 22)));
+        assert_eq!(due("Due:Tomorrow x"), Some(date(2026, 11, 22)));
+        assert_eq!(due("x due:2026-12-01."), Some(date(2026, 12, 1)));
+        // Past dates are the scribe's call, not a parse error.
+        assert_eq!(due("due:2026-01-01 x"), Some(date(2026, 1, 1)));
+    }
+
+    #[test]
+    fn action_malformed_due_is_text() {
+        for input in [
+            "due: tomorrow",
+            "due:",
+            "due:+3",
+            "due:3d",
+            "due:-3d",
+            "due:+d",
+            "due:+3m",
+            "due:+3651d",
+            "due:+522w",
+            "due:+99999d",
+            "due:+00000000000000000001d",
+            "due:2026-02-30",
+            "due:2026-13-01",
+            "due:2026-1-5",
+            "due:2026-12-01x",
+            "due:26-12-01",
+            "due:soon",
+            "due:+３d",
+            "overdue:today",
+        ] {
+            let a = action(input);
+            assert_eq!(a.due, None, "{input:?}");
+            assert_eq!(a.description, input, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn action_due_overflow_is_text() {
+        let a = parse_action("due:+2d", NaiveDate::MAX);
+        assert_eq!(a.due, None);
+        assert_eq!(a.description, "due:+2d");
+        assert_eq!(parse_action("due:tomorrow", NaiveDate::MAX).due, None);
+    }
+
+    #[test]
+    fn action_first_due_wins() {
+        let a = action("due:+1d ship it, or due:+1w at the latest");
+        assert_eq!(a.due, Some(date(2026, 11, 22)));
+        assert_eq!(a.description, "ship it, or due:+1w at the latest");
+    }
+
+    #[test]
+    fn action_ticket_forms() {
+        let ticket = |s: &str| action(s).ticket;
+        assert_eq!(ticket("#OPS-42 x").as_deref(), Some("OPS-42"));
+        assert_eq!(ticket("#ABC2-7 x").as_deref(), Some("ABC2-7"));
+        assert_eq!(ticket("x #123").as_deref(), Some("123"));
+        assert_eq!(ticket("filed as #OPS-42.").as_deref(), Some("OPS-42"));
+        for input in [
+            "#", "#foo", "#ops-42", "#Ops-42", "#2OPS-4", "#OPS-", "#-42", "#OPS42", "#OPS-4a",
+            "PR#12", "##12", "#OPS-4-2",
+        ] {
+            let a = action(input);
+            assert_eq!(a.ticket, None, "{input:?}");
+            assert_eq!(a.description, input, "{input:?}");
+        }
+        let a = action("#OPS-42 duplicates #OPS-17");
+        assert_eq!(a.ticket.as_deref(), Some("OPS-42"));
+        assert_eq!(a.description, "duplicates #OPS-17");
+    }
+
+    #[test]
+    fn action_keeps_line_breaks() {
+        let a = action("@ana !P1\nadd a circuit breaker\n  to the   payments client\n\ndue:+1w");
+        assert_eq!(a.owner.as_deref(), Some("ana"));
+        assert_eq!(a.due, Some(date(2026, 11, 28)));
+        assert_eq!(
+            a.description,
+            "add a circuit breaker\nto the payments client"
+        );
+    }
+
+    #[test]
+    fn action_wide_text_next_to_tokens() {
+        let a = action("🔥@ana 支払い @陳 !P1🔥 due:+1d👍 #OPS-1 עברית");
+        assert_eq!(a.owner.as_deref(), Some("陳"));
+        assert_eq!(a.priority, None);
+        assert_eq!(a.due, None);
+        assert_eq!(a.ticket.as_deref(), Some("OPS-1"));
+        assert_eq!(a.description, "🔥@ana 支払い !P1🔥 due:+1d👍 עברית");
     }
 }
