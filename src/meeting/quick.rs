@@ -5,6 +5,7 @@
 //! scribe typed is ever lost, and no input makes them panic.
 
 use std::cmp::Ordering;
+use std::collections::HashSet;
 use std::fmt;
 use std::ops::Range;
 
@@ -556,6 +557,37 @@ fn ticket(token: &str) -> Option<&str> {
             .iter()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
     (project_ok && all_digits(number)).then_some(key)
+}
+
+/// Parses a contributing factor: `+tag` words are its tags, the rest its text.
+pub fn parse_factor(text: &str) -> FactorEntry {
+    let mut tags: Vec<String> = Vec::new();
+    let mut seen = HashSet::new();
+    let mut removed = Vec::new();
+    for span in token_spans(text) {
+        let token = strip_trailing_punct(&text[span.clone()]);
+        if let Some(tag) = tag(token) {
+            // Every repeat leaves the text too: a tag is a label, not prose.
+            if seen.insert(tag.clone()) {
+                tags.push(tag);
+            }
+            removed.push(span.start..span.start + token.len());
+        }
+    }
+    FactorEntry {
+        tags,
+        text: remove_spans(text, &removed),
+    }
+}
+
+/// The lowercased tag of a `+tag` token: a letter, then letters, digits, `-`
+/// and `_`.
+fn tag(token: &str) -> Option<String> {
+    let tag = token.strip_prefix('+')?;
+    let mut chars = tag.chars();
+    let led_by_letter = chars.next().is_some_and(char::is_alphabetic);
+    (led_by_letter && chars.all(|c| is_word_char(c) || matches!(c, '-' | '_')))
+        .then(|| tag.to_lowercase())
 }
 
 #[cfg(test)]
@@ -1190,5 +1222,67 @@ mod tests {
         assert_eq!(a.due, None);
         assert_eq!(a.ticket.as_deref(), Some("OPS-1"));
         assert_eq!(a.description, "🔥@ana 支払い !P1🔥 due:+1d👍 עברית");
+    }
+
+    // ---- factors ----
+
+    #[test]
+    fn factor_tags_are_read_and_removed() {
+        let f = parse_factor(
+            "+technology +process retry storm amplified the outage; no backoff in the client",
+        );
+        assert_eq!(f.tags, ["technology", "process"]);
+        assert_eq!(
+            f.text,
+            "retry storm amplified the outage; no backoff in the client"
+        );
+    }
+
+    #[test]
+    fn factor_tags_anywhere_lowercased_deduplicated() {
+        let f =
+            parse_factor("alert fatigue +Process, pages nobody reads +on-call +process +PROCESS.");
+        assert_eq!(f.tags, ["process", "on-call"]);
+        assert_eq!(f.text, "alert fatigue, pages nobody reads.");
+
+        let f = parse_factor("+scale_limits +k8s +Überlast queue depth grows with traffic");
+        assert_eq!(f.tags, ["scale_limits", "k8s", "überlast"]);
+        assert_eq!(f.text, "queue depth grows with traffic");
+    }
+
+    #[test]
+    fn factor_plus_that_is_not_a_tag_is_text() {
+        for input in [
+            "written in C++ and a+b",
+            "+1 from everyone",
+            "+ alone",
+            "+-dash",
+            "+_under",
+            "++double",
+            "+tag/slash",
+            "+3x traffic",
+            "+",
+        ] {
+            let f = parse_factor(input);
+            assert!(f.tags.is_empty(), "{input:?}");
+            assert_eq!(f.text, input, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn factor_without_tags_keeps_text() {
+        let f = parse_factor("  the deploy   ran during peak traffic\n\n  nobody   paused it ");
+        assert!(f.tags.is_empty());
+        assert_eq!(
+            f.text,
+            "the deploy ran during peak traffic\n\nnobody paused it"
+        );
+    }
+
+    #[test]
+    fn factor_wide_text_next_to_tags() {
+        let f = parse_factor("😴+tired 運用 +技術 +עברית");
+        assert_eq!(f.tags, ["技術", "עברית"]);
+        assert_eq!(f.text, "😴+tired 運用");
     }
 }
