@@ -1,4 +1,5 @@
 //! hotwash: run blameless postmortem meetings live in the terminal.
 
 pub mod agenda;
+pub mod journal;
 pub mod meeting;
