@@ -1,6 +1,8 @@
 //! hotwash: run blameless postmortem meetings live in the terminal.
 
 pub mod agenda;
+pub mod app;
+pub mod cli;
 pub mod journal;
 pub mod meeting;
 pub mod ui;

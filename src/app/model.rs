@@ -1,0 +1,567 @@
+//! The app's state and its update: keys and pastes in, meeting events out.
+//! No terminal and no files here but the export the user asks for, so every
+//! rule is testable with a fake clock.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui_textarea::TextArea;
+
+use super::keymap::{self, Action, EXTEND_SECS};
+use crate::agenda::SectionKind;
+use crate::meeting::text::sanitize;
+use crate::meeting::{
+    Clock, Command, Draft, DraftTarget, ItemId, Meeting, Outcome, OvertimeChoice, Participant,
+    Stamped,
+};
+use crate::ui::{self, InputPurpose, KeyHelp, SaveState};
+
+/// Longest paste accepted, in characters: beyond this it is surely a mistake.
+pub const MAX_PASTE_CHARS: usize = 100_000;
+
+/// What the app is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppMode {
+    /// The meeting screen.
+    Normal,
+    /// Typing into the input box.
+    Input(InputPurpose),
+    /// The help overlay.
+    Help,
+    /// "Quit? y / n".
+    ConfirmQuit,
+}
+
+/// Why the app stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Exit {
+    /// `q` then `y`.
+    Quit,
+    /// Ctrl-C.
+    Interrupted,
+}
+
+/// The live app.
+pub struct App {
+    /// The meeting, folded from everything recorded so far.
+    pub meeting: Meeting,
+    clock: Arc<dyn Clock>,
+    /// Events recorded but not yet handed to the journal.
+    pub outbox: Vec<Stamped>,
+    /// The mode.
+    pub mode: AppMode,
+    selected: Option<ItemId>,
+    editing: Option<ItemId>,
+    textarea: TextArea<'static>,
+    /// The status line.
+    pub status: Option<String>,
+    /// Whether the input changed since the draft was last saved.
+    pub draft_dirty: bool,
+    /// Set when the app should stop.
+    pub exit: Option<Exit>,
+    /// Set when the bell should ring once.
+    pub ring: bool,
+    rung_for: Option<(usize, u64)>,
+    /// Where `x` writes the minutes.
+    pub out_dir: PathBuf,
+    /// The journal's state, as the status line shows it.
+    pub save: SaveState,
+    keys: Vec<KeyHelp>,
+    /// Colours on (NO_COLOR unset).
+    pub color: bool,
+    /// Whether the screen must be drawn again.
+    pub dirty: bool,
+}
+
+impl App {
+    /// An app on a meeting; reopens a draft that was being typed when it stopped.
+    pub fn new(meeting: Meeting, clock: Arc<dyn Clock>, out_dir: PathBuf) -> App {
+        let now = clock.now();
+        let mut app = App {
+            rung_for: None,
+            meeting,
+            clock,
+            outbox: Vec::new(),
+            mode: AppMode::Normal,
+            selected: None,
+            editing: None,
+            textarea: new_textarea(),
+            status: None,
+            draft_dirty: false,
+            exit: None,
+            ring: false,
+            out_dir,
+            save: SaveState::Saved,
+            keys: keymap::help(),
+            color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            dirty: true,
+        };
+        // Already past time at resume: the bell rang before the crash.
+        if app.meeting.overtime_offer(now) {
+            app.rung_for = Some(app.offer_key());
+        }
+        app.selected = app.visible().last().copied();
+        app.reopen_draft();
+        app
+    }
+
+    /// The screen's view of the app at `now`.
+    pub fn view(&self, now: chrono::DateTime<chrono::Utc>) -> ui::View<'_> {
+        let items = self.visible();
+        ui::View {
+            meeting: &self.meeting,
+            now,
+            mode: match self.mode {
+                AppMode::Normal => ui::Mode::Normal,
+                AppMode::Input(purpose) => ui::Mode::Input {
+                    purpose,
+                    textarea: &self.textarea,
+                },
+                AppMode::Help => ui::Mode::Help,
+                AppMode::ConfirmQuit => ui::Mode::ConfirmQuit,
+            },
+            selected: self
+                .selected
+                .and_then(|id| items.iter().position(|i| *i == id)),
+            status: self.status.as_deref(),
+            save: self.save.clone(),
+            keys: &self.keys,
+            color: self.color,
+        }
+    }
+
+    /// The current time, from the app's clock.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
+    /// Whether something on screen changes with time: a timer or a speaker.
+    pub fn ticking(&self) -> bool {
+        self.meeting.state().running() || self.meeting.speaker.is_some()
+    }
+
+    /// The text in the input box.
+    pub fn input_text(&self) -> String {
+        self.textarea.lines().join("\n")
+    }
+
+    /// Handles anything the terminal sends.
+    pub fn on_terminal(&mut self, ev: TermEvent) {
+        match ev {
+            TermEvent::Key(key) if key.kind == KeyEventKind::Press => self.on_key(key),
+            TermEvent::Paste(text) => self.on_paste(&text),
+            TermEvent::Resize(..) => self.dirty = true,
+            _ => {}
+        }
+    }
+
+    /// A second went by: redraw, and ring once when a timebox runs out.
+    pub fn on_tick(&mut self) {
+        self.dirty = true;
+        let now = self.now();
+        if self.meeting.overtime_offer(now) {
+            let key = self.offer_key();
+            if self.rung_for != Some(key) {
+                self.rung_for = Some(key);
+                self.ring = self.meeting.bell;
+            }
+        }
+    }
+
+    /// Saves the draft being typed, if it changed.
+    pub fn save_draft(&mut self) {
+        self.draft_dirty = false;
+        let target = match self.mode {
+            AppMode::Input(p) => self.draft_target(p),
+            _ => None,
+        };
+        if let Some(target) = target {
+            let text = self.input_text();
+            self.run(Command::SaveDraft(Draft { target, text }));
+        }
+    }
+
+    /// A key press.
+    pub fn on_key(&mut self, key: KeyEvent) {
+        self.dirty = true;
+        match self.mode {
+            AppMode::Input(purpose) => self.on_input_key(purpose, key),
+            AppMode::Help => self.mode = AppMode::Normal,
+            AppMode::ConfirmQuit => {
+                if key.code == KeyCode::Char('y') || key.code == KeyCode::Char('Y') {
+                    self.exit = Some(Exit::Quit);
+                } else {
+                    self.mode = AppMode::Normal;
+                    self.status = Some("carrying on".into());
+                }
+            }
+            AppMode::Normal => {
+                if let Some(action) = keymap::action_for(key) {
+                    self.status = None;
+                    self.act(action);
+                }
+            }
+        }
+    }
+
+    /// A paste: into the input box, or a new item when none is open.
+    pub fn on_paste(&mut self, text: &str) {
+        self.dirty = true;
+        if text.chars().count() > MAX_PASTE_CHARS {
+            self.status = Some(format!(
+                "that paste is over {MAX_PASTE_CHARS} characters; nothing was pasted"
+            ));
+            return;
+        }
+        let clean = sanitize(text);
+        match self.mode {
+            AppMode::Input(_) => {}
+            AppMode::Normal => self.open_input(InputPurpose::Add),
+            _ => return,
+        }
+        self.textarea.insert_str(clean);
+        self.draft_dirty = true;
+    }
+
+    fn act(&mut self, action: Action) {
+        let offer = self.meeting.overtime_offer(self.now());
+        match action {
+            Action::NextSection | Action::MoveOn if offer => {
+                self.run(Command::Overtime(OvertimeChoice::MoveOn));
+                self.after_section_change();
+            }
+            Action::Extend if offer => {
+                self.run(Command::Overtime(OvertimeChoice::KeepGoing {
+                    extra_secs: EXTEND_SECS as u64,
+                }));
+            }
+            Action::CarryOn if offer => {
+                self.run(Command::Overtime(OvertimeChoice::KeepGoing {
+                    extra_secs: 0,
+                }));
+            }
+            Action::MoveOn | Action::CarryOn => {
+                if action == Action::CarryOn {
+                    self.selected = None;
+                }
+            }
+            Action::NextSection => {
+                self.run(Command::NextSection);
+                self.after_section_change();
+            }
+            Action::PrevSection => {
+                self.run(Command::PrevSection);
+                self.after_section_change();
+            }
+            Action::ToggleTimer => {
+                self.run(Command::ToggleTimer);
+            }
+            Action::Extend => {
+                self.run(Command::AdjustTimebox(EXTEND_SECS));
+            }
+            Action::Shorten => {
+                self.run(Command::AdjustTimebox(-EXTEND_SECS));
+            }
+            Action::Speaker(p) => {
+                self.run(Command::Speaker(p));
+            }
+            Action::Add => self.open_input(InputPurpose::Add),
+            Action::Park => self.open_input(InputPurpose::Park),
+            Action::AddPerson => self.open_input(InputPurpose::AddPerson),
+            Action::Edit => {
+                if self.selected_live().is_some() {
+                    self.open_input(InputPurpose::Edit);
+                } else {
+                    self.status = Some("nothing selected to edit: j / k select an item".into());
+                }
+            }
+            Action::Delete => match self.selected_live() {
+                Some(id) => {
+                    let next = self.neighbour(id);
+                    if self.run(Command::Delete(id)) {
+                        self.selected = next;
+                        self.status = Some("deleted — u undoes it".into());
+                    }
+                }
+                None => self.status = Some("nothing selected to delete".into()),
+            },
+            Action::Undo => {
+                if self.run(Command::Undo) {
+                    self.status = Some("undone".into());
+                    self.fix_selection();
+                }
+            }
+            Action::SelectNext => self.move_selection(1),
+            Action::SelectPrev => self.move_selection(-1),
+            Action::Outcome => self.cycle_outcome(),
+            Action::Bell => {
+                let on = !self.meeting.bell;
+                self.run(Command::SetBell(on));
+                self.status = Some(if on { "bell on" } else { "bell off" }.into());
+            }
+            Action::Export => self.export(),
+            Action::Help => self.mode = AppMode::Help,
+            Action::Quit => self.mode = AppMode::ConfirmQuit,
+            Action::Interrupt => self.exit = Some(Exit::Interrupted),
+        }
+    }
+
+    /// Records a command; a refusal goes to the status line.
+    fn run(&mut self, cmd: Command) -> bool {
+        match self.meeting.record(cmd, self.clock.now()) {
+            Ok(events) => {
+                self.outbox.extend(events);
+                true
+            }
+            Err(refusal) => {
+                self.status = Some(refusal.to_string());
+                false
+            }
+        }
+    }
+
+    fn on_input_key(&mut self, purpose: InputPurpose, key: KeyEvent) {
+        let alt = key.modifiers.contains(KeyModifiers::ALT);
+        let shift = key.modifiers.contains(KeyModifiers::SHIFT);
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Enter if alt || shift => {
+                self.textarea.insert_newline();
+                self.draft_dirty = true;
+            }
+            KeyCode::Char('j') if ctrl => {
+                self.textarea.insert_newline();
+                self.draft_dirty = true;
+            }
+            KeyCode::Char('c') if ctrl => self.exit = Some(Exit::Interrupted),
+            KeyCode::Enter => self.commit(purpose),
+            KeyCode::Esc => {
+                if self.draft_target(purpose).is_some() {
+                    self.save_draft();
+                    if !self.input_text().trim().is_empty() {
+                        self.status = Some("draft kept — it comes back next time".into());
+                    }
+                }
+                self.close_input();
+            }
+            _ => {
+                if self.textarea.input(key) {
+                    self.draft_dirty = true;
+                }
+            }
+        }
+    }
+
+    fn commit(&mut self, purpose: InputPurpose) {
+        let text = self.input_text();
+        let empty = text.trim().is_empty();
+        let done = match purpose {
+            InputPurpose::Add => {
+                let before = self.meeting.next_item_id();
+                let ok = self.run(Command::Add(text));
+                if ok {
+                    self.selected = Some(before);
+                }
+                ok
+            }
+            InputPurpose::Park => {
+                let ok = self.run(Command::Park(text));
+                if ok {
+                    let n = self.meeting.parked().len();
+                    self.status = Some(format!("parked — {n} in the parking lot"));
+                }
+                ok
+            }
+            InputPurpose::Edit => match self.editing {
+                Some(id) => self.run(Command::Edit(id, text)),
+                None => true,
+            },
+            InputPurpose::AddPerson => {
+                let (name, role) = match text.split_once(':') {
+                    Some((n, r)) => (n.to_string(), Some(r.to_string())),
+                    None => (text, None),
+                };
+                let ok = self.run(Command::AddParticipant(Participant { name, role }));
+                if ok {
+                    let n = self.meeting.people.len();
+                    let key = if n <= 9 {
+                        format!(" — key {n}")
+                    } else {
+                        String::new()
+                    };
+                    self.status = Some(format!("{} joined{key}", self.meeting.people[n - 1].name));
+                }
+                ok
+            }
+        };
+        // An empty entry just closes the box (and drops its empty draft).
+        if done || empty {
+            if empty
+                && let Some(target) = self.draft_target(purpose)
+                && self.meeting.drafts.contains_key(&target)
+            {
+                self.run(Command::SaveDraft(Draft {
+                    target,
+                    text: String::new(),
+                }));
+            }
+            if empty {
+                self.status = None;
+            }
+            self.close_input();
+        }
+    }
+
+    fn open_input(&mut self, purpose: InputPurpose) {
+        self.textarea = new_textarea();
+        self.editing = None;
+        let mut text = None;
+        if purpose == InputPurpose::Edit {
+            self.editing = self.selected_live();
+            text = self
+                .editing
+                .and_then(|id| self.meeting.item(id))
+                .map(|i| i.text.clone());
+        }
+        if let Some(target) = self.draft_target(purpose)
+            && let Some(d) = self.meeting.drafts.get(&target)
+        {
+            text = Some(d.text.clone());
+        }
+        if let Some(t) = text {
+            self.textarea.insert_str(t);
+        }
+        self.mode = AppMode::Input(purpose);
+        self.draft_dirty = false;
+    }
+
+    fn close_input(&mut self) {
+        self.mode = AppMode::Normal;
+        self.textarea = new_textarea();
+        self.editing = None;
+        self.draft_dirty = false;
+    }
+
+    fn draft_target(&self, purpose: InputPurpose) -> Option<DraftTarget> {
+        match purpose {
+            InputPurpose::Add => Some(DraftTarget::Add {
+                section: self.meeting.current,
+            }),
+            InputPurpose::Park => Some(DraftTarget::Park),
+            InputPurpose::Edit => self.editing.map(|id| DraftTarget::Edit { id }),
+            InputPurpose::AddPerson => None,
+        }
+    }
+
+    /// On resume, the input that was being typed into comes back open.
+    fn reopen_draft(&mut self) {
+        let add = DraftTarget::Add {
+            section: self.meeting.current,
+        };
+        if self.meeting.drafts.contains_key(&add) {
+            self.open_input(InputPurpose::Add);
+        } else if self.meeting.drafts.contains_key(&DraftTarget::Park) {
+            self.open_input(InputPurpose::Park);
+        } else if let Some(id) = self.meeting.drafts.keys().find_map(|t| match t {
+            DraftTarget::Edit { id } if self.visible().contains(id) => Some(*id),
+            _ => None,
+        }) {
+            self.selected = Some(id);
+            self.open_input(InputPurpose::Edit);
+        }
+    }
+
+    fn visible(&self) -> Vec<ItemId> {
+        self.meeting
+            .items_in(self.meeting.current)
+            .iter()
+            .map(|i| i.id)
+            .collect()
+    }
+
+    fn selected_live(&self) -> Option<ItemId> {
+        self.selected.filter(|id| self.visible().contains(id))
+    }
+
+    fn neighbour(&self, id: ItemId) -> Option<ItemId> {
+        let items = self.visible();
+        let pos = items.iter().position(|i| *i == id)?;
+        items
+            .get(pos + 1)
+            .or_else(|| pos.checked_sub(1).and_then(|p| items.get(p)))
+            .copied()
+    }
+
+    fn move_selection(&mut self, delta: isize) {
+        let items = self.visible();
+        if items.is_empty() {
+            self.selected = None;
+            return;
+        }
+        let pos = self
+            .selected
+            .and_then(|id| items.iter().position(|i| *i == id));
+        let next = match pos {
+            None if delta > 0 => 0,
+            None => items.len() - 1,
+            Some(p) => p.saturating_add_signed(delta).min(items.len() - 1),
+        };
+        self.selected = Some(items[next]);
+    }
+
+    fn fix_selection(&mut self) {
+        if self.selected_live().is_none() {
+            self.selected = self.visible().last().copied();
+        }
+    }
+
+    fn after_section_change(&mut self) {
+        self.selected = self.visible().last().copied();
+    }
+
+    fn cycle_outcome(&mut self) {
+        let Some(id) = self.selected_live() else {
+            self.status = Some("select a parked tangent first (j / k)".into());
+            return;
+        };
+        let Some(parking) = self.meeting.item(id).and_then(|i| i.parking.clone()) else {
+            self.status = Some("only parked tangents get an outcome".into());
+            return;
+        };
+        let next = match parking.outcome {
+            None => Some(Outcome::Action),
+            Some(Outcome::Action) => Some(Outcome::FollowUp),
+            Some(Outcome::FollowUp) => Some(Outcome::Dropped),
+            Some(Outcome::Dropped) => None,
+        };
+        if self.run(Command::SetOutcome(id, next)) {
+            self.status = Some(format!(
+                "outcome: {}",
+                next.map_or("none yet", |o| o.label())
+            ));
+        }
+    }
+
+    fn offer_key(&self) -> (usize, u64) {
+        (self.meeting.current, self.meeting.state().timebox_secs)
+    }
+
+    fn export(&mut self) {
+        match super::export_minutes(&self.meeting, &self.out_dir) {
+            Ok(path) => self.status = Some(format!("minutes written to {}", path.display())),
+            Err(e) => self.status = Some(format!("export failed: {e}")),
+        }
+    }
+
+    /// Whether the current section is the parking-lot review.
+    pub fn in_parking_review(&self) -> bool {
+        self.meeting.section().kind == SectionKind::ParkingLot
+    }
+}
+
+fn new_textarea() -> TextArea<'static> {
+    let mut t = TextArea::default();
+    t.set_cursor_line_style(ratatui::style::Style::default());
+    t
+}

@@ -1,0 +1,342 @@
+//! The command line: parse it, carry it out, and answer every error in one
+//! sentence with an exit status.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::agenda::{self, Agenda};
+use crate::app::{self, Ended};
+use crate::journal::{Header, Journal, SessionStore, Status};
+use crate::meeting::{Clock, Meeting, Participant, Stamped, SystemClock};
+
+/// Run blameless postmortem meetings live in the terminal.
+#[derive(Debug, Parser)]
+#[command(name = "hotwash", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Cmd>,
+    #[command(flatten)]
+    screen: ScreenOpts,
+}
+
+#[derive(Debug, Subcommand)]
+enum Cmd {
+    /// Start a new meeting.
+    New(NewOpts),
+    /// Reopen a meeting where it stopped (the latest when none is named).
+    Resume {
+        /// A name from `hotwash sessions`, or a session's path.
+        session: Option<String>,
+        #[command(flatten)]
+        screen: ScreenOpts,
+    },
+    /// List the saved meetings, newest first.
+    Sessions,
+    /// Write a meeting's minutes (Markdown), JSON, or action items (CSV).
+    Export(ExportOpts),
+    /// Work with agenda files.
+    Agenda {
+        #[command(subcommand)]
+        command: AgendaCmd,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AgendaCmd {
+    /// Check agenda files and say exactly what is wrong with each.
+    Check {
+        /// The agenda files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args, Clone, Default)]
+struct ScreenOpts {
+    /// Where `x` writes the minutes (default: the current directory).
+    #[arg(long, value_name = "DIR", global = true)]
+    out_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct NewOpts {
+    /// Agenda file (default: the built-in 60-minute postmortem).
+    #[arg(long, value_name = "FILE")]
+    agenda: Option<PathBuf>,
+    /// What the meeting is about.
+    #[arg(long, value_name = "TITLE")]
+    incident: Option<String>,
+    /// The roster: "Ana:IC,Ben,Chen" (Name or Name:Role, comma-separated).
+    #[arg(long, value_name = "LIST")]
+    people: Option<String>,
+    #[command(flatten)]
+    screen: ScreenOpts,
+}
+
+#[derive(Debug, Args)]
+struct ExportOpts {
+    /// A name from `hotwash sessions`, or a session's path (default: the latest).
+    session: Option<String>,
+    /// md (minutes), json (for tools) or csv (action items).
+    #[arg(long, value_name = "FORMAT", default_value = "md")]
+    format: String,
+    /// The file to write (default: a name from the date and incident, here).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Overwrite the file if it exists.
+    #[arg(long)]
+    force: bool,
+    /// Include talk time, turns and share per person.
+    #[arg(long)]
+    talk_times: bool,
+}
+
+/// The incident title when none is given.
+pub const DEFAULT_INCIDENT: &str = "Untitled incident";
+
+/// Carries out the command line; returns the process's exit status.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(msg) => {
+            eprintln!("hotwash: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<ExitCode, String> {
+    match cli.command {
+        None => new_meeting(
+            NewOpts {
+                agenda: None,
+                incident: None,
+                people: None,
+                screen: ScreenOpts::default(),
+            },
+            cli.screen,
+        ),
+        Some(Cmd::New(opts)) => new_meeting(opts, cli.screen),
+        Some(Cmd::Resume { session, screen }) => resume(session, merge(screen, cli.screen)),
+        Some(Cmd::Sessions) => sessions(),
+        Some(Cmd::Export(opts)) => export(opts),
+        Some(Cmd::Agenda {
+            command: AgendaCmd::Check { files },
+        }) => Ok(check_agendas(&files)),
+    }
+}
+
+fn merge(a: ScreenOpts, b: ScreenOpts) -> ScreenOpts {
+    ScreenOpts {
+        out_dir: a.out_dir.or(b.out_dir),
+    }
+}
+
+/// Parses "Ana:IC, Ben ,Chen" into a roster.
+pub fn parse_people(list: &str) -> Vec<Participant> {
+    list.split(',')
+        .filter_map(|p| {
+            let (name, role) = match p.split_once(':') {
+                Some((n, r)) => (n.trim(), Some(r.trim())),
+                None => (p.trim(), None),
+            };
+            (!name.is_empty()).then(|| Participant {
+                name: name.to_string(),
+                role: role.filter(|r| !r.is_empty()).map(str::to_string),
+            })
+        })
+        .collect()
+}
+
+fn need_terminal() -> Result<(), String> {
+    if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
+        Ok(())
+    } else {
+        Err("the meeting screen needs a terminal; run hotwash in one (for files, see `hotwash export`)".into())
+    }
+}
+
+fn new_meeting(opts: NewOpts, global: ScreenOpts) -> Result<ExitCode, String> {
+    let agenda: Agenda = match &opts.agenda {
+        Some(path) => agenda::load_file(path).map_err(|e| e.to_string())?,
+        None => agenda::default_agenda(),
+    };
+    need_terminal()?;
+    let people = opts.people.as_deref().map(parse_people).unwrap_or_default();
+    let incident = opts
+        .incident
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .unwrap_or(DEFAULT_INCIDENT);
+    let store = SessionStore::from_env().map_err(|e| e.to_string())?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let now = clock.now();
+    let offset = chrono::Local::now().offset().local_minus_utc();
+    let first = Stamped {
+        at: now,
+        event: Meeting::start_event(incident, &agenda, &people, offset),
+    };
+    let meeting = Meeting::begin(&first).ok_or("the meeting could not start")?;
+    let header = Header::new(now, meeting.incident.clone(), meeting.agenda.name.clone());
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let (session, mut journal) = Journal::create(&store, &header, move |s: Status| {
+        let _ = tx.send(s);
+    })
+    .map_err(|e| e.to_string())?;
+    journal.append(&first).map_err(|e| e.to_string())?;
+    let out_dir = merge(opts.screen, global)
+        .out_dir
+        .unwrap_or_else(|| ".".into());
+    let screen = Screen {
+        name: session.name,
+        dir: session.dir,
+    };
+    screen.run(meeting, clock, out_dir, journal, rx, Vec::new())
+}
+
+fn resume(session: Option<String>, screen_opts: ScreenOpts) -> Result<ExitCode, String> {
+    let store = SessionStore::from_env().map_err(|e| e.to_string())?;
+    let dir = match session {
+        Some(s) => store.resolve(&s).map_err(|e| e.to_string())?,
+        None => store.latest().map_err(|e| e.to_string())?.dir,
+    };
+    need_terminal()?;
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let (replay, journal) = Journal::open::<Stamped, _>(&dir, move |s: Status| {
+        let _ = tx.send(s);
+    })
+    .map_err(|e| e.to_string())?;
+    let meeting = Meeting::replay(&replay.events)
+        .map_err(|e| format!("{}: {e}; it cannot be resumed", dir.display()))?;
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let out_dir = screen_opts.out_dir.unwrap_or_else(|| ".".into());
+    Screen { name, dir }.run(
+        meeting,
+        Arc::new(SystemClock),
+        out_dir,
+        journal,
+        rx,
+        replay.warnings,
+    )
+}
+
+struct Screen {
+    name: String,
+    dir: PathBuf,
+}
+
+impl Screen {
+    fn run(
+        &self,
+        meeting: Meeting,
+        clock: Arc<dyn Clock>,
+        out_dir: PathBuf,
+        journal: crate::journal::JournalWriter<Stamped>,
+        rx: tokio::sync::mpsc::UnboundedReceiver<Status>,
+        warnings: Vec<String>,
+    ) -> Result<ExitCode, String> {
+        let where_saved = format!(
+            "The meeting is saved in {}; resume it with: hotwash resume {}",
+            self.dir.display(),
+            self.name
+        );
+        app::terminal::set_where_saved(where_saved.clone());
+        let status = (!warnings.is_empty()).then(|| warnings.join("; "));
+        let (ended, flushed) = app::run(meeting, clock, out_dir, journal, rx, status)
+            .map_err(|e| format!("the terminal could not be set up: {e}"))?;
+        if let Err(e) = flushed {
+            eprintln!("hotwash: WARNING: {e}");
+            return Ok(ExitCode::from(1));
+        }
+        let code = match ended {
+            Ended::Quit => {
+                println!("{where_saved}");
+                println!("Write the minutes with: hotwash export {}", self.name);
+                0
+            }
+            Ended::Interrupted => {
+                eprintln!("hotwash: interrupted. {where_saved}");
+                130
+            }
+            Ended::Signal(sig) => {
+                eprintln!("hotwash: stopped by {sig}. {where_saved}");
+                match sig {
+                    "SIGHUP" => 129,
+                    "SIGINT" => 130,
+                    _ => 143,
+                }
+            }
+            Ended::TerminalGone => {
+                eprintln!("hotwash: the terminal went away. {where_saved}");
+                1
+            }
+        };
+        Ok(ExitCode::from(code))
+    }
+}
+
+fn sessions() -> Result<ExitCode, String> {
+    let store = SessionStore::from_env().map_err(|e| e.to_string())?;
+    let list = store.list().map_err(|e| e.to_string())?;
+    if list.is_empty() {
+        println!(
+            "No meetings saved in {} yet; start one with: hotwash",
+            store.sessions_dir().display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    for s in list {
+        match (&s.header, &s.problem) {
+            (Some(h), None) => println!(
+                "{}  {}  {} events  {}",
+                s.name,
+                h.created
+                    .with_timezone(&chrono::Local)
+                    .format("%Y-%m-%d %H:%M"),
+                s.events,
+                h.incident
+            ),
+            (_, Some(p)) => println!("{}  (unreadable: {p})", s.name),
+            (None, None) => println!("{}", s.name),
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn export(opts: ExportOpts) -> Result<ExitCode, String> {
+    let _ = opts;
+    Err("export is not built yet".into())
+}
+
+fn check_agendas(files: &[PathBuf]) -> ExitCode {
+    let mut bad = 0;
+    for f in files {
+        match agenda::load_file(f) {
+            Ok(a) => println!(
+                "{}: ok — \"{}\", {} sections, {}",
+                f.display(),
+                a.name,
+                a.sections.len(),
+                agenda::format_duration(a.total_timebox_secs())
+            ),
+            Err(e) => {
+                bad += 1;
+                eprintln!("{e}");
+            }
+        }
+    }
+    if bad == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
