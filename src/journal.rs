@@ -1229,6 +1229,9 @@ impl Drop for StopGuard {
 impl Worker {
     fn run(mut self, rx: Receiver<Msg>) {
         let _guard = StopGuard(Arc::clone(&self.shared));
+        // Dropped before the guard, so once `flush` sees the thread stopped
+        // every later `append` is refused rather than queued to no one.
+        let rx = rx;
         let mut open = true;
         while open {
             let first = if self.pending_count > 0 {
@@ -1291,19 +1294,22 @@ impl Worker {
                 }
             }
         };
+        let failure = match &status {
+            Status::Failed { error, .. } => Some(error.clone()),
+            Status::Durable { .. } => None,
+        };
+        // Reported before `flush` wakes, so that when flush returns the
+        // status line already says the same.
+        (self.on_status)(status);
         {
             let mut p = self.shared.lock();
             p.durable = self.durable_seq;
             p.attempted = self.pending_seq;
             p.attempts += 1;
             p.pending = self.pending_count;
-            p.failure = match &status {
-                Status::Failed { error, .. } => Some(error.clone()),
-                Status::Durable { .. } => None,
-            };
+            p.failure = failure;
         }
         self.shared.changed.notify_all();
-        (self.on_status)(status);
     }
 
     fn write_pending(&mut self) -> io::Result<()> {
@@ -1559,7 +1565,7 @@ mod tests {
         disk.disk().fail_write = false;
         // Recovery comes from the retry timer alone; nobody has to flush.
         wait_for(&rx, &Status::Durable { seq: 7 });
-        assert_eq!(writer.durable(), 7);
+        assert_eq!(writer.flush(WAIT).expect("saved"), 7);
         let on_disk = replayed(&disk);
         assert_eq!(on_disk.events, (1..=7).map(note).collect::<Vec<_>>());
         assert!(!on_disk.torn && on_disk.warnings.is_empty());
@@ -1661,16 +1667,12 @@ mod tests {
         .expect("writer starts");
         writer.append(&note(1)).expect("append");
         let start = Instant::now();
-        // The event became durable before the callback ran.
-        assert_eq!(writer.flush(WAIT).expect("durable"), 1);
+        let err = writer.flush(WAIT).expect_err("the writer died");
+        assert!(matches!(err, JournalError::WriterStopped { .. }), "{err:?}");
+        assert!(start.elapsed() < WAIT, "flush waited for a dead thread");
+        // The event reached the disk before the callback ran.
         assert_eq!(replayed(&disk).events.len(), 1);
-        // Whether the dead thread is noticed at append or at flush, it is
-        // noticed at once rather than after the timeout.
-        if writer.append(&note(2)).is_ok() {
-            let err = writer.flush(WAIT).expect_err("the writer died");
-            assert!(matches!(err, JournalError::WriterStopped { .. }), "{err:?}");
-        }
-        assert!(start.elapsed() < WAIT);
+        writer.append(&note(2)).expect_err("writer has stopped");
     }
 
     #[test]
