@@ -449,3 +449,70 @@ fn replay_needs_a_start() {
     };
     assert!(Meeting::replay(&[e]).is_err());
 }
+
+#[test]
+fn the_timeline_shows_in_time_order_whatever_order_it_was_typed() {
+    let mut r = Room::new(&["Ana"]);
+    r.ok(Command::NextSection);
+    for line in [
+        "14:20 rollback finished https://deploys.example/42",
+        "no idea when: someone restarted the cache",
+        "2026-11-21 23:50 config change merged",
+        "09:05:30 first alert https://grafana.example/d/1",
+        "14:02 pager fires",
+    ] {
+        r.ok(Command::Add(line.into()));
+    }
+    let order: Vec<String> =
+        r.m.items_in(1)
+            .iter()
+            .map(|i| match &i.parsed {
+                Parsed::Timeline(t) => t.text.clone(),
+                _ => panic!("not a timeline event"),
+            })
+            .collect();
+    assert_eq!(
+        order,
+        vec![
+            "config change merged",
+            "first alert",
+            "pager fires",
+            "rollback finished",
+            "no idea when: someone restarted the cache",
+        ]
+    );
+    let untimed = r.m.items_in(1)[4];
+    assert_eq!(untimed.flags(), vec!["no time"]);
+    let Parsed::Timeline(first) = &r.m.items_in(1)[1].parsed else {
+        panic!()
+    };
+    assert_eq!(first.source.as_deref(), Some("https://grafana.example/d/1"));
+    // Editing a time moves the event.
+    let id = r.m.items_in(1)[3].id;
+    r.ok(Command::Edit(id, "08:00 rollback finished".into()));
+    assert_eq!(r.m.items_in(1)[1].id, id);
+}
+
+#[test]
+fn actions_due_in_days_count_from_the_day_they_were_typed() {
+    let mut r = Room::new(&["Ana"]);
+    for _ in 0..3 {
+        r.ok(Command::NextSection);
+    }
+    r.ok(Command::Add(
+        "@ana !P1 due:+3d #PAY-311 add a circuit breaker".into(),
+    ));
+    let Parsed::Action(a) = &r.m.items_in(3)[0].parsed else {
+        panic!()
+    };
+    assert_eq!(a.owner.as_deref(), Some("ana"));
+    assert_eq!(a.due, chrono::NaiveDate::from_ymd_opt(2026, 11, 25));
+    assert_eq!(a.ticket.as_deref(), Some("PAY-311"));
+    assert_eq!(a.description, "add a circuit breaker");
+    r.wait(2 * 86_400);
+    assert_eq!(
+        r.replayed(),
+        r.m,
+        "replay a day later gives the same due date"
+    );
+}

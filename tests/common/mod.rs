@@ -1,0 +1,258 @@
+//! Drives the real hotwash binary in a pseudo-terminal and reads its screen
+//! through a VT100 emulator, as a person at the keyboard would.
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+/// How long a screen state may take to appear before a test fails.
+pub const WAIT: Duration = Duration::from_secs(10);
+
+/// Keys as the terminal sends them.
+pub mod keys {
+    /// Enter.
+    pub const ENTER: &str = "\r";
+    /// Escape (send alone: a following byte would make it Alt+that key).
+    pub const ESC: &str = "\x1b";
+    /// Alt-Enter: a line break in the input.
+    pub const ALT_ENTER: &str = "\x1b\r";
+    /// Ctrl-C.
+    pub const CTRL_C: &str = "\x03";
+    /// Backspace.
+    pub const BACKSPACE: &str = "\x7f";
+    /// Arrow up.
+    pub const UP: &str = "\x1b[A";
+    /// Arrow down.
+    pub const DOWN: &str = "\x1b[B";
+}
+
+/// A running hotwash in a pseudo-terminal.
+pub struct Tui {
+    master: Box<dyn MasterPty + Send>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    parser: Arc<Mutex<vt100::Parser>>,
+    output: Arc<Mutex<Vec<u8>>>,
+    reader: Option<JoinHandle<()>>,
+}
+
+/// A scratch place for one test: its own data dir and working dir.
+pub struct Place {
+    /// Kept alive for the test's length.
+    pub tmp: tempfile::TempDir,
+}
+
+impl Place {
+    /// A fresh place.
+    pub fn new() -> Place {
+        Place {
+            tmp: tempfile::tempdir().expect("tempdir"),
+        }
+    }
+    /// `HOTWASH_DIR` for this test.
+    pub fn data(&self) -> PathBuf {
+        self.tmp.path().join("data")
+    }
+    /// The working directory (exports land here).
+    pub fn work(&self) -> PathBuf {
+        let p = self.tmp.path().join("work");
+        std::fs::create_dir_all(&p).expect("work dir");
+        p
+    }
+    /// Starts hotwash with `args` at `cols` x `rows`.
+    pub fn start(&self, args: &[&str], cols: u16, rows: u16) -> Tui {
+        Tui::spawn(args, &self.data(), &self.work(), cols, rows, &[])
+    }
+    /// The only session directory.
+    pub fn session_dir(&self) -> PathBuf {
+        let dir = self.data().join("sessions");
+        let mut found: Vec<_> = std::fs::read_dir(&dir)
+            .expect("sessions dir")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        found.sort();
+        found.pop().expect("a session")
+    }
+    /// Runs hotwash to completion without a terminal.
+    pub fn run(&self, args: &[&str]) -> std::process::Output {
+        std::process::Command::new(env!("CARGO_BIN_EXE_hotwash"))
+            .args(args)
+            .env("HOTWASH_DIR", self.data())
+            .current_dir(self.work())
+            .output()
+            .expect("run hotwash")
+    }
+}
+
+impl Tui {
+    /// Starts hotwash with `args` in a `cols` x `rows` terminal.
+    pub fn spawn(
+        args: &[&str],
+        data: &Path,
+        cwd: &Path,
+        cols: u16,
+        rows: u16,
+        env: &[(&str, &str)],
+    ) -> Tui {
+        let pty = native_pty_system();
+        let pair = pty
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open a pty");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_hotwash"));
+        cmd.args(args);
+        cmd.cwd(cwd);
+        cmd.env("HOTWASH_DIR", data);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("NO_COLOR");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = pair.slave.spawn_command(cmd).expect("spawn hotwash");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("pty reader");
+        let writer = pair.master.take_writer().expect("pty writer");
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
+        let output = Arc::new(Mutex::new(Vec::new()));
+        let (p, o) = (Arc::clone(&parser), Arc::clone(&output));
+        let reader = std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            loop {
+                match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        p.lock().unwrap().process(&buf[..n]);
+                        o.lock().unwrap().extend_from_slice(&buf[..n]);
+                    }
+                }
+            }
+        });
+        Tui {
+            master: pair.master,
+            writer,
+            child,
+            parser,
+            output,
+            reader: Some(reader),
+        }
+    }
+
+    /// Types bytes as the terminal would send them.
+    pub fn send(&mut self, s: &str) {
+        self.writer.write_all(s.as_bytes()).expect("write to pty");
+        self.writer.flush().expect("flush pty");
+    }
+
+    /// Types text one key at a time, as a person does.
+    pub fn type_text(&mut self, s: &str) {
+        for c in s.chars() {
+            let mut b = [0u8; 4];
+            self.send(c.encode_utf8(&mut b));
+        }
+    }
+
+    /// Pastes text the way a terminal with bracketed paste does.
+    pub fn paste(&mut self, s: &str) {
+        self.send(&format!("\x1b[200~{s}\x1b[201~"));
+    }
+
+    /// The screen as text, one line per row.
+    pub fn screen(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    /// Everything the program wrote to the terminal, raw.
+    pub fn output(&self) -> Vec<u8> {
+        self.output.lock().unwrap().clone()
+    }
+
+    /// The window title the program set, if any.
+    pub fn title(&self) -> String {
+        self.parser.lock().unwrap().screen().title().to_string()
+    }
+
+    /// Waits until `pred` holds for the screen; fails the test with the screen otherwise.
+    pub fn wait_until(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let s = self.screen();
+            if pred(&s) {
+                return s;
+            }
+            if Instant::now() > deadline {
+                panic!("timed out waiting for {what}; the screen was:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Waits until the screen shows `needle`.
+    pub fn wait_for(&self, needle: &str) -> String {
+        self.wait_until(&format!("{needle:?}"), |s| s.contains(needle))
+    }
+
+    /// Waits until the screen no longer shows `needle`.
+    pub fn wait_gone(&self, needle: &str) -> String {
+        self.wait_until(&format!("{needle:?} to go"), |s| !s.contains(needle))
+    }
+
+    /// Resizes the terminal.
+    pub fn resize(&mut self, cols: u16, rows: u16) {
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("resize pty");
+        self.parser.lock().unwrap().screen_mut().set_size(rows, cols);
+    }
+
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.process_id().expect("pid")
+    }
+
+    /// Sends a signal (`-9`, `-TERM`, ...).
+    pub fn signal(&self, sig: &str) {
+        let ok = std::process::Command::new("kill")
+            .args([sig, &self.pid().to_string()])
+            .status()
+            .expect("kill")
+            .success();
+        assert!(ok, "kill {sig} failed");
+    }
+
+    /// Waits for the process to end; returns its exit code.
+    pub fn wait_exit(&mut self) -> u32 {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                if let Some(r) = self.reader.take() {
+                    let _ = r.join();
+                }
+                return status.exit_code();
+            }
+            if Instant::now() > deadline {
+                panic!("hotwash did not exit; the screen was:\n{}", self.screen());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Tui {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
