@@ -1,5 +1,11 @@
 //! The screen: drawn from the meeting and the app's view state, with no side effects.
 
+mod big;
+mod format;
+mod paint;
+mod theme;
+mod wrap;
+
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui_textarea::TextArea;
