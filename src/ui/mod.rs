@@ -4,7 +4,10 @@ mod big;
 mod footer;
 mod format;
 mod header;
+mod help;
+mod input;
 mod items;
+mod overlay;
 mod paint;
 mod roster;
 mod section;
@@ -178,6 +181,15 @@ pub fn draw(frame: &mut Frame, view: &View) {
     let area = frame.area();
     let theme = Theme::new(view.color);
     let buf = frame.buffer_mut();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        overlay::draw_too_small(buf, area, theme);
+        return;
+    }
+    if let Mode::Help = view.mode {
+        help::draw(buf, area, view, theme);
+        return;
+    }
+
     let areas = Areas::of(area, view);
     header::draw(buf, areas.header, view, theme);
     if let (Some(rect), SaveState::Failed(why)) = (areas.failure, &view.save) {
@@ -186,5 +198,38 @@ pub fn draw(frame: &mut Frame, view: &View) {
     draw_body(buf, areas.body, view, theme);
     footer::draw_status(buf, areas.status, view, theme);
 
-    footer::draw_keys(buf, areas.footer, view, theme);
+    match &view.mode {
+        Mode::Normal => {
+            footer::draw_keys(buf, areas.footer, view, theme);
+            if view.meeting.overtime_offer(view.now) {
+                overlay::draw_offer(buf, areas.body, view, theme);
+            }
+        }
+        Mode::Input { purpose, textarea } => {
+            let kind = view.meeting.section().kind;
+            let want = input::height(*purpose, kind, textarea);
+            let rect = if *purpose == InputPurpose::Park {
+                let banner_h = overlay::safeword_height(view, area).min(areas.status.y);
+                let banner = Rect::new(area.x, area.y, area.width, banner_h);
+                overlay::draw_safeword(buf, banner, view, theme);
+                let room = areas.status.y.saturating_sub(banner.bottom());
+                Rect::new(area.x, banner.bottom(), area.width, want.min(room))
+            } else {
+                let h = want.min(areas.body.height);
+                Rect::new(area.x, areas.status.y.saturating_sub(h), area.width, h)
+            };
+            input::draw(buf, rect, view, *purpose, textarea, theme);
+        }
+        Mode::ConfirmQuit => {
+            footer::draw_hints(
+                buf,
+                areas.footer,
+                &[("y", "quit"), ("any other key", "stay")],
+                None,
+                theme,
+            );
+            overlay::draw_confirm_quit(buf, area, view, theme);
+        }
+        Mode::Help => {}
+    }
 }
