@@ -433,6 +433,51 @@ fn park_shows_the_safeword_large() {
 }
 
 #[test]
+fn a_safeword_the_font_lacks_or_too_long_still_shows_large() {
+    let keys = keys();
+    let ta = textarea("");
+    let long = "supercalifragilisticexpialidocious-pineapple";
+    let longer = "a safeword so long that no block letters could ever fit across the widest screen";
+    for (word, small, large) in [
+        ("菠萝", "萝", "萝"),
+        ("ananás", "█", "█"),
+        (long, "SUPERCALIFRAGILISTICEXPIALIDOCIOUS-PINEAPPLE", "█"),
+        (longer, "A SAFEWORD SO LONG", "S A F E W O R D"),
+    ] {
+        let mut a = agenda();
+        a.safeword = word.into();
+        let r = Room::with(&[("Ana", None)], &a);
+        let v = view(
+            &r,
+            &keys,
+            Mode::Input {
+                purpose: InputPurpose::Park,
+                textarea: &ta,
+            },
+        );
+        for (w, h, shown) in [(80, 24, small), (200, 60, large)] {
+            let screen = text(render(&v, w, h).backend().buffer());
+            assert!(screen.contains(shown), "{word} at {w}x{h}:\n{screen}");
+            assert!(screen.contains("raised by no one marked as speaking"));
+        }
+    }
+}
+
+#[test]
+fn quit_says_when_not_everything_is_saved() {
+    let r = timeline();
+    let keys = keys();
+    let mut v = view(&r, &keys, Mode::ConfirmQuit);
+    v.save = SaveState::Failed("disk full".into());
+    let screen = text(render(&v, 80, 24).backend().buffer());
+    assert!(screen.contains("Quit? ✗ NOT SAVED: disk full"));
+    assert!(!screen.contains("Everything is saved"));
+    v.save = SaveState::Saving;
+    let screen = text(render(&v, 80, 24).backend().buffer());
+    assert!(screen.contains("still being saved"));
+}
+
+#[test]
 fn input_box_shows_purpose_syntax_and_keys() {
     let r = timeline();
     let keys = keys();

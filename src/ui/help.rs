@@ -84,7 +84,8 @@ pub fn draw(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
     let needed = lines.len().div_ceil(rows).max(1);
     let fit = usize::from((inner.width.saturating_add(GAP) / col_min.max(1)).max(1));
     let cols = needed.min(fit);
-    let col_w = inner.width.saturating_add(GAP) / u16::try_from(cols).unwrap_or(1) - GAP;
+    let cols_u16 = u16::try_from(cols).unwrap_or(u16::MAX).max(1);
+    let col_w = (inner.width.saturating_add(GAP) / cols_u16).saturating_sub(GAP);
 
     // Place every line first, so an overflow can be marked where it starts.
     let mut placed: Vec<(usize, usize, &Entry)> = Vec::with_capacity(lines.len());
@@ -115,7 +116,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
         let x = inner.x.saturating_add(
             u16::try_from(col)
                 .unwrap_or(u16::MAX)
-                .saturating_mul(col_w + GAP),
+                .saturating_mul(col_w.saturating_add(GAP)),
         );
         let y = inner
             .y
@@ -139,7 +140,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
                     wx,
                     y,
                     k.what,
-                    col_w.saturating_sub(key_w + 1),
+                    col_w.saturating_sub(key_w.saturating_add(1)),
                     theme.text(),
                 );
             }

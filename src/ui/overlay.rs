@@ -11,6 +11,9 @@ use super::theme::Theme;
 use super::wrap::{Run, wrap};
 use super::{MIN_HEIGHT, MIN_WIDTH, SaveState, View, big};
 
+/// Rows of the solid bar the safeword is written on when no big letters fit.
+const FALLBACK_ROWS: u16 = 3;
+
 /// Rows the safeword banner wants in a frame of `area`, borders included.
 pub fn safeword_height(view: &View, area: Rect) -> u16 {
     let word = view.meeting.agenda.safeword.to_uppercase();
@@ -20,8 +23,8 @@ pub fn safeword_height(view: &View, area: Rect) -> u16 {
         .into_iter()
         .filter(|&h| tall || h <= 4)
         .find(|&h| big::fit(&word, Rect::new(0, 0, inner_w, h)).is_some_and(|f| f.1 == h));
-    // Big letters, a line under them, borders; or one loud line when none fit.
-    glyph_rows.unwrap_or(1) + 1 + 2
+    // Big letters, a line under them, borders; or a three-row bar when none fit.
+    glyph_rows.unwrap_or(FALLBACK_ROWS) + 1 + 2
 }
 
 /// Who raised the tangent and where, for the banner.
@@ -57,7 +60,8 @@ pub fn draw_safeword(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
         inner.height.saturating_sub(1),
     );
     if !big::draw(buf, big_area, &word, theme.safeword(), true) {
-        // No big letters fit (or the font lacks them): spaced capitals, reversed.
+        // No big letters fit (or the font lacks them): spaced capitals on a
+        // solid bar three rows tall, still the loudest thing on screen.
         let spaced: String = word
             .chars()
             .flat_map(|c| [c, ' '])
@@ -65,14 +69,20 @@ pub fn draw_safeword(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
             .trim_end()
             .to_string();
         let text = if width(&spaced) + 2 <= usize::from(inner.width) {
-            format!(" {spaced} ")
+            spaced
         } else {
-            format!(" {word} ")
+            word
         };
-        let y = big_area
+        let rows = FALLBACK_ROWS.min(big_area.height);
+        let top = big_area
             .y
-            .saturating_add(big_area.height.saturating_sub(1) / 2);
-        put_centred(buf, big_area, y, &text, theme.alarm());
+            .saturating_add(big_area.height.saturating_sub(rows) / 2);
+        let w = u16::try_from(width(&text) + 4)
+            .unwrap_or(u16::MAX)
+            .min(big_area.width);
+        let bar = Rect::new(big_area.x + (big_area.width - w) / 2, top, w, rows);
+        super::paint::fill(buf, bar, theme.alarm());
+        put_centred(buf, bar, top.saturating_add(rows / 2), &text, theme.alarm());
     }
     let y = inner.bottom().saturating_sub(1);
     put_centred(buf, inner, y, &raised(view), theme.strong());
