@@ -46,7 +46,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
         .border_style(theme.border())
         .title(Span::styled(" Help · every key ", theme.panel_title()))
         .title_bottom(
-            Line::from(Span::styled(" Esc closes help ", theme.strong())).right_aligned(),
+            Line::from(Span::styled(" any key closes help ", theme.strong())).right_aligned(),
         );
     let inner = block.inner(area);
     block.render(area, buf);
