@@ -1,10 +1,26 @@
 //! The screen: drawn from the meeting and the app's view state, with no side effects.
 
+mod big;
+mod footer;
+mod format;
+mod header;
+mod help;
+mod input;
+mod items;
+mod overlay;
+mod paint;
+mod roster;
+mod section;
+mod theme;
+mod wrap;
+
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
+use ratatui::layout::Rect;
 use ratatui_textarea::TextArea;
 
 use crate::meeting::Meeting;
+use theme::Theme;
 
 /// One row of the key map, as the footer and the help overlay show it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,7 +101,135 @@ pub const MIN_WIDTH: u16 = 80;
 /// Smallest terminal the meeting screen is drawn at.
 pub const MIN_HEIGHT: u16 = 24;
 
+/// Where each part of the meeting screen goes in a frame.
+struct Areas {
+    header: Rect,
+    failure: Option<Rect>,
+    body: Rect,
+    status: Rect,
+    footer: Rect,
+}
+
+impl Areas {
+    fn of(area: Rect, view: &View) -> Areas {
+        let row = |y: u16, h: u16| Rect::new(area.x, y, area.width, h).intersection(area);
+        let header_h = header::height(area.height);
+        let failure_h = u16::from(matches!(view.save, SaveState::Failed(_)));
+        let header = row(area.y, header_h);
+        let failure = (failure_h > 0).then(|| row(header.bottom(), 1));
+        let footer = row(area.bottom().saturating_sub(1), 1);
+        let status = row(footer.y.saturating_sub(1), 1);
+        let top = header.bottom().saturating_add(failure_h);
+        let body = row(top, status.y.saturating_sub(top));
+        Areas {
+            header,
+            failure,
+            body,
+            status,
+            footer,
+        }
+    }
+}
+
+/// Columns the roster takes in a body `width` columns wide.
+fn roster_width(width: u16) -> u16 {
+    (width.saturating_mul(3) / 10).clamp(30, 52).min(width)
+}
+
+/// Draws the meeting panels (section, items, roster, ground rules) into `body`.
+fn draw_body(buf: &mut ratatui::buffer::Buffer, body: Rect, view: &View, theme: Theme) {
+    let rw = roster_width(body.width);
+    let left = Rect::new(body.x, body.y, body.width.saturating_sub(rw), body.height);
+    let right = Rect::new(left.right(), body.y, rw, body.height);
+
+    let panel_h = section::height(view, left.width, body.height.saturating_mul(2) / 5);
+    if panel_h > 0 {
+        section::draw(
+            buf,
+            Rect::new(left.x, left.y, left.width, panel_h),
+            view,
+            theme,
+        );
+    }
+    let items = Rect::new(
+        left.x,
+        left.y.saturating_add(panel_h),
+        left.width,
+        left.height.saturating_sub(panel_h),
+    );
+    items::draw(buf, items, view, theme);
+
+    let roster_h = roster::height(view, right.width, right.height);
+    let rules_h = section::rules_height(view, right.width);
+    if rules_h > 0 && roster_h.saturating_add(rules_h) <= right.height {
+        let split = right.height - rules_h;
+        roster::draw(
+            buf,
+            Rect::new(right.x, right.y, right.width, split),
+            view,
+            theme,
+        );
+        let rules = Rect::new(right.x, right.y.saturating_add(split), right.width, rules_h);
+        section::draw_rules(buf, rules, view, theme);
+    } else {
+        roster::draw(buf, right, view, theme);
+    }
+}
+
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame, view: &View) {
-    let _ = (frame, view);
+    let area = frame.area();
+    let theme = Theme::new(view.color);
+    let buf = frame.buffer_mut();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        overlay::draw_too_small(buf, area, theme);
+        return;
+    }
+    if let Mode::Help = view.mode {
+        help::draw(buf, area, view, theme);
+        return;
+    }
+
+    let areas = Areas::of(area, view);
+    header::draw(buf, areas.header, view, theme);
+    if let (Some(rect), SaveState::Failed(why)) = (areas.failure, &view.save) {
+        header::draw_failure(buf, rect, why, theme);
+    }
+    draw_body(buf, areas.body, view, theme);
+    footer::draw_status(buf, areas.status, view, theme);
+
+    match &view.mode {
+        Mode::Normal => {
+            footer::draw_keys(buf, areas.footer, view, theme);
+            if view.meeting.overtime_offer(view.now) {
+                overlay::draw_offer(buf, areas.body, view, theme);
+            }
+        }
+        Mode::Input { purpose, textarea } => {
+            let kind = view.meeting.section().kind;
+            let want = input::height(*purpose, kind, textarea);
+            let rect = if *purpose == InputPurpose::Park {
+                let banner_h = overlay::safeword_height(view, area).min(areas.status.y);
+                let banner = Rect::new(area.x, area.y, area.width, banner_h);
+                overlay::draw_safeword(buf, banner, view, theme);
+                let room = areas.status.y.saturating_sub(banner.bottom());
+                Rect::new(area.x, banner.bottom(), area.width, want.min(room))
+            } else {
+                let h = want.min(areas.body.height);
+                Rect::new(area.x, areas.status.y.saturating_sub(h), area.width, h)
+            };
+            input::draw(buf, rect, view, *purpose, textarea, theme);
+        }
+        Mode::ConfirmQuit => {
+            footer::draw_hints(
+                buf,
+                areas.footer,
+                &[("y", "quit"), ("any other key", "stay")],
+                None,
+                theme,
+            );
+            overlay::draw_confirm_quit(buf, area, view, theme);
+        }
+        Mode::Help => {}
+    }
 }

@@ -1,0 +1,121 @@
+//! The input box: what it is for, the quick-entry syntax of the section,
+//! the text area being typed in, and how to commit or cancel.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Widget};
+use ratatui_textarea::TextArea;
+
+use super::paint::{clear, put, put_cut};
+use super::theme::Theme;
+use super::{InputPurpose, View};
+use crate::agenda::SectionKind;
+
+/// Rows the text area shows at least and at most.
+const TEXT_MIN: u16 = 3;
+const TEXT_MAX: u16 = 10;
+
+/// The box's title for what the input is for, in the section's words.
+pub fn title(purpose: InputPurpose, kind: SectionKind) -> &'static str {
+    match purpose {
+        InputPurpose::Edit => "Edit item",
+        InputPurpose::Park => "Park a tangent",
+        InputPurpose::AddPerson => "Add a participant (Name or Name:Role)",
+        InputPurpose::Add => match kind {
+            SectionKind::Notes => "Add a note",
+            SectionKind::Timeline => "Add timeline event",
+            SectionKind::Factors => "Add a contributing factor",
+            SectionKind::Actions => "Add an action item",
+            SectionKind::ParkingLot => "Add a tangent to the parking lot",
+        },
+    }
+}
+
+/// The one-line quick-entry syntax for the section's kind, if it has one.
+pub fn syntax(purpose: InputPurpose, kind: SectionKind) -> Option<&'static str> {
+    match purpose {
+        InputPurpose::Park | InputPurpose::AddPerson => None,
+        InputPurpose::Add | InputPurpose::Edit => match kind {
+            SectionKind::Timeline => Some("14:05 text https://source"),
+            SectionKind::Actions => Some("@owner !P1 due:+3d #TICKET-1 text"),
+            SectionKind::Factors => Some("+technology +process text"),
+            SectionKind::Notes | SectionKind::ParkingLot => None,
+        },
+    }
+}
+
+/// How to commit or leave, for the box's foot.
+fn keys(purpose: InputPurpose) -> &'static str {
+    match purpose {
+        InputPurpose::Edit => " Enter save · Alt-Enter new line · Esc cancel (draft kept) ",
+        InputPurpose::AddPerson => " Enter add · Esc cancel ",
+        InputPurpose::Add | InputPurpose::Park => {
+            " Enter add · Alt-Enter new line · Esc cancel (draft kept) "
+        }
+    }
+}
+
+/// Rows the box wants, borders included.
+pub fn height(purpose: InputPurpose, kind: SectionKind, textarea: &TextArea<'static>) -> u16 {
+    let lines = u16::try_from(textarea.lines().len()).unwrap_or(u16::MAX);
+    let hint = u16::from(syntax(purpose, kind).is_some());
+    lines.clamp(TEXT_MIN, TEXT_MAX) + hint + 2
+}
+
+/// Draws the input box into `area`.
+pub fn draw(
+    buf: &mut Buffer,
+    area: Rect,
+    view: &View,
+    purpose: InputPurpose,
+    textarea: &TextArea<'static>,
+    theme: Theme,
+) {
+    let kind = view.meeting.section().kind;
+    clear(buf, area);
+    let block = Block::bordered()
+        .border_type(BorderType::Thick)
+        .border_style(theme.strong())
+        .title(Span::styled(
+            format!(" {} ", title(purpose, kind)),
+            theme.panel_title(),
+        ))
+        .title_bottom(Line::from(Span::styled(keys(purpose), theme.strong())).right_aligned());
+    let inner = block.inner(area);
+    block.render(area, buf);
+    if inner.is_empty() {
+        return;
+    }
+    let mut text_area = inner;
+    if let Some(syntax) = syntax(purpose, kind) {
+        let x = put(
+            buf,
+            inner,
+            inner.x,
+            inner.y,
+            "syntax: ",
+            inner.width,
+            theme.quiet(),
+        );
+        let used = x.saturating_sub(inner.x);
+        put_cut(
+            buf,
+            inner,
+            x,
+            inner.y,
+            syntax,
+            inner.width.saturating_sub(used),
+            theme.field(),
+        );
+        text_area = Rect::new(
+            inner.x,
+            inner.y.saturating_add(1),
+            inner.width,
+            inner.height.saturating_sub(1),
+        );
+    }
+    if !text_area.is_empty() {
+        textarea.render(text_area, buf);
+    }
+}

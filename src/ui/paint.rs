@@ -1,0 +1,123 @@
+//! Writing into the buffer without ever leaving the frame: every write is
+//! clipped, so a tiny or odd-sized terminal cannot make drawing panic.
+
+use ratatui::buffer::{Buffer, CellWidth};
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// The ellipsis that marks text cut short.
+pub const ELLIPSIS: &str = "…";
+
+/// The display width of one grapheme, as the buffer will count it (0 for
+/// the controls the buffer drops, so wrapping and drawing agree).
+pub fn grapheme_width(g: &str) -> u16 {
+    if g.contains(char::is_control) {
+        0
+    } else {
+        g.cell_width()
+    }
+}
+
+/// The display width of `text`, as the buffer will count it.
+pub fn width(text: &str) -> usize {
+    text.graphemes(true)
+        .map(|g| usize::from(grapheme_width(g)))
+        .sum()
+}
+
+/// Writes `text` at (`x`, `y`) within `clip` and at most `max` columns;
+/// returns the column after the last one written.
+pub fn put(
+    buf: &mut Buffer,
+    clip: Rect,
+    x: u16,
+    y: u16,
+    text: &str,
+    max: u16,
+    style: Style,
+) -> u16 {
+    let clip = clip.intersection(buf.area);
+    if y < clip.top() || y >= clip.bottom() || x < clip.left() || x >= clip.right() {
+        return x;
+    }
+    let room = (clip.right() - x).min(max);
+    buf.set_stringn(x, y, text, usize::from(room), style).0
+}
+
+/// Writes `text` like [`put`], ending it with `…` when it does not fit in `max`.
+pub fn put_cut(
+    buf: &mut Buffer,
+    clip: Rect,
+    x: u16,
+    y: u16,
+    text: &str,
+    max: u16,
+    style: Style,
+) -> u16 {
+    let clip_room = clip
+        .intersection(buf.area)
+        .right()
+        .saturating_sub(x)
+        .min(max);
+    if width(text) <= usize::from(clip_room) {
+        return put(buf, clip, x, y, text, clip_room, style);
+    }
+    let end = put(buf, clip, x, y, text, clip_room.saturating_sub(1), style);
+    put(buf, clip, end, y, ELLIPSIS, 1, style)
+}
+
+/// Writes `text` centred in the row `y` of `area`, cut with `…` if too wide.
+pub fn put_centred(buf: &mut Buffer, area: Rect, y: u16, text: &str, style: Style) {
+    let w = u16::try_from(width(text)).unwrap_or(u16::MAX);
+    let x = area.x.saturating_add(area.width.saturating_sub(w) / 2);
+    put_cut(buf, area, x, y, text, area.width, style);
+}
+
+/// Sets `style` on every cell of `area` that lies in the buffer.
+pub fn fill(buf: &mut Buffer, area: Rect, style: Style) {
+    buf.set_style(area.intersection(buf.area), style);
+}
+
+/// Blanks `area` (clipped), as ratatui's `Clear` does, for overlays.
+pub fn clear(buf: &mut Buffer, area: Rect) {
+    let area = area.intersection(buf.area);
+    for y in area.top()..area.bottom() {
+        for x in area.left()..area.right() {
+            if let Some(cell) = buf.cell_mut((x, y)) {
+                cell.reset();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_outside_the_buffer_are_dropped() {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 3, 1));
+        let area = Rect::new(0, 0, 10, 10);
+        assert_eq!(put(&mut buf, area, 0, 5, "x", 9, Style::new()), 0);
+        assert_eq!(put(&mut buf, area, 7, 0, "x", 9, Style::new()), 7);
+        assert_eq!(put(&mut buf, area, 1, 0, "abcdef", 9, Style::new()), 3);
+        assert_eq!(buf, Buffer::with_lines([" ab"]));
+    }
+
+    #[test]
+    fn cut_text_ends_in_an_ellipsis() {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 6, 1));
+        put_cut(
+            &mut buf,
+            Rect::new(0, 0, 6, 1),
+            0,
+            0,
+            "abcdefgh",
+            6,
+            Style::new(),
+        );
+        assert_eq!(buf, Buffer::with_lines(["abcde…"]));
+        assert_eq!(width("出口👩‍👩‍👧a"), 7);
+    }
+}
