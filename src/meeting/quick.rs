@@ -211,8 +211,7 @@ fn tidy(text: &str) -> String {
 /// editors turn `-` into it.
 const TIME_SEPARATORS: &[char] = &[':', '-', '\u{2013}', '\u{2014}'];
 
-/// Parses a timeline event: a leading time, the first URL as its source, the
-/// rest as text.
+/// Parses a timeline event: the leading time, the first URL as the source, the rest as text.
 pub fn parse_timeline(text: &str) -> TimelineEntry {
     let trimmed = text.trim_start();
     let (when, rest) = match leading_time(trimmed) {
@@ -375,8 +374,7 @@ fn url_len(token: &str) -> usize {
     end
 }
 
-/// An event time as the scribe would type it: `14:05`, `14:05:09`,
-/// `2026-11-21 23:50`.
+/// An event time as the scribe would type it: `14:05`, `14:05:09`, `2026-11-21 23:50`.
 pub fn format_event_time(t: &EventTime) -> String {
     let time = if t.with_seconds {
         t.time.format("%H:%M:%S")
@@ -395,8 +393,9 @@ impl fmt::Display for EventTime {
     }
 }
 
-/// The key the timeline sorts on: `(untimed, date and time)`, an event with
-/// a time but no date being on `meeting_date`, untimed events last.
+/// The key the timeline sorts on: timed events by date and time, untimed events last.
+///
+/// An event with a time but no date is taken to be on `meeting_date`.
 pub fn timeline_sort_key(
     when: Option<&EventTime>,
     meeting_date: NaiveDate,
@@ -407,8 +406,7 @@ pub fn timeline_sort_key(
     }
 }
 
-/// Orders two timeline events by [`timeline_sort_key`]; ties are for the
-/// caller's stable sort to keep in entry order.
+/// Orders two timeline events by [`timeline_sort_key`]; a stable sort keeps ties in entry order.
 pub fn timeline_order(
     a: Option<&EventTime>,
     b: Option<&EventTime>,
@@ -421,8 +419,9 @@ pub fn timeline_order(
 /// longer an action, and the bound keeps date arithmetic far from overflow.
 const MAX_DUE_DAYS: u64 = 3650;
 
-/// Parses an action item: `@owner`, `!P1`..`!P3`, `due:...` and `#TICKET`
-/// anywhere in the text, relative due dates counted from `today`.
+/// Parses an action item: `@owner`, `!P1`..`!P3`, `due:...` and `#TICKET` anywhere in the text.
+///
+/// Relative due dates (`due:+3d`, `due:tomorrow`) count from `today`.
 pub fn parse_action(text: &str, today: NaiveDate) -> ActionEntry {
     let mut entry = ActionEntry {
         owner: None,
@@ -916,6 +915,31 @@ mod tests {
         assert_eq!(parse_timeline(" \n\t ").text, "");
     }
 
+    #[test]
+    fn very_long_lines_are_parsed_whole() {
+        let parens = format!(
+            "14:02 {}https://x.example/{}{}",
+            "(".repeat(50_000),
+            "a".repeat(50_000),
+            ")".repeat(50_000)
+        );
+        let e = parse_timeline(&parens);
+        assert_eq!(e.when, Some(at(14, 2)));
+        assert_eq!(e.source.as_deref().map(str::len), Some(18 + 50_000));
+        assert_eq!(e.text, "");
+
+        let many: String = (0..50_000)
+            .map(|i| format!("@a{i} !P1 due:+{i}d #{i} +t{i} word "))
+            .collect();
+        let a = action(&many);
+        assert_eq!(a.owner.as_deref(), Some("a0"));
+        assert_eq!(a.ticket.as_deref(), Some("0"));
+        assert!(a.description.len() > many.len() / 2);
+        let f = parse_factor(&many);
+        assert_eq!(f.tags.len(), 50_000);
+        assert_eq!(parse_timeline(&"https:// ".repeat(100_000)).source, None);
+    }
+
     // ---- formatting and order ----
 
     #[test]
@@ -1284,5 +1308,263 @@ mod tests {
         let f = parse_factor("😴+tired 運用 +技術 +עברית");
         assert_eq!(f.tags, ["技術", "עברית"]);
         assert_eq!(f.text, "😴+tired 運用");
+    }
+}
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Strings dense in near-tokens, brackets, marks and wide characters:
+    /// where a byte-versus-char slip would panic.
+    fn tricky_text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("@".to_string()),
+            Just("#".to_string()),
+            Just("+".to_string()),
+            Just("!".to_string()),
+            Just("due:".to_string()),
+            Just("due:+".to_string()),
+            Just("https://".to_string()),
+            Just("http://x".to_string()),
+            Just("14:02".to_string()),
+            Just("2026-11-21".to_string()),
+            Just(":".to_string()),
+            Just("-".to_string()),
+            Just("—".to_string()),
+            Just("(".to_string()),
+            Just(")".to_string()),
+            Just("\"".to_string()),
+            Just(".".to_string()),
+            Just(" ".to_string()),
+            Just("\t".to_string()),
+            Just("\n".to_string()),
+            Just("\u{301}".to_string()),
+            Just("🔥".to_string()),
+            Just("👩‍👩‍👧".to_string()),
+            Just("運".to_string()),
+            Just("עב".to_string()),
+            Just("\u{200f}".to_string()),
+            Just("\u{a0}".to_string()),
+            "[a-zA-Z0-9]{1,4}",
+            any::<char>().prop_map(String::from),
+        ];
+        prop::collection::vec(piece, 0..40).prop_map(|pieces| pieces.concat())
+    }
+
+    /// Text is tidy: trimmed, no run of spaces, no space at a line's ends.
+    fn assert_tidy(text: &str) {
+        assert_eq!(text, text.trim(), "{text:?} is not trimmed");
+        for line in text.split('\n') {
+            assert_eq!(line, collapse_spaces(line), "{text:?} has loose spaces");
+        }
+    }
+
+    fn event_time() -> impl Strategy<Value = EventTime> {
+        let date = prop::option::of(
+            (0i32..=9999, 1u32..=366)
+                .prop_filter_map("a real day of the year", |(year, ordinal)| {
+                    NaiveDate::from_yo_opt(year, ordinal)
+                }),
+        );
+        (date, 0u32..24, 0u32..60, 0u32..60, any::<bool>()).prop_map(
+            |(date, hour, minute, second, with_seconds)| EventTime {
+                date,
+                // Without seconds on screen, seconds cannot come back.
+                time: NaiveTime::from_hms_opt(hour, minute, if with_seconds { second } else { 0 })
+                    .unwrap_or(NaiveTime::MIN),
+                with_seconds,
+            },
+        )
+    }
+
+    fn day() -> impl Strategy<Value = NaiveDate> {
+        (1970i32..=2100, 1u32..=366).prop_filter_map("a real day of the year", |(y, o)| {
+            NaiveDate::from_yo_opt(y, o)
+        })
+    }
+
+    /// A `due:` token and the date it means on `today`.
+    fn due_token(today: NaiveDate) -> impl Strategy<Value = (String, NaiveDate)> {
+        let add = move |days: u64| today.checked_add_days(Days::new(days)).unwrap_or(today);
+        prop_oneof![
+            day().prop_map(|d| (format!("due:{}", d.format("%Y-%m-%d")), d)),
+            (0u64..=3650).prop_map(move |n| (format!("due:+{n}d"), add(n))),
+            (0u64..=521).prop_map(move |n| (format!("due:+{n}w"), add(n * 7))),
+            Just(("due:today".to_string(), today)),
+            Just(("due:tomorrow".to_string(), add(1))),
+        ]
+    }
+
+    /// Plain words interleaved with tokens, tokens marked `true`, shuffled,
+    /// joined by assorted whitespace; and the description that should remain.
+    fn mix(words: Vec<String>, tokens: Vec<String>) -> impl Strategy<Value = (String, String)> {
+        let items: Vec<(bool, String)> = words
+            .into_iter()
+            .map(|w| (false, w))
+            .chain(tokens.into_iter().map(|t| (true, t)))
+            .collect();
+        let n = items.len();
+        (
+            Just(items).prop_shuffle(),
+            prop::collection::vec(
+                prop_oneof![Just(" "), Just("  "), Just("\t"), Just(" \t ")],
+                n,
+            ),
+        )
+            .prop_map(|(items, gaps)| {
+                let mut text = String::new();
+                for ((_, item), gap) in items.iter().zip(gaps) {
+                    text.push_str(item);
+                    text.push_str(gap);
+                }
+                let words: Vec<&str> = items
+                    .iter()
+                    .filter(|(token, _)| !token)
+                    .map(|(_, w)| w.as_str())
+                    .collect();
+                (text, words.join(" "))
+            })
+    }
+
+    /// Today, the action a scribe means, and one way of typing it: plain
+    /// words with every token in a random place.
+    fn action_case() -> impl Strategy<Value = (NaiveDate, ActionEntry, String)> {
+        day()
+            .prop_flat_map(|today| {
+                (
+                    Just(today),
+                    prop::option::of("[A-Za-z0-9]([A-Za-z0-9._-]{0,10}[A-Za-z0-9])?"),
+                    prop::option::of((
+                        prop_oneof![Just(Priority::P1), Just(Priority::P2), Just(Priority::P3)],
+                        any::<bool>(),
+                    )),
+                    prop::option::of(due_token(today)),
+                    prop::option::of(prop_oneof!["[A-Z][A-Z0-9]{0,5}-[0-9]{1,6}", "[0-9]{1,7}"]),
+                    prop::collection::vec("[a-z]{1,10}", 0..8),
+                )
+            })
+            .prop_flat_map(|(today, owner, priority, due, ticket, words)| {
+                let tokens: Vec<String> = [
+                    owner.as_ref().map(|o| format!("@{o}")),
+                    priority.map(|(p, upper)| {
+                        let p = p.as_str();
+                        format!(
+                            "!{}",
+                            if upper {
+                                p.to_string()
+                            } else {
+                                p.to_lowercase()
+                            }
+                        )
+                    }),
+                    due.as_ref().map(|(token, _)| token.clone()),
+                    ticket.as_ref().map(|t| format!("#{t}")),
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
+                mix(words, tokens).prop_map(move |(text, description)| {
+                    let expected = ActionEntry {
+                        owner: owner.clone(),
+                        priority: priority.map(|(p, _)| p),
+                        due: due.as_ref().map(|(_, d)| *d),
+                        ticket: ticket.clone(),
+                        description,
+                    };
+                    (today, expected, text)
+                })
+            })
+    }
+
+    /// A factor and one way of typing it: plain words and `+tag` words, some
+    /// repeated or in capitals, in a random order.
+    fn factor_case() -> impl Strategy<Value = (FactorEntry, String)> {
+        (
+            prop::collection::vec(("[a-z][a-z0-9_-]{0,8}", any::<bool>()), 0..6),
+            prop::collection::vec("[a-z]{1,10}", 0..8),
+        )
+            .prop_flat_map(|(tags, words)| {
+                let tokens: Vec<String> = tags
+                    .iter()
+                    .map(|(tag, upper)| {
+                        format!(
+                            "+{}",
+                            if *upper {
+                                tag.to_uppercase()
+                            } else {
+                                tag.clone()
+                            }
+                        )
+                    })
+                    .collect();
+                mix(words, tokens).prop_map(|(text, description)| {
+                    // Tags come back in the order they appear in the typed text.
+                    let mut seen = HashSet::new();
+                    let tags = text
+                        .split_whitespace()
+                        .filter_map(|w| w.strip_prefix('+'))
+                        .map(str::to_lowercase)
+                        .filter(|t| seen.insert(t.clone()))
+                        .collect();
+                    (
+                        FactorEntry {
+                            tags,
+                            text: description,
+                        },
+                        text,
+                    )
+                })
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn parsers_never_panic_on_any_text(text in any::<String>(), today in day()) {
+            assert_tidy(&parse_timeline(&text).text);
+            assert_tidy(&parse_action(&text, today).description);
+            assert_tidy(&parse_factor(&text).text);
+        }
+
+        #[test]
+        fn parsers_never_panic_on_near_tokens(text in tricky_text(), today in day()) {
+            let timeline = parse_timeline(&text);
+            assert_tidy(&timeline.text);
+            if let Some(source) = &timeline.source {
+                prop_assert!(text.contains(source.as_str()));
+            }
+            assert_tidy(&parse_action(&text, today).description);
+            assert_tidy(&parse_factor(&text).text);
+            let _ = parse_action(&text, NaiveDate::MAX);
+            let _ = parse_action(&text, NaiveDate::MIN);
+        }
+
+        #[test]
+        fn formatted_time_parses_back(t in event_time(), text in any::<String>()) {
+            let typed = format!("{} {text}", format_event_time(&t));
+            prop_assert_eq!(parse_timeline(&typed).when, Some(t));
+        }
+
+        #[test]
+        fn formatted_time_and_words_parse_back(
+            t in event_time(),
+            words in prop::collection::vec("[a-z]{1,10}", 0..8),
+        ) {
+            let e = parse_timeline(&format!("{} {}", format_event_time(&t), words.join(" ")));
+            prop_assert_eq!(e.when, Some(t));
+            prop_assert_eq!(e.source, None);
+            prop_assert_eq!(e.text, words.join(" "));
+        }
+
+        #[test]
+        fn action_tokens_are_recovered_in_any_order((today, expected, text) in action_case()) {
+            prop_assert_eq!(parse_action(&text, today), expected, "{:?}", text);
+        }
+
+        #[test]
+        fn factor_tags_are_recovered_in_any_order((expected, text) in factor_case()) {
+            prop_assert_eq!(parse_factor(&text), expected, "{:?}", text);
+        }
     }
 }
