@@ -166,7 +166,7 @@ fn header(doc: &mut Doc, m: &Meeting) {
     doc.list([
         format!("Date: {date}"),
         format!("Time: {time}"),
-        format!("Agenda: {}", inline(&m.agenda.name)),
+        format!("Agenda: {}", or_none(inline(&m.agenda.name))),
     ]);
 }
 
@@ -193,7 +193,7 @@ fn notes(doc: &mut Doc, items: &[&Item]) {
     if items.is_empty() {
         return nothing(doc);
     }
-    doc.list(items.iter().map(|i| list_text(&i.text)));
+    doc.list(items.iter().map(|i| or_none(list_text(&i.text))));
 }
 
 fn timeline(doc: &mut Doc, items: &[&Item]) {
@@ -246,7 +246,7 @@ fn factors(doc: &mut Doc, items: &[&Item]) {
             )
         }
         Parsed::Factor(f) => or_none(list_text(&f.text)),
-        _ => list_text(&i.text),
+        _ => or_none(list_text(&i.text)),
     }));
 }
 
