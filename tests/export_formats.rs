@@ -363,6 +363,10 @@ fn default_file_names_carry_the_local_date_and_a_slug() {
     );
     let hostile = default_file_name(&common::hostile_meeting(), Format::Markdown);
     assert_eq!(hostile, "2026-11-23-b-outage-b-1-again-postmortem.md");
+    assert_eq!(
+        default_file_name(&common::empty_meeting(), Format::Csv),
+        "2026-11-23-actions.csv"
+    );
 }
 
 fn leftovers(dir: &Path) -> Vec<String> {

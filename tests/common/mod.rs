@@ -488,6 +488,11 @@ pub fn unsanitised_meeting() -> Meeting {
             section: 4,
             text: "@ana due:+1d fix \u{9b}2J it".into(),
         },
+        Event::ItemAdded {
+            id: 5,
+            section: 0,
+            text: "\u{1b}[2J\u{7}".into(),
+        },
         Event::TangentParked {
             id: 4,
             section: 4,
@@ -506,13 +511,63 @@ pub fn unsanitised_meeting() -> Meeting {
     Meeting::replay(&stamped).expect("the journal starts with a meeting")
 }
 
+/// A meeting just begun: no one on the roster, nothing captured, no timer.
+pub fn empty_meeting() -> Meeting {
+    Room::new("", &default_agenda(), &[], afternoon()).m
+}
+
+/// Agendas no template has: repeated titles, two timelines and two
+/// parking-lot reviews; then no parking-lot review at all.
+pub fn odd_meetings() -> Vec<Meeting> {
+    use SectionKind::*;
+    let twice = agenda(
+        "Odd",
+        &[
+            ("a", "Notes", Notes, 1),
+            ("b", "Notes", Notes, 1),
+            ("c", "Timeline", Timeline, 1),
+            ("d", "Timeline", Timeline, 1),
+            ("e", "Parked", ParkingLot, 1),
+            ("f", "Parked", ParkingLot, 1),
+        ],
+    );
+    let none = agenda(
+        "No parking lot",
+        &[("a", "Notes", Notes, 1), ("c", "Timeline", Timeline, 1)],
+    );
+    [twice, none]
+        .iter()
+        .map(|a| {
+            let mut r = Room::new("Odd one", a, &[("Solo", None)], afternoon());
+            r.run(Command::ToggleTimer).speak(0);
+            r.park("a tangent");
+            for (i, s) in a.sections.iter().enumerate() {
+                if i > 0 {
+                    r.next_after(30);
+                }
+                match s.kind {
+                    Timeline if i % 2 == 0 => r.add("12:00 noon https://a.example/x"),
+                    Timeline => r.add("no time here"),
+                    _ => r.add(&format!("a note in {}", s.id)),
+                };
+            }
+            r.park("another tangent");
+            r.m
+        })
+        .collect()
+}
+
 /// Every meeting the format checks run on, by name.
 pub fn all_meetings() -> Vec<(&'static str, Meeting)> {
-    vec![
+    [
         ("default", default_meeting()),
         ("quick-30", quick_meeting()),
         ("sev1-90", sev1_meeting()),
         ("hostile", hostile_meeting()),
         ("unsanitised", unsanitised_meeting()),
+        ("empty", empty_meeting()),
     ]
+    .into_iter()
+    .chain(["odd-twice", "odd-none"].into_iter().zip(odd_meetings()))
+    .collect()
 }
