@@ -9,4 +9,5 @@ MARKDOWNLINT_CLI2_VERSION="0.22.1"
 mkdir -p target/tools
 npm install --no-audit --no-fund --no-save --prefix target/tools \
   "markdownlint-cli2@${MARKDOWNLINT_CLI2_VERSION}"
-target/tools/node_modules/.bin/markdownlint-cli2 --help | head -n 1
+test -x target/tools/node_modules/.bin/markdownlint-cli2
+echo "markdownlint-cli2 ${MARKDOWNLINT_CLI2_VERSION} is in target/tools"
