@@ -286,6 +286,21 @@ mod tests {
     }
 
     #[test]
+    fn clap_offers_the_same_names() {
+        use clap::ValueEnum;
+        let names: Vec<String> = Format::value_variants()
+            .iter()
+            .filter_map(|f| f.to_possible_value())
+            .map(|v| v.get_name().to_string())
+            .collect();
+        assert_eq!(names, ["md", "json", "csv"]);
+        assert_eq!(
+            <Format as ValueEnum>::from_str("markdown", true),
+            Ok(Format::Markdown)
+        );
+    }
+
+    #[test]
     fn slugs_are_safe_file_name_parts() {
         assert_eq!(slug("Checkout outage"), "checkout-outage");
         assert_eq!(slug("  ../../etc/passwd  "), "etc-passwd");
