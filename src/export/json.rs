@@ -1,0 +1,290 @@
+//! The meeting as data for tools, following `docs/export-schema.json`:
+//! everything the minutes hold, plus ids and timestamps.
+//!
+//! Instants are RFC 3339 (ISO 8601) in the room's UTC offset, to the
+//! millisecond, so they are both exact and readable as local times;
+//! durations are whole milliseconds (`*_ms`) or seconds (`*_secs`).
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+
+use super::{Options, clean, local, over_ms, span, spent_ms};
+use crate::meeting::{Item, Meeting, Outcome, OvertimeChoice, Parsed};
+
+/// The schema's `$id`, which every document names in its `$schema` field.
+pub const SCHEMA_ID: &str = "urn:hotwash:export:1";
+/// The document shape's version: bumped on any change to the shape, so a
+/// reader can refuse what it does not know.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Renders the JSON document, pretty-printed, ending in a newline.
+pub(super) fn render(m: &Meeting, opts: &Options) -> String {
+    let doc = document(m, opts);
+    match serde_json::to_string_pretty(&doc) {
+        Ok(mut s) => {
+            s.push('\n');
+            s
+        }
+        // Unreachable: these types hold only strings, numbers and
+        // string-keyed structs. Still an answer rather than a panic.
+        Err(e) => format!(
+            "{{\"error\": {}}}\n",
+            serde_json::Value::String(e.to_string())
+        ),
+    }
+}
+
+#[derive(Serialize)]
+struct Document {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    schema_version: u32,
+    incident: String,
+    agenda: String,
+    utc_offset: String,
+    date: String,
+    created: String,
+    started: Option<String>,
+    ended: String,
+    duration_ms: i64,
+    people: Vec<Person>,
+    sections: Vec<Section>,
+    parking_lot: Vec<Tangent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    talk_times: Option<Vec<TalkTime>>,
+}
+
+#[derive(Serialize)]
+struct Person {
+    id: usize,
+    name: String,
+    role: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Section {
+    index: usize,
+    id: String,
+    title: String,
+    kind: crate::agenda::SectionKind,
+    planned_timebox_secs: u64,
+    timebox_secs: u64,
+    entered: Option<String>,
+    spent_ms: i64,
+    over_ms: i64,
+    decisions: Vec<Decision>,
+    items: Vec<ItemOut>,
+}
+
+#[derive(Serialize)]
+struct Decision {
+    at: String,
+    choice: &'static str,
+    extra_secs: u64,
+    elapsed_ms: i64,
+}
+
+/// Fields every item has.
+#[derive(Serialize)]
+struct Common {
+    id: u64,
+    created: String,
+    edited: Option<String>,
+    text: String,
+    flags: Vec<&'static str>,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum ItemOut {
+    Note {
+        #[serde(flatten)]
+        common: Common,
+    },
+    Timeline {
+        #[serde(flatten)]
+        common: Common,
+        date: Option<String>,
+        time: Option<String>,
+        source: Option<String>,
+        description: String,
+    },
+    Factor {
+        #[serde(flatten)]
+        common: Common,
+        tags: Vec<String>,
+        description: String,
+    },
+    Action {
+        #[serde(flatten)]
+        common: Common,
+        owner: Option<String>,
+        priority: Option<&'static str>,
+        due: Option<String>,
+        ticket: Option<String>,
+        description: String,
+    },
+}
+
+#[derive(Serialize)]
+struct Tangent {
+    #[serde(flatten)]
+    common: Common,
+    section: usize,
+    raised_by: Option<usize>,
+    outcome: Option<Outcome>,
+}
+
+#[derive(Serialize)]
+struct TalkTime {
+    person: usize,
+    talk_ms: i64,
+    turns: u32,
+    share: f64,
+}
+
+fn document(m: &Meeting, opts: &Options) -> Document {
+    let (start, end) = span(m);
+    let offset = local(m, start).format("%:z").to_string();
+    Document {
+        schema: SCHEMA_ID,
+        schema_version: SCHEMA_VERSION,
+        incident: text(&m.incident),
+        agenda: text(&m.agenda.name),
+        utc_offset: offset,
+        date: local(m, start).format("%Y-%m-%d").to_string(),
+        created: instant(m, m.created),
+        started: m.started.map(|t| instant(m, t)),
+        ended: instant(m, end),
+        duration_ms: (end - start).num_milliseconds(),
+        people: m
+            .people
+            .iter()
+            .enumerate()
+            .map(|(id, p)| Person {
+                id,
+                name: text(&p.name),
+                role: p.role.as_deref().map(text),
+            })
+            .collect(),
+        sections: m
+            .agenda
+            .sections
+            .iter()
+            .zip(&m.sections)
+            .enumerate()
+            .map(|(index, (s, state))| Section {
+                index,
+                id: text(&s.id),
+                title: text(&s.title),
+                kind: s.kind,
+                planned_timebox_secs: s.timebox_secs,
+                timebox_secs: state.timebox_secs,
+                entered: state.first_entered.map(|t| instant(m, t)),
+                spent_ms: spent_ms(m, index),
+                over_ms: over_ms(m, index),
+                decisions: state
+                    .decisions
+                    .iter()
+                    .map(|d| Decision {
+                        at: instant(m, d.at),
+                        choice: match d.choice {
+                            OvertimeChoice::KeepGoing { .. } => "keep_going",
+                            OvertimeChoice::MoveOn => "move_on",
+                        },
+                        extra_secs: match d.choice {
+                            OvertimeChoice::KeepGoing { extra_secs } => extra_secs,
+                            OvertimeChoice::MoveOn => 0,
+                        },
+                        elapsed_ms: d.elapsed_ms,
+                    })
+                    .collect(),
+                items: m
+                    .items_in(index)
+                    .into_iter()
+                    // Tangents live in `parking_lot` once, not once per
+                    // parking-lot section.
+                    .filter(|i| i.parking.is_none())
+                    .map(|i| item(m, i))
+                    .collect(),
+            })
+            .collect(),
+        parking_lot: m
+            .parked()
+            .into_iter()
+            .map(|i| Tangent {
+                common: common(m, i),
+                section: i.section,
+                raised_by: i.parking.as_ref().and_then(|p| p.raised_by),
+                outcome: i.parking.as_ref().and_then(|p| p.outcome),
+            })
+            .collect(),
+        talk_times: opts.talk_times.then(|| {
+            (0..m.people.len())
+                .map(|p| {
+                    let t = m.talk(p, m.last_event);
+                    TalkTime {
+                        person: p,
+                        talk_ms: t.talk_ms,
+                        turns: t.turns,
+                        share: t.share,
+                    }
+                })
+                .collect()
+        }),
+    }
+}
+
+fn common(m: &Meeting, i: &Item) -> Common {
+    Common {
+        id: i.id,
+        created: instant(m, i.created),
+        edited: i.edited.map(|t| instant(m, t)),
+        text: text(&i.text),
+        flags: i.flags(),
+    }
+}
+
+fn item(m: &Meeting, i: &Item) -> ItemOut {
+    let common = common(m, i);
+    match &i.parsed {
+        Parsed::Note | Parsed::Tangent => ItemOut::Note { common },
+        Parsed::Timeline(t) => ItemOut::Timeline {
+            common,
+            date: t
+                .when
+                .and_then(|w| w.date)
+                .map(|d| d.format("%Y-%m-%d").to_string()),
+            // As typed: with seconds only when seconds were typed.
+            time: t.when.map(|w| {
+                w.time
+                    .format(if w.with_seconds { "%H:%M:%S" } else { "%H:%M" })
+                    .to_string()
+            }),
+            source: t.source.as_deref().map(text),
+            description: text(&t.text),
+        },
+        Parsed::Factor(f) => ItemOut::Factor {
+            common,
+            tags: f.tags.iter().map(|t| text(t)).collect(),
+            description: text(&f.text),
+        },
+        Parsed::Action(a) => ItemOut::Action {
+            common,
+            owner: a.owner.as_deref().map(text),
+            priority: a.priority.map(|p| p.as_str()),
+            due: a.due.map(|d| d.format("%Y-%m-%d").to_string()),
+            ticket: a.ticket.as_deref().map(text),
+            description: text(&a.description),
+        },
+    }
+}
+
+fn text(s: &str) -> String {
+    clean(s).into_owned()
+}
+
+/// An instant, RFC 3339 in the room's offset, to the millisecond.
+fn instant(m: &Meeting, t: DateTime<Utc>) -> String {
+    local(m, t).to_rfc3339_opts(SecondsFormat::Millis, false)
+}

@@ -1,0 +1,315 @@
+//! Export: the meeting as a postmortem document (Markdown), as data for
+//! tools (JSON) and as action items for a ticket tracker (CSV), and the
+//! atomic write that puts any of them on disk.
+//!
+//! Rendering is a pure function of the folded meeting: the meeting's last
+//! event stands in for "now", so the same journal always exports the same
+//! bytes, whenever and wherever it is exported.
+
+mod csv;
+mod json;
+mod markdown;
+
+use std::borrow::Cow;
+use std::fmt;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use chrono::{DateTime, FixedOffset, Utc};
+
+use crate::meeting::Meeting;
+use crate::meeting::text::sanitize;
+
+pub use csv::CSV_HEADER;
+pub use json::{SCHEMA_ID, SCHEMA_VERSION};
+
+/// A file format the meeting can be exported to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum)]
+pub enum Format {
+    /// The postmortem document (minutes).
+    #[default]
+    #[value(name = "md", alias = "markdown")]
+    Markdown,
+    /// Everything, for tools, following `docs/export-schema.json`.
+    #[value(name = "json")]
+    Json,
+    /// The action items, one row each, for a ticket tracker's CSV import.
+    #[value(name = "csv")]
+    Csv,
+}
+
+impl Format {
+    /// The file name extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Markdown => "md",
+            Format::Json => "json",
+            Format::Csv => "csv",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.extension())
+    }
+}
+
+/// A format name that is none of `md`, `markdown`, `json`, `csv`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown export format {0:?}; use md, json or csv")]
+pub struct UnknownFormat(pub String);
+
+impl FromStr for Format {
+    type Err = UnknownFormat;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "md" | "markdown" => Ok(Format::Markdown),
+            "json" => Ok(Format::Json),
+            "csv" => Ok(Format::Csv),
+            _ => Err(UnknownFormat(s.to_string())),
+        }
+    }
+}
+
+/// What goes into an export beyond the minutes themselves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Options {
+    /// Include talk-time figures (per person: talk time, turns, share), in
+    /// Markdown and JSON alike; off by default because many teams would not
+    /// keep them.
+    pub talk_times: bool,
+}
+
+/// Renders the meeting in `format`: a pure function of the folded meeting.
+pub fn render(meeting: &Meeting, format: Format, opts: &Options) -> String {
+    match format {
+        Format::Markdown => markdown::render(meeting, opts),
+        Format::Json => json::render(meeting, opts),
+        Format::Csv => csv::render(meeting),
+    }
+}
+
+/// Longest slug of the incident title in a file name, in characters: enough
+/// to recognise the incident, short enough for any file system.
+const SLUG_MAX_CHARS: usize = 60;
+
+/// The file name an export gets when none is given, such as
+/// `2026-11-22-checkout-outage-postmortem.md` (local date of the meeting).
+pub fn default_file_name(meeting: &Meeting, format: Format) -> String {
+    let date = local(meeting, span(meeting).0).format("%Y-%m-%d");
+    let slug = slug(&meeting.incident);
+    let what = match format {
+        Format::Csv => "actions",
+        Format::Markdown | Format::Json => "postmortem",
+    };
+    if slug.is_empty() {
+        format!("{date}-{what}.{}", format.extension())
+    } else {
+        format!("{date}-{slug}-{what}.{}", format.extension())
+    }
+}
+
+/// Lowercase letters and digits of `title`, runs of anything else as one `-`;
+/// never a path separator, a dot or a leading dash.
+fn slug(title: &str) -> String {
+    let mut out = String::new();
+    let mut dash = false;
+    let mut chars = 0;
+    for c in title.chars() {
+        if c.is_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+                chars += 1;
+            }
+            dash = false;
+            for l in c.to_lowercase() {
+                out.push(l);
+                chars += 1;
+            }
+        } else {
+            dash = true;
+        }
+        if chars >= SLUG_MAX_CHARS {
+            break;
+        }
+    }
+    out
+}
+
+/// Why an export could not be written: one sentence naming the path and
+/// what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// The target exists and overwriting was not asked for.
+    #[error("{} already exists; pass --force to overwrite it", .0.display())]
+    Exists(PathBuf),
+    /// The target names a directory.
+    #[error("{} is a directory; name a file to write the export to", .0.display())]
+    IsDirectory(PathBuf),
+    /// The target's directory does not exist.
+    #[error("cannot write {}: the directory {} does not exist; create it or choose another path", .path.display(), .dir.display())]
+    NoDirectory {
+        /// The file asked for.
+        path: PathBuf,
+        /// Its missing directory.
+        dir: PathBuf,
+    },
+    /// Any other I/O failure.
+    #[error("cannot write {}: {source}; check the disk and the directory's permissions", .path.display())]
+    Io {
+        /// The file asked for.
+        path: PathBuf,
+        /// What the system said.
+        source: std::io::Error,
+    },
+}
+
+/// Writes `contents` to `path` atomically: a temporary file in the same
+/// directory, written and fsynced, then renamed over (only with `force`) or
+/// next to nothing, and the directory fsynced so the rename is durable too.
+///
+/// The file is readable by the user only, like the session it comes from:
+/// postmortem notes are sensitive.
+pub fn write_atomic(path: &Path, contents: &str, force: bool) -> Result<(), ExportError> {
+    let io = |source| ExportError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    if path.is_dir() {
+        return Err(ExportError::IsDirectory(path.to_path_buf()));
+    }
+    // An early, friendly answer; persist_noclobber below is what makes the
+    // promise hold against a file created meanwhile.
+    if !force && path.symlink_metadata().is_ok() {
+        return Err(ExportError::Exists(path.to_path_buf()));
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !dir.is_dir() {
+        return Err(ExportError::NoDirectory {
+            path: path.to_path_buf(),
+            dir,
+        });
+    }
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".hotwash-export-")
+        .suffix(".tmp")
+        .tempfile_in(&dir)
+        .map_err(io)?;
+    tmp.write_all(contents.as_bytes()).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    let persisted = if force {
+        tmp.persist(path)
+    } else {
+        tmp.persist_noclobber(path)
+    };
+    if let Err(e) = persisted {
+        // Dropping the returned temp file removes it.
+        return Err(if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+            ExportError::Exists(path.to_path_buf())
+        } else {
+            io(e.error)
+        });
+    }
+    sync_dir(&dir).map_err(io)
+}
+
+/// Makes a rename in `dir` durable.
+#[cfg(unix)]
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::File::open(dir)?.sync_all()
+}
+
+/// Directories cannot be opened for fsync here; the rename is as durable as
+/// the platform makes it.
+#[cfg(not(unix))]
+fn sync_dir(_dir: &Path) -> std::io::Result<()> {
+    Ok(())
+}
+
+// ---- shared by the formats ----
+
+/// User text as exported: sanitised again, because a meeting replayed from a
+/// hand-edited or damaged journal never went through the input boundary.
+fn clean(s: &str) -> Cow<'_, str> {
+    if s.chars().any(|c| c.is_control() && c != '\n') {
+        Cow::Owned(sanitize(s))
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// The meeting's span: from the first timer start (or its creation, if no
+/// timer ever ran) to its last event.
+fn span(m: &Meeting) -> (DateTime<Utc>, DateTime<Utc>) {
+    let start = m.started.unwrap_or(m.created);
+    (start, m.last_event.max(start))
+}
+
+/// An instant in the room's time zone.
+fn local(m: &Meeting, t: DateTime<Utc>) -> DateTime<FixedOffset> {
+    t.with_timezone(&m.offset)
+}
+
+/// Time on a section's timer at the end of the export.
+fn spent_ms(m: &Meeting, section: usize) -> i64 {
+    m.sections
+        .get(section)
+        .map_or(0, |s| s.elapsed_ms(m.last_event))
+}
+
+/// How far a section ran past its (final) timebox, 0 if it did not.
+fn over_ms(m: &Meeting, section: usize) -> i64 {
+    let timebox = m.sections.get(section).map_or(0, |s| s.timebox_secs);
+    (spent_ms(m, section) - timebox as i64 * 1000).max(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_parse_from_their_names() {
+        assert_eq!("md".parse::<Format>(), Ok(Format::Markdown));
+        assert_eq!("Markdown".parse::<Format>(), Ok(Format::Markdown));
+        assert_eq!("json".parse::<Format>(), Ok(Format::Json));
+        assert_eq!("CSV".parse::<Format>(), Ok(Format::Csv));
+        assert!("pdf".parse::<Format>().is_err());
+        for f in [Format::Markdown, Format::Json, Format::Csv] {
+            assert_eq!(f.to_string().parse::<Format>(), Ok(f));
+        }
+    }
+
+    #[test]
+    fn clap_offers_the_same_names() {
+        use clap::ValueEnum;
+        let names: Vec<String> = Format::value_variants()
+            .iter()
+            .filter_map(|f| f.to_possible_value())
+            .map(|v| v.get_name().to_string())
+            .collect();
+        assert_eq!(names, ["md", "json", "csv"]);
+        assert_eq!(
+            <Format as ValueEnum>::from_str("markdown", true),
+            Ok(Format::Markdown)
+        );
+    }
+
+    #[test]
+    fn slugs_are_safe_file_name_parts() {
+        assert_eq!(slug("Checkout outage"), "checkout-outage");
+        assert_eq!(slug("  ../../etc/passwd  "), "etc-passwd");
+        assert_eq!(
+            slug("API: 5xx spike (EU) — 2nd time!"),
+            "api-5xx-spike-eu-2nd-time"
+        );
+        assert_eq!(slug("出口 障害"), "出口-障害");
+        assert_eq!(slug("!!!"), "");
+        assert!(slug(&"a".repeat(500)).chars().count() <= SLUG_MAX_CHARS);
+    }
+}
