@@ -254,6 +254,99 @@ fn keys() -> Vec<KeyHelp> {
     ]
 }
 
+/// The app's key map as it stands on main, to check the help holds it.
+fn app_keys() -> Vec<KeyHelp> {
+    let k = |keys, what, footer, group| KeyHelp {
+        keys,
+        what,
+        footer,
+        group,
+    };
+    vec![
+        k(
+            "] / [",
+            "next / previous section (next starts its timebox)",
+            Some("next/prev"),
+            "Meeting",
+        ),
+        k("]", "", None, "Meeting"),
+        k(
+            "space",
+            "start / pause the section timer",
+            Some("timer"),
+            "Meeting",
+        ),
+        k(
+            "+ / -",
+            "five minutes more / less for this section",
+            Some("±5m"),
+            "Meeting",
+        ),
+        k(
+            "1-9, 0",
+            "participant N is speaking; 0: nobody",
+            Some("speaker"),
+            "Speakers",
+        ),
+        k("n", "add a latecomer (Name or Name:Role)", None, "Speakers"),
+        k(
+            "a",
+            "add an item to this section (quick-entry syntax)",
+            Some("add"),
+            "Capture",
+        ),
+        k("e", "edit the selected item", Some("edit"), "Capture"),
+        k("d", "delete the selected item", Some("del"), "Capture"),
+        k(
+            "u",
+            "undo the last change to an item",
+            Some("undo"),
+            "Capture",
+        ),
+        k("j k / ↓ ↑", "move the selection", None, "Capture"),
+        k(
+            "p",
+            "safeword! show it large and park the tangent",
+            Some("park"),
+            "Parking lot",
+        ),
+        k(
+            "o",
+            "set the selected tangent's outcome (action, follow up, dropped)",
+            None,
+            "Parking lot",
+        ),
+        k("+", "keep going five more minutes", None, "Time is up"),
+        k(
+            "Enter or ]",
+            "move on to the next section",
+            None,
+            "Time is up",
+        ),
+        k("Esc", "carry on in overtime", None, "Time is up"),
+        k(
+            "x",
+            "export the minutes (Markdown) now",
+            Some("export"),
+            "Other",
+        ),
+        k("b", "end-of-timebox bell on / off", None, "Other"),
+        k("?", "this help", None, "Other"),
+        k(
+            "q",
+            "quit (asks; y confirms; everything is already saved)",
+            Some("quit"),
+            "Other",
+        ),
+        k(
+            "Ctrl-C",
+            "leave at once (everything is already saved)",
+            None,
+            "Other",
+        ),
+    ]
+}
+
 fn view<'a>(r: &'a Room, keys: &'a [KeyHelp], mode: Mode<'a>) -> View<'a> {
     View {
         meeting: &r.m,
@@ -409,6 +502,26 @@ fn help_overlay_lists_every_key_by_group() {
         assert!(screen.contains(g));
     }
     snap!("help_120x40", v, 120, 40);
+}
+
+#[test]
+fn help_holds_the_apps_whole_key_map_at_80x24() {
+    let r = timeline();
+    let keys = app_keys();
+    let v = view(&r, &keys, Mode::Help);
+    let t = snap!("help_app_80x24", v, 80, 24);
+    let screen = text(t.backend().buffer());
+    for k in keys.iter().filter(|k| !k.what.is_empty()) {
+        let first = k.what.split(' ').next().unwrap();
+        assert!(screen.contains(k.keys), "{} missing:\n{screen}", k.keys);
+        assert!(screen.contains(first), "{} missing", k.what);
+    }
+    // Too many keys for the screen: what does not fit is marked, never spilt.
+    let many: Vec<KeyHelp> = keys.iter().cycle().take(120).copied().collect();
+    let v = view(&r, &many, Mode::Help);
+    let screen = text(render(&v, 80, 24).backend().buffer());
+    assert!(screen.contains("…"));
+    snap!("help_app_200x60", view(&r, &keys, Mode::Help), 200, 60);
 }
 
 #[test]
