@@ -209,7 +209,8 @@ pub fn draw(frame: &mut Frame, view: &View) {
             let kind = view.meeting.section().kind;
             let want = input::height(*purpose, kind, textarea);
             let rect = if *purpose == InputPurpose::Park {
-                let banner_h = overlay::safeword_height(view, area).min(areas.status.y);
+                let banner_h =
+                    overlay::safeword_height(view, area).min(areas.status.y.saturating_sub(area.y));
                 let banner = Rect::new(area.x, area.y, area.width, banner_h);
                 overlay::draw_safeword(buf, banner, view, theme);
                 let room = areas.status.y.saturating_sub(banner.bottom());
@@ -230,6 +231,7 @@ pub fn draw(frame: &mut Frame, view: &View) {
             );
             overlay::draw_confirm_quit(buf, area, view, theme);
         }
+        // Drawn above, over the whole frame.
         Mode::Help => {}
     }
 }
