@@ -669,7 +669,7 @@ fn overtime_is_red_and_says_so_and_offers_the_choice() {
     // The big countdown is drawn in red too.
     let red_blocks = (0..buf.area.width)
         .flat_map(|x| (0..4).map(move |y| (x, y)))
-        .filter(|&p| buf[p].fg == Color::LightRed && buf[p].symbol() != " ")
+        .filter(|&p| buf[p].fg == Color::Red && buf[p].symbol() != " ")
         .count();
     assert!(red_blocks > 10, "the big countdown is red");
 }
@@ -786,7 +786,7 @@ fn roster_marks_speaker_unheard_and_invites_others() {
     assert!(screen.contains("○ not heard yet"));
     assert!(screen.contains("invite"));
     let (x, y) = find(buf, "● speaking").unwrap();
-    assert_eq!(buf[(x, y)].bg, Color::LightGreen);
+    assert_eq!(buf[(x, y)].bg, Color::Green);
     snap!("invite_120x40", v, 120, 40);
 }
 
