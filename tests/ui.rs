@@ -427,6 +427,36 @@ fn opening_with_ground_rules() {
 }
 
 #[test]
+fn long_ground_rules_push_the_prompts_beside_the_roster() {
+    let mut a = agenda();
+    a.ground_rules = vec![
+        "We are here to learn, not to blame.".into(),
+        "Ask what and how, not who and why.".into(),
+        "Everyone gets a turn to speak.".into(),
+        "Say the safeword to park a tangent; we come back to it at the end.".into(),
+        "Everyone did the best they could with what they knew at the time.".into(),
+        "Phones down, laptops closed unless you are the scribe.".into(),
+        "What is said here stays in the minutes, not in the hallway.".into(),
+    ];
+    a.sections[0].prompts = vec![
+        "Why are we here?".into(),
+        "What is this meeting not for?".into(),
+    ];
+    let r = Room::with(&[("Ana", Some("IC")), ("Ben", None)], &a);
+    let keys = keys();
+    let v = view(&r, &keys, Mode::Normal);
+    let t = snap!("opening_long_rules_80x24", v, 80, 24);
+    let buf = t.backend().buffer();
+    let (x_rules, _) = find(buf, "Ground rules").unwrap();
+    let (x_ask, _) = find(buf, "Ask the room").unwrap();
+    assert!(
+        x_ask > x_rules,
+        "prompts beside the roster, rules above the notes"
+    );
+    assert!(text(buf).contains("What is this meeting not"));
+}
+
+#[test]
 fn timeline_section() {
     let r = timeline();
     let keys = keys();
