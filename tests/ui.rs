@@ -254,6 +254,99 @@ fn keys() -> Vec<KeyHelp> {
     ]
 }
 
+/// The app's key map as it stands on main, to check the help holds it.
+fn app_keys() -> Vec<KeyHelp> {
+    let k = |keys, what, footer, group| KeyHelp {
+        keys,
+        what,
+        footer,
+        group,
+    };
+    vec![
+        k(
+            "] / [",
+            "next / previous section (next starts its timebox)",
+            Some("next/prev"),
+            "Meeting",
+        ),
+        k("]", "", None, "Meeting"),
+        k(
+            "space",
+            "start / pause the section timer",
+            Some("timer"),
+            "Meeting",
+        ),
+        k(
+            "+ / -",
+            "five minutes more / less for this section",
+            Some("±5m"),
+            "Meeting",
+        ),
+        k(
+            "1-9, 0",
+            "participant N is speaking; 0: nobody",
+            Some("speaker"),
+            "Speakers",
+        ),
+        k("n", "add a latecomer (Name or Name:Role)", None, "Speakers"),
+        k(
+            "a",
+            "add an item to this section (quick-entry syntax)",
+            Some("add"),
+            "Capture",
+        ),
+        k("e", "edit the selected item", Some("edit"), "Capture"),
+        k("d", "delete the selected item", Some("del"), "Capture"),
+        k(
+            "u",
+            "undo the last change to an item",
+            Some("undo"),
+            "Capture",
+        ),
+        k("j k / ↓ ↑", "move the selection", None, "Capture"),
+        k(
+            "p",
+            "safeword! show it large and park the tangent",
+            Some("park"),
+            "Parking lot",
+        ),
+        k(
+            "o",
+            "set the selected tangent's outcome (action, follow up, dropped)",
+            None,
+            "Parking lot",
+        ),
+        k("+", "keep going five more minutes", None, "Time is up"),
+        k(
+            "Enter or ]",
+            "move on to the next section",
+            None,
+            "Time is up",
+        ),
+        k("Esc", "carry on in overtime", None, "Time is up"),
+        k(
+            "x",
+            "export the minutes (Markdown) now",
+            Some("export"),
+            "Other",
+        ),
+        k("b", "end-of-timebox bell on / off", None, "Other"),
+        k("?", "this help", None, "Other"),
+        k(
+            "q",
+            "quit (asks; y confirms; everything is already saved)",
+            Some("quit"),
+            "Other",
+        ),
+        k(
+            "Ctrl-C",
+            "leave at once (everything is already saved)",
+            None,
+            "Other",
+        ),
+    ]
+}
+
 fn view<'a>(r: &'a Room, keys: &'a [KeyHelp], mode: Mode<'a>) -> View<'a> {
     View {
         meeting: &r.m,
@@ -334,6 +427,36 @@ fn opening_with_ground_rules() {
 }
 
 #[test]
+fn long_ground_rules_push_the_prompts_beside_the_roster() {
+    let mut a = agenda();
+    a.ground_rules = vec![
+        "We are here to learn, not to blame.".into(),
+        "Ask what and how, not who and why.".into(),
+        "Everyone gets a turn to speak.".into(),
+        "Say the safeword to park a tangent; we come back to it at the end.".into(),
+        "Everyone did the best they could with what they knew at the time.".into(),
+        "Phones down, laptops closed unless you are the scribe.".into(),
+        "What is said here stays in the minutes, not in the hallway.".into(),
+    ];
+    a.sections[0].prompts = vec![
+        "Why are we here?".into(),
+        "What is this meeting not for?".into(),
+    ];
+    let r = Room::with(&[("Ana", Some("IC")), ("Ben", None)], &a);
+    let keys = keys();
+    let v = view(&r, &keys, Mode::Normal);
+    let t = snap!("opening_long_rules_80x24", v, 80, 24);
+    let buf = t.backend().buffer();
+    let (x_rules, _) = find(buf, "Ground rules").unwrap();
+    let (x_ask, _) = find(buf, "Ask the room").unwrap();
+    assert!(
+        x_ask > x_rules,
+        "prompts beside the roster, rules above the notes"
+    );
+    assert!(text(buf).contains("What is this meeting not"));
+}
+
+#[test]
 fn timeline_section() {
     let r = timeline();
     let keys = keys();
@@ -409,6 +532,26 @@ fn help_overlay_lists_every_key_by_group() {
         assert!(screen.contains(g));
     }
     snap!("help_120x40", v, 120, 40);
+}
+
+#[test]
+fn help_holds_the_apps_whole_key_map_at_80x24() {
+    let r = timeline();
+    let keys = app_keys();
+    let v = view(&r, &keys, Mode::Help);
+    let t = snap!("help_app_80x24", v, 80, 24);
+    let screen = text(t.backend().buffer());
+    for k in keys.iter().filter(|k| !k.what.is_empty()) {
+        let first = k.what.split(' ').next().unwrap();
+        assert!(screen.contains(k.keys), "{} missing:\n{screen}", k.keys);
+        assert!(screen.contains(first), "{} missing", k.what);
+    }
+    // Too many keys for the screen: what does not fit is marked, never spilt.
+    let many: Vec<KeyHelp> = keys.iter().cycle().take(120).copied().collect();
+    let v = view(&r, &many, Mode::Help);
+    let screen = text(render(&v, 80, 24).backend().buffer());
+    assert!(screen.contains("…"));
+    snap!("help_app_200x60", view(&r, &keys, Mode::Help), 200, 60);
 }
 
 #[test]
@@ -556,7 +699,7 @@ fn overtime_is_red_and_says_so_and_offers_the_choice() {
     // The big countdown is drawn in red too.
     let red_blocks = (0..buf.area.width)
         .flat_map(|x| (0..4).map(move |y| (x, y)))
-        .filter(|&p| buf[p].fg == Color::LightRed && buf[p].symbol() != " ")
+        .filter(|&p| buf[p].fg == Color::Red && buf[p].symbol() != " ")
         .count();
     assert!(red_blocks > 10, "the big countdown is red");
 }
@@ -673,7 +816,7 @@ fn roster_marks_speaker_unheard_and_invites_others() {
     assert!(screen.contains("○ not heard yet"));
     assert!(screen.contains("invite"));
     let (x, y) = find(buf, "● speaking").unwrap();
-    assert_eq!(buf[(x, y)].bg, Color::LightGreen);
+    assert_eq!(buf[(x, y)].bg, Color::Green);
     snap!("invite_120x40", v, 120, 40);
 }
 

@@ -3,15 +3,18 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Widget};
 
-use super::paint::{ELLIPSIS, clear, put, put_cut, width};
+use ratatui::style::Style;
+
+use super::paint::{ELLIPSIS, clear, fill, put, put_cut, width};
 use super::theme::Theme;
+use super::wrap::{Run, draw as draw_rows, wrap};
 use super::{KeyHelp, View};
 
 /// Columns between two columns of help.
 const GAP: u16 = 3;
+/// Narrowest a description column may get before another column is refused.
+const WHAT_MIN: u16 = 18;
 
 enum Entry<'a> {
     Group(&'a str),
@@ -19,10 +22,12 @@ enum Entry<'a> {
     Blank,
 }
 
-/// The key map as lines, groups in the order they first appear.
+/// The key map as lines, groups in the order they first appear; rows with
+/// nothing to say (a key that only shares another row's line) are left out.
 fn entries<'a>(keys: &'a [KeyHelp]) -> Vec<Entry<'a>> {
+    let keys: Vec<&KeyHelp> = keys.iter().filter(|k| !k.what.is_empty()).collect();
     let mut groups: Vec<&str> = Vec::new();
-    for k in keys {
+    for k in &keys {
         if !groups.contains(&k.group) {
             groups.push(k.group);
         }
@@ -33,33 +38,128 @@ fn entries<'a>(keys: &'a [KeyHelp]) -> Vec<Entry<'a>> {
             out.push(Entry::Blank);
         }
         out.push(Entry::Group(g));
-        out.extend(keys.iter().filter(|k| k.group == *g).map(Entry::Key));
+        out.extend(keys.iter().filter(|k| k.group == *g).map(|k| Entry::Key(k)));
     }
     out
+}
+
+/// Where the lines go: for each shown entry, (column, row, rows it takes).
+struct Placement {
+    at: Vec<(usize, usize, usize, usize)>,
+    overflow: bool,
+}
+
+/// How tightly the help is packed.
+#[derive(Debug, Clone, Copy)]
+struct Packing {
+    /// Blank lines between groups.
+    blanks: bool,
+    /// Rows a description may wrap to before it is cut with `…`.
+    what_rows: usize,
+}
+
+/// From roomiest to tightest: blank lines go first, then long descriptions
+/// are cut to two rows, then to one.
+const PACKINGS: [Packing; 4] = [
+    Packing {
+        blanks: true,
+        what_rows: usize::MAX,
+    },
+    Packing {
+        blanks: false,
+        what_rows: usize::MAX,
+    },
+    Packing {
+        blanks: false,
+        what_rows: 2,
+    },
+    Packing {
+        blanks: false,
+        what_rows: 1,
+    },
+];
+
+/// Flows the entries down `cols` columns of `rows` rows; a key's
+/// description wraps in `what_w` columns.
+fn place(lines: &[Entry], cols: usize, rows: usize, what_w: u16, pack: Packing) -> Placement {
+    let blanks = pack.blanks;
+    let mut at = Vec::with_capacity(lines.len());
+    let (mut col, mut row) = (0usize, 0usize);
+    for (i, line) in lines.iter().enumerate() {
+        let h = match line {
+            Entry::Blank if !blanks || row == 0 => continue,
+            Entry::Blank | Entry::Group(_) => 1,
+            Entry::Key(k) => {
+                let runs = [Run::new(k.what, Style::new())];
+                wrap(&runs, what_w, 0, rows.min(pack.what_rows))
+                    .rows
+                    .len()
+                    .max(1)
+            }
+        };
+        // A heading never sits alone at the foot of a column.
+        let need = if matches!(line, Entry::Group(_)) {
+            2
+        } else {
+            h
+        };
+        if row + need.min(rows) > rows {
+            if matches!(line, Entry::Blank) {
+                continue;
+            }
+            col += 1;
+            row = 0;
+        }
+        if col >= cols {
+            return Placement { at, overflow: true };
+        }
+        at.push((i, col, row, h.min(rows)));
+        row += h;
+    }
+    Placement {
+        at,
+        overflow: false,
+    }
 }
 
 /// Draws the help overlay over the whole of `area`.
 pub fn draw(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
     clear(buf, area);
-    let block = Block::bordered()
-        .border_type(BorderType::Double)
-        .border_style(theme.border())
-        .title(Span::styled(" Help · every key ", theme.panel_title()))
-        .title_bottom(
-            Line::from(Span::styled(" any key closes help ", theme.strong())).right_aligned(),
+    // A title bar instead of a frame: at 80x24 the two rows a frame costs
+    // are what lets the app's whole key map fit.
+    let bar = Rect::new(area.x, area.y, area.width, area.height.min(1));
+    fill(buf, bar, theme.key());
+    put_cut(
+        buf,
+        bar,
+        bar.x.saturating_add(1),
+        bar.y,
+        "Help · every key",
+        bar.width.saturating_sub(1),
+        theme.key(),
+    );
+    let close = "any key closes help ";
+    let close_w = u16::try_from(width(close)).unwrap_or(u16::MAX);
+    if close_w.saturating_add(20) <= bar.width {
+        put(
+            buf,
+            bar,
+            bar.right() - close_w,
+            bar.y,
+            close,
+            close_w,
+            theme.key(),
         );
-    let inner = block.inner(area);
-    block.render(area, buf);
+    }
     let inner = Rect::new(
-        inner.x.saturating_add(1),
-        inner.y,
-        inner.width.saturating_sub(2),
-        inner.height,
+        area.x.saturating_add(1),
+        area.y.saturating_add(1),
+        area.width.saturating_sub(2),
+        area.height.saturating_sub(1),
     );
     if inner.is_empty() {
         return;
     }
-
     let lines = entries(view.keys);
     if lines.is_empty() {
         put_cut(
@@ -73,47 +173,46 @@ pub fn draw(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
         );
         return;
     }
-    let key_w = view.keys.iter().map(|k| width(k.keys)).max().unwrap_or(0) + 2;
-    let what_w = view.keys.iter().map(|k| width(k.what)).max().unwrap_or(0);
-    let key_w = u16::try_from(key_w).unwrap_or(u16::MAX);
-    let col_min = key_w
-        .saturating_add(1)
-        .saturating_add(u16::try_from(what_w.min(40)).unwrap_or(40))
-        .saturating_add(GAP);
-    let rows = usize::from(inner.height);
-    let needed = lines.len().div_ceil(rows).max(1);
-    let fit = usize::from((inner.width.saturating_add(GAP) / col_min.max(1)).max(1));
-    let cols = needed.min(fit);
-    let cols_u16 = u16::try_from(cols).unwrap_or(u16::MAX).max(1);
-    let col_w = (inner.width.saturating_add(GAP) / cols_u16).saturating_sub(GAP);
 
-    // Place every line first, so an overflow can be marked where it starts.
-    let mut placed: Vec<(usize, usize, &Entry)> = Vec::with_capacity(lines.len());
-    let (mut col, mut row) = (0usize, 0usize);
-    for line in &lines {
-        let blank = matches!(line, Entry::Blank);
-        if blank && row == 0 {
-            continue;
-        }
-        // A group heading never sits alone at the foot of a column.
-        let heading_at_foot = matches!(line, Entry::Group(_)) && row + 1 >= rows;
-        if row >= rows || heading_at_foot {
-            col += 1;
-            row = 0;
-            if blank {
-                continue;
-            }
-        }
-        placed.push((col, row, line));
-        row += 1;
-    }
-    let overflow = placed.iter().position(|(c, _, _)| *c >= cols);
-    if let Some(at) = overflow {
-        placed.truncate(at);
-    }
-    let last = placed.len().saturating_sub(1);
-    for (i, &(col, row, line)) in placed.iter().enumerate() {
-        let x = inner.x.saturating_add(
+    let key_w = view.keys.iter().map(|k| width(k.keys)).max().unwrap_or(0) + 2;
+    let key_w = u16::try_from(key_w).unwrap_or(u16::MAX);
+    let rows = usize::from(inner.height);
+    let col_w = |cols: usize| {
+        let cols = u16::try_from(cols).unwrap_or(u16::MAX).max(1);
+        (inner.width.saturating_add(GAP) / cols).saturating_sub(GAP)
+    };
+    let what_w = |cols| col_w(cols).saturating_sub(key_w.saturating_add(1));
+    let max_cols = (1..=lines.len())
+        .take_while(|&c| c == 1 || what_w(c) >= WHAT_MIN)
+        .last()
+        .unwrap_or(1);
+    // The roomiest packing in the fewest columns that holds everything;
+    // else as much as fits at the tightest, marked with `…`.
+    let tightest = PACKINGS[PACKINGS.len() - 1];
+    let (cols, placed) = PACKINGS
+        .iter()
+        .find_map(|&pack| {
+            (1..=max_cols)
+                .map(|c| (c, place(&lines, c, rows, what_w(c), pack)))
+                .find(|(_, p)| !p.overflow)
+        })
+        .unwrap_or_else(|| {
+            let p = place(&lines, max_cols, rows, what_w(max_cols), tightest);
+            (max_cols, p)
+        });
+    // Columns as wide as their longest line, centred: on a wide screen the
+    // help sits in the middle of the room's view, not along its left edge.
+    let longest = view.keys.iter().map(|k| width(k.what)).max().unwrap_or(0);
+    let what_w = what_w(cols).min(u16::try_from(longest).unwrap_or(u16::MAX));
+    let col_w = key_w.saturating_add(1).saturating_add(what_w);
+    let cols_u16 = u16::try_from(cols).unwrap_or(u16::MAX);
+    let total = cols_u16
+        .saturating_mul(col_w)
+        .saturating_add(cols_u16.saturating_sub(1).saturating_mul(GAP));
+    let left = inner.x + inner.width.saturating_sub(total) / 2;
+    let last = placed.at.len().saturating_sub(1);
+    for (n, &(i, col, row, h)) in placed.at.iter().enumerate() {
+        let x = left.saturating_add(
             u16::try_from(col)
                 .unwrap_or(u16::MAX)
                 .saturating_mul(col_w.saturating_add(GAP)),
@@ -121,11 +220,11 @@ pub fn draw(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
         let y = inner
             .y
             .saturating_add(u16::try_from(row).unwrap_or(u16::MAX));
-        if overflow.is_some() && i == last {
+        if placed.overflow && n == last {
             put(buf, inner, x, y, ELLIPSIS, 1, theme.strong());
             break;
         }
-        match line {
+        match &lines[i] {
             Entry::Group(g) => {
                 put_cut(buf, inner, x, y, g, col_w, theme.panel_title().underlined());
             }
@@ -134,15 +233,9 @@ pub fn draw(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
                 let end = put(buf, inner, end, y, k.keys, key_w, theme.key());
                 put(buf, inner, end, y, " ", 1, theme.key());
                 let wx = x.saturating_add(key_w).saturating_add(1);
-                put_cut(
-                    buf,
-                    inner,
-                    wx,
-                    y,
-                    k.what,
-                    col_w.saturating_sub(key_w.saturating_add(1)),
-                    theme.text(),
-                );
+                let runs = [Run::new(k.what, theme.text())];
+                let wrapped = wrap(&runs, what_w, 0, h);
+                draw_rows(buf, inner, wx, y, &wrapped, what_w, None);
             }
             Entry::Blank => {}
         }

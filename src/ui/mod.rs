@@ -20,6 +20,7 @@ use ratatui::layout::Rect;
 use ratatui_textarea::TextArea;
 
 use crate::meeting::Meeting;
+use section::Part;
 use theme::Theme;
 
 /// One row of the key map, as the footer and the help overlay show it.
@@ -131,6 +132,9 @@ impl Areas {
     }
 }
 
+/// Rows the opening's notes box keeps however long the ground rules are.
+const OPENING_ITEMS_MIN: u16 = 5;
+
 /// Columns the roster takes in a body `width` columns wide.
 fn roster_width(width: u16) -> u16 {
     (width.saturating_mul(3) / 10).clamp(30, 52).min(width)
@@ -142,14 +146,45 @@ fn draw_body(buf: &mut ratatui::buffer::Buffer, body: Rect, view: &View, theme: 
     let left = Rect::new(body.x, body.y, body.width.saturating_sub(rw), body.height);
     let right = Rect::new(left.right(), body.y, rw, body.height);
 
-    let panel_h = section::height(view, left.width, body.height.saturating_mul(2) / 5);
+    let roster_h = roster::height(view, right.width, right.height);
+    let side_room = right.height.saturating_sub(roster_h);
+    let opening = view.meeting.current == 0;
+    // The opening is where the ground rules are read out and few notes are
+    // taken: there they and the prompts may take all but a small notes box,
+    // and the prompts move beside the roster when they do not fit above.
+    // Elsewhere the prompts sit above the items and the rules go beside the
+    // roster where space permits.
+    let (main, side, main_max) = if opening {
+        let all = section::present(view, &[Part::Rules, Part::Prompts]);
+        let max = body.height.saturating_sub(OPENING_ITEMS_MIN);
+        let rules = section::present(view, &[Part::Rules]);
+        let prompts = section::present(view, &[Part::Prompts]);
+        let split = section::height(view, &all, left.width) > max
+            && !rules.is_empty()
+            && section::height(view, &prompts, right.width) <= side_room;
+        if split {
+            (rules, prompts, max)
+        } else {
+            (all, Vec::new(), max)
+        }
+    } else {
+        let rules = section::present(view, &[Part::Rules]);
+        let side = if section::height(view, &rules, right.width) <= side_room {
+            rules
+        } else {
+            Vec::new()
+        };
+        let prompts = section::present(view, &[Part::Prompts]);
+        (prompts, side, body.height.saturating_mul(2) / 5)
+    };
+
+    let mut panel_h = section::height(view, &main, left.width).min(main_max);
+    if panel_h < 3 {
+        panel_h = 0;
+    }
     if panel_h > 0 {
-        section::draw(
-            buf,
-            Rect::new(left.x, left.y, left.width, panel_h),
-            view,
-            theme,
-        );
+        let panel = Rect::new(left.x, left.y, left.width, panel_h);
+        section::draw(buf, panel, view, &main, theme);
     }
     let items = Rect::new(
         left.x,
@@ -159,18 +194,13 @@ fn draw_body(buf: &mut ratatui::buffer::Buffer, body: Rect, view: &View, theme: 
     );
     items::draw(buf, items, view, theme);
 
-    let roster_h = roster::height(view, right.width, right.height);
-    let rules_h = section::rules_height(view, right.width);
-    if rules_h > 0 && roster_h.saturating_add(rules_h) <= right.height {
-        let split = right.height - rules_h;
-        roster::draw(
-            buf,
-            Rect::new(right.x, right.y, right.width, split),
-            view,
-            theme,
-        );
-        let rules = Rect::new(right.x, right.y.saturating_add(split), right.width, rules_h);
-        section::draw_rules(buf, rules, view, theme);
+    let side_h = section::height(view, &side, right.width);
+    if side_h > 0 {
+        let split = right.height.saturating_sub(side_h);
+        let roster = Rect::new(right.x, right.y, right.width, split);
+        roster::draw(buf, roster, view, theme);
+        let rest = Rect::new(right.x, right.y.saturating_add(split), right.width, side_h);
+        section::draw(buf, rest, view, &side, theme);
     } else {
         roster::draw(buf, right, view, theme);
     }
@@ -209,7 +239,8 @@ pub fn draw(frame: &mut Frame, view: &View) {
             let kind = view.meeting.section().kind;
             let want = input::height(*purpose, kind, textarea);
             let rect = if *purpose == InputPurpose::Park {
-                let banner_h = overlay::safeword_height(view, area).min(areas.status.y);
+                let banner_h =
+                    overlay::safeword_height(view, area).min(areas.status.y.saturating_sub(area.y));
                 let banner = Rect::new(area.x, area.y, area.width, banner_h);
                 overlay::draw_safeword(buf, banner, view, theme);
                 let room = areas.status.y.saturating_sub(banner.bottom());
@@ -230,6 +261,7 @@ pub fn draw(frame: &mut Frame, view: &View) {
             );
             overlay::draw_confirm_quit(buf, area, view, theme);
         }
+        // Drawn above, over the whole frame.
         Mode::Help => {}
     }
 }

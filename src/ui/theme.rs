@@ -1,5 +1,10 @@
 //! Styles for every part of the screen: high contrast, colour only as a
 //! second signal beside a word or symbol, and none at all under `NO_COLOR`.
+//!
+//! Text on the terminal's own background uses only the eight base colours,
+//! never white, grey or the bright variants: themes tune the base eight to
+//! read on their background, and a projector laptop may well have a light
+//! one. Bars set both colours, so they read on any background.
 
 use ratatui::style::{Color, Modifier, Style};
 
@@ -42,7 +47,7 @@ impl Theme {
 
     /// Secondary text that must still read on a projector, so never dim.
     pub fn quiet(self) -> Style {
-        self.fg(Style::new().add_modifier(Modifier::ITALIC), Color::Gray)
+        Style::new().add_modifier(Modifier::ITALIC)
     }
 
     /// Panel borders.
@@ -57,7 +62,7 @@ impl Theme {
 
     /// The countdown while it runs or waits.
     pub fn timer(self) -> Style {
-        self.fg(Style::new().add_modifier(Modifier::BOLD), Color::White)
+        Style::new().add_modifier(Modifier::BOLD)
     }
 
     /// The countdown and its words under the warning threshold (with `⚠`).
@@ -67,7 +72,7 @@ impl Theme {
 
     /// The countdown in overtime (with the word OVERTIME).
     pub fn overtime(self) -> Style {
-        self.fg(Style::new().add_modifier(Modifier::BOLD), Color::LightRed)
+        self.fg(Style::new().add_modifier(Modifier::BOLD), Color::Red)
     }
 
     /// The word OVERTIME and other alarms: a solid bar.
@@ -77,17 +82,17 @@ impl Theme {
 
     /// The current speaker's roster row (with `●`).
     pub fn speaker(self) -> Style {
-        self.bar(Color::Black, Color::LightGreen)
+        self.bar(Color::Black, Color::Green)
     }
 
     /// People not heard yet in this section (with `○`).
     pub fn unheard(self) -> Style {
-        self.fg(Style::new(), Color::LightYellow)
+        self.fg(Style::new(), Color::Yellow)
     }
 
     /// The "invite others" hint.
     pub fn hint(self) -> Style {
-        self.fg(Style::new().add_modifier(Modifier::BOLD), Color::LightCyan)
+        self.fg(Style::new().add_modifier(Modifier::BOLD), Color::Cyan)
     }
 
     /// A flag on an item that needs attention (`[no owner]`).
@@ -97,28 +102,22 @@ impl Theme {
 
     /// A timeline event's time column.
     pub fn time(self) -> Style {
-        self.fg(Style::new().add_modifier(Modifier::BOLD), Color::LightCyan)
+        self.fg(Style::new().add_modifier(Modifier::BOLD), Color::Cyan)
     }
 
     /// A source link.
     pub fn link(self) -> Style {
-        self.fg(
-            Style::new().add_modifier(Modifier::UNDERLINED),
-            Color::LightBlue,
-        )
+        self.fg(Style::new().add_modifier(Modifier::UNDERLINED), Color::Blue)
     }
 
     /// A factor's tag.
     pub fn tag(self) -> Style {
-        self.fg(
-            Style::new().add_modifier(Modifier::BOLD),
-            Color::LightMagenta,
-        )
+        self.fg(Style::new().add_modifier(Modifier::BOLD), Color::Magenta)
     }
 
     /// An action's fields (owner, priority, due date, ticket).
     pub fn field(self) -> Style {
-        self.fg(Style::new().add_modifier(Modifier::BOLD), Color::LightCyan)
+        self.fg(Style::new().add_modifier(Modifier::BOLD), Color::Cyan)
     }
 
     /// The selected item: a solid bar, so it reads with the `▶` marker.
@@ -133,7 +132,7 @@ impl Theme {
 
     /// The saved indicator when all is durable.
     pub fn saved(self) -> Style {
-        self.fg(Style::new(), Color::LightGreen)
+        self.fg(Style::new(), Color::Green)
     }
 
     /// The status line.

@@ -289,14 +289,21 @@ pub fn draw(
         }
         let mut cx = x.saturating_add(row.indent);
         let mut style = Style::new();
-        for p in &row.pieces {
+        let n = row.pieces.len();
+        for (j, p) in row.pieces.iter().enumerate() {
             style = restyle(p.style, over);
             let used = cx.saturating_sub(x.saturating_add(row.indent));
             let room = limit.saturating_sub(used);
             if room == 0 {
                 break;
             }
-            cx = put(buf, clip, cx, ry, p.text, room, style);
+            // The `…` follows the last word, not the space after it.
+            let text = if cut && j + 1 == n {
+                p.text.trim_end()
+            } else {
+                p.text
+            };
+            cx = put(buf, clip, cx, ry, text, room, style);
         }
         if cut {
             put(buf, clip, cx, ry, ELLIPSIS, 1, style);
@@ -385,6 +392,6 @@ mod tests {
         let w = wrap(&runs, 8, 0, 2);
         let mut buf = Buffer::empty(Rect::new(0, 0, 8, 2));
         draw(&mut buf, Rect::new(0, 0, 8, 2), 0, 0, &w, 8, None);
-        assert_eq!(buf, Buffer::with_lines(["one two ", "three … "]));
+        assert_eq!(buf, Buffer::with_lines(["one two ", "three…  "]));
     }
 }
