@@ -10,7 +10,8 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::agenda::{self, Agenda};
 use crate::app::{self, Ended};
-use crate::journal::{Header, Journal, SessionStore, Status};
+use crate::export::{self, Format};
+use crate::journal::{self, Header, Journal, SessionStore, Status};
 use crate::meeting::{Clock, Meeting, Participant, Stamped, SystemClock};
 
 /// Run blameless postmortem meetings live in the terminal.
@@ -82,9 +83,9 @@ struct ExportOpts {
     /// A name from `hotwash sessions`, or a session's path (default: the latest).
     session: Option<String>,
     /// md (minutes), json (for tools) or csv (action items).
-    #[arg(long, value_name = "FORMAT", default_value = "md")]
-    format: String,
-    /// The file to write (default: a name from the date and incident, here).
+    #[arg(long, value_name = "FORMAT", value_enum, default_value_t = Format::Markdown)]
+    format: Format,
+    /// The file to write, or - for standard output (default: a name from the date and incident, here).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
     /// Overwrite the file if it exists.
@@ -313,8 +314,38 @@ fn sessions() -> Result<ExitCode, String> {
 }
 
 fn export(opts: ExportOpts) -> Result<ExitCode, String> {
-    let _ = opts;
-    Err("export is not built yet".into())
+    let store = SessionStore::from_env().map_err(|e| e.to_string())?;
+    let dir = match &opts.session {
+        Some(s) => store.resolve(s).map_err(|e| e.to_string())?,
+        None => store.latest().map_err(|e| e.to_string())?.dir,
+    };
+    // Reading needs no lock: a meeting still running can be exported too.
+    let replay = journal::replay::<Stamped>(&dir).map_err(|e| e.to_string())?;
+    for w in &replay.warnings {
+        eprintln!("hotwash: warning: {w}");
+    }
+    let meeting = Meeting::replay(&replay.events)
+        .map_err(|e| format!("{}: {e}; there is nothing to export", dir.display()))?;
+    let text = export::render(
+        &meeting,
+        opts.format,
+        &export::Options {
+            talk_times: opts.talk_times,
+        },
+    );
+    let path = opts
+        .output
+        .unwrap_or_else(|| PathBuf::from(export::default_file_name(&meeting, opts.format)));
+    if path.as_os_str() == "-" {
+        use std::io::Write;
+        std::io::stdout()
+            .write_all(text.as_bytes())
+            .map_err(|e| format!("cannot write to standard output: {e}"))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    export::write_atomic(&path, &text, opts.force).map_err(|e| e.to_string())?;
+    println!("wrote {}", path.display());
+    Ok(ExitCode::SUCCESS)
 }
 
 fn check_agendas(files: &[PathBuf]) -> ExitCode {

@@ -158,3 +158,140 @@ fn help_and_version_answer() {
     assert_eq!(out.status.code(), Some(2));
     assert!(!text(&out.stderr).contains("panicked"));
 }
+
+/// Writes a small meeting into the store at `dir`, as the app would.
+fn saved_meeting(dir: &Path, incident: &str) -> String {
+    use chrono::{TimeZone, Utc};
+    use hotwash::journal::{Header, Journal, SessionStore};
+    use hotwash::meeting::{Command, Meeting, Participant, Stamped};
+    let at = Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap();
+    let people = vec![Participant {
+        name: "Ana".into(),
+        role: Some("IC".into()),
+    }];
+    let first = Stamped {
+        at,
+        event: Meeting::start_event(incident, &hotwash::agenda::default_agenda(), &people, 0),
+    };
+    let mut m = Meeting::begin(&first).unwrap();
+    let mut log = vec![first];
+    for (i, cmd) in [
+        Command::ToggleTimer,
+        Command::NextSection,
+        Command::Add("14:02 pager fires | twice https://grafana.example/d/1".into()),
+        Command::NextSection,
+        Command::NextSection,
+        Command::NextSection,
+        Command::Add("@ana !P1 due:2026-12-01 #PAY-311 add a circuit breaker".into()),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let when = at + chrono::TimeDelta::seconds(60 * i as i64);
+        log.extend(m.record(cmd, when).unwrap());
+    }
+    let store = SessionStore::at(dir.to_path_buf());
+    let (session, mut w) =
+        Journal::create::<Stamped, _>(&store, &Header::new(at, incident, "default"), |_| {})
+            .unwrap();
+    for e in &log {
+        w.append(e).unwrap();
+    }
+    w.flush(std::time::Duration::from_secs(5)).unwrap();
+    session.name
+}
+
+#[test]
+fn export_writes_each_format_and_never_overwrites_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = saved_meeting(dir.path(), "Checkout outage");
+    let out_dir = tempfile::tempdir().unwrap();
+    let md = out_dir.path().join("minutes.md");
+    let md_s = md.to_str().unwrap();
+    let out = hotwash(dir.path(), &["export", &name, "-o", md_s]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let minutes = std::fs::read_to_string(&md).unwrap();
+    assert!(minutes.contains("Checkout outage"));
+    assert!(minutes.contains("pager fires \\| twice"), "{minutes}");
+    assert!(minutes.contains("PAY-311"));
+    let again = hotwash(dir.path(), &["export", &name, "-o", md_s]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        text(&again.stderr).contains("already exists; pass --force"),
+        "{}",
+        text(&again.stderr)
+    );
+    let forced = hotwash(dir.path(), &["export", &name, "-o", md_s, "--force"]);
+    assert!(forced.status.success());
+
+    let csv = hotwash(dir.path(), &["export", "--format", "csv", "-o", "-"]);
+    assert!(csv.status.success(), "the latest session by default");
+    let csv = text(&csv.stdout);
+    assert!(
+        csv.starts_with("owner,priority,due,ticket,section,description"),
+        "{csv}"
+    );
+    assert!(csv.contains("ana,P1,2026-12-01,PAY-311"), "{csv}");
+
+    let json = hotwash(
+        dir.path(),
+        &["export", &name, "--format", "json", "-o", "-"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["schema_version"], 1);
+    assert!(v.get("talk_times").is_none(), "talk times only when asked");
+    let json = hotwash(
+        dir.path(),
+        &[
+            "export",
+            &name,
+            "--format",
+            "json",
+            "--talk-times",
+            "-o",
+            "-",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert!(v.get("talk_times").is_some(), "{v}");
+}
+
+#[test]
+fn export_names_its_file_from_the_date_and_incident_in_the_current_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    saved_meeting(dir.path(), "DB failover");
+    let work = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_hotwash"))
+        .args(["export"])
+        .env("HOTWASH_DIR", dir.path())
+        .current_dir(work.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let file = work.path().join("2026-11-22-db-failover-postmortem.md");
+    assert!(file.is_file(), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("2026-11-22-db-failover-postmortem.md"));
+}
+
+#[test]
+fn export_errors_are_one_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = hotwash(dir.path(), &["export"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("no sessions"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = hotwash(dir.path(), &["export", "--format", "pdf"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("md"), "{}", text(&out.stderr));
+    saved_meeting(dir.path(), "x");
+    let out = hotwash(dir.path(), &["export", "-o", "/no/such/dir/m.md"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("does not exist") && err.lines().count() == 1,
+        "{err}"
+    );
+}

@@ -15,6 +15,7 @@ use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 use tokio::time::{Instant, MissedTickBehavior};
 
+use crate::export;
 use crate::journal::{JournalWriter, Status};
 use crate::meeting::{Clock, Meeting, Stamped};
 use crate::ui::{self, SaveState};
@@ -38,10 +39,29 @@ pub enum Ended {
     TerminalGone,
 }
 
-/// Writes the minutes into `dir` under a name not yet taken; returns the path.
+/// Writes the minutes into `dir` under a name not yet taken (an earlier
+/// export of the same meeting is kept: `-2`, `-3`, ... follow); returns the path.
 pub fn export_minutes(meeting: &Meeting, dir: &Path) -> Result<PathBuf, String> {
-    let _ = (meeting, dir);
-    Err("export is not built yet".into())
+    let format = export::Format::Markdown;
+    let text = export::render(meeting, format, &export::Options::default());
+    let name = export::default_file_name(meeting, format);
+    let (stem, ext) = name.rsplit_once('.').unwrap_or((&name, "md"));
+    for n in 1..1000 {
+        let path = if n == 1 {
+            dir.join(&name)
+        } else {
+            dir.join(format!("{stem}-{n}.{ext}"))
+        };
+        match export::write_atomic(&path, &text, false) {
+            Ok(()) => return Ok(path),
+            Err(export::ExportError::Exists(_)) => continue,
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+    Err(format!(
+        "{} holds too many exports of this meeting",
+        dir.display()
+    ))
 }
 
 /// Runs the meeting screen until the user quits, a signal comes, or the
