@@ -11,12 +11,7 @@ use hotwash::meeting::{
 /// The room's offset in every meeting here: Central European Time in November.
 pub const CET: i32 = 3600;
 
-/// The shipped agendas, as `agendas/*.toml` define them (only what export
-/// reads: names, ids, titles, kinds, timeboxes).
-///
-/// A mirror: the agenda files and their loader are being written on another
-/// branch. Once `hotwash::agenda::load_file` and `agendas/` are on main,
-/// load the real files here instead, so the goldens follow them.
+/// The shipped agendas, loaded from `agendas/*.toml`, so the goldens follow them.
 pub fn shipped_agendas() -> Vec<(&'static str, Agenda)> {
     vec![
         ("default", default_agenda()),
@@ -44,67 +39,26 @@ fn agenda(name: &str, sections: &[(&str, &str, SectionKind, u64)]) -> Agenda {
     }
 }
 
+fn shipped(file: &str) -> Agenda {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("agendas")
+        .join(file);
+    hotwash::agenda::load_file(&path).expect("a shipped agenda is valid")
+}
+
+/// The default agenda, as shipped.
 pub fn default_agenda() -> Agenda {
-    use SectionKind::*;
-    agenda(
-        "Blameless postmortem, 60 minutes",
-        &[
-            ("opening", "Opening and ground rules", Notes, 5),
-            ("timeline", "Agree the timeline", Timeline, 15),
-            (
-                "factors",
-                "What went wrong: contributing factors",
-                Factors,
-                15,
-            ),
-            ("went-well", "What went well", Notes, 5),
-            ("actions", "Actions", Actions, 12),
-            ("parking-lot", "Parking lot review", ParkingLot, 5),
-            ("close", "Close", Notes, 3),
-        ],
-    )
+    shipped("default.toml")
 }
 
+/// The 30-minute quick review, as shipped.
 pub fn quick_agenda() -> Agenda {
-    use SectionKind::*;
-    agenda(
-        "Quick review, 30 minutes",
-        &[
-            ("opening", "Opening", Notes, 2),
-            ("timeline", "What happened", Timeline, 8),
-            ("factors", "What contributed", Factors, 8),
-            ("actions", "Actions", Actions, 8),
-            ("wrap-up", "Parked items and wrap-up", ParkingLot, 4),
-        ],
-    )
+    shipped("quick-30.toml")
 }
 
+/// The 90-minute Sev-1 review, as shipped.
 pub fn sev1_agenda() -> Agenda {
-    use SectionKind::*;
-    agenda(
-        "Sev-1 review, 90 minutes",
-        &[
-            ("opening", "Opening and ground rules", Notes, 5),
-            ("impact", "Impact", Notes, 10),
-            ("timeline", "Agree the timeline", Timeline, 20),
-            (
-                "factors",
-                "What went wrong: contributing factors",
-                Factors,
-                20,
-            ),
-            (
-                "communication",
-                "External messaging and customer communication",
-                Notes,
-                10,
-            ),
-            ("went-well", "What went well", Notes, 5),
-            ("actions", "Actions", Actions, 12),
-            ("parking-lot", "Parking lot review", ParkingLot, 5),
-            ("close", "Close", Notes, 3),
-        ],
-    )
+    shipped("sev1-90.toml")
 }
 
 /// A meeting driven by commands at a clock that only moves when told.
