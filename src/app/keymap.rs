@@ -92,44 +92,111 @@ const TIME_UP: &str = "When time is up";
 
 use KeyCode::Char;
 
-/// The default key map, in the order the help shows it.
+/// The default key map. Rows with no description are not in the help; the
+/// first rows are the footer's, in the order it shows them as width allows.
 const ROWS: &[Row] = &[
-    row(
-        "] / [",
-        "next / previous section (next starts its timebox)",
-        Some("next/prev"),
-        MEETING,
-        None,
-        &[],
-    ),
     row(
         "]",
         "",
-        None,
+        Some("next"),
         MEETING,
         Some(Action::NextSection),
         &[Char(']')],
     ),
     row(
-        "[",
-        "",
-        None,
-        MEETING,
-        Some(Action::PrevSection),
-        &[Char('[')],
-    ),
-    row(
         "space",
-        "start / pause the section timer",
+        "",
         Some("timer"),
         MEETING,
         Some(Action::ToggleTimer),
         &[Char(' ')],
     ),
+    row("1-9", "", Some("speaker"), PEOPLE, None, &[]),
+    row(
+        "a",
+        "",
+        Some("add"),
+        CAPTURE,
+        Some(Action::Add),
+        &[Char('a')],
+    ),
+    row(
+        "p",
+        "",
+        Some("park"),
+        PARKING,
+        Some(Action::Park),
+        &[Char('p')],
+    ),
+    row(
+        "x",
+        "",
+        Some("export"),
+        OTHER,
+        Some(Action::Export),
+        &[Char('x')],
+    ),
+    row(
+        "q",
+        "",
+        Some("quit"),
+        OTHER,
+        Some(Action::Quit),
+        &[Char('q')],
+    ),
+    row(
+        "e",
+        "",
+        Some("edit"),
+        CAPTURE,
+        Some(Action::Edit),
+        &[Char('e')],
+    ),
+    row(
+        "d",
+        "",
+        Some("delete"),
+        CAPTURE,
+        Some(Action::Delete),
+        &[Char('d'), KeyCode::Delete],
+    ),
+    row(
+        "u",
+        "",
+        Some("undo"),
+        CAPTURE,
+        Some(Action::Undo),
+        &[Char('u')],
+    ),
+    row(
+        "[",
+        "",
+        Some("back"),
+        MEETING,
+        Some(Action::PrevSection),
+        &[Char('[')],
+    ),
+    row("+/-", "", Some("±5 min"), MEETING, None, &[]),
+    row(
+        "] / [",
+        "next / previous section (next starts its timebox)",
+        None,
+        MEETING,
+        None,
+        &[],
+    ),
+    row(
+        "space",
+        "start / pause the section timer",
+        None,
+        MEETING,
+        None,
+        &[],
+    ),
     row(
         "+ / -",
         "five minutes more / less for this section",
-        Some("±5m"),
+        None,
         MEETING,
         None,
         &[],
@@ -146,7 +213,7 @@ const ROWS: &[Row] = &[
     row(
         "1-9, 0",
         "participant N is speaking; 0: nobody",
-        Some("speaker"),
+        None,
         PEOPLE,
         None,
         &[],
@@ -162,34 +229,20 @@ const ROWS: &[Row] = &[
     row(
         "a",
         "add an item to this section (quick-entry syntax)",
-        Some("add"),
+        None,
         CAPTURE,
-        Some(Action::Add),
-        &[Char('a')],
+        None,
+        &[],
     ),
-    row(
-        "e",
-        "edit the selected item",
-        Some("edit"),
-        CAPTURE,
-        Some(Action::Edit),
-        &[Char('e')],
-    ),
-    row(
-        "d",
-        "delete the selected item",
-        Some("del"),
-        CAPTURE,
-        Some(Action::Delete),
-        &[Char('d'), KeyCode::Delete],
-    ),
+    row("e", "edit the selected item", None, CAPTURE, None, &[]),
+    row("d", "delete the selected item", None, CAPTURE, None, &[]),
     row(
         "u",
         "undo the last change to an item",
-        Some("undo"),
+        None,
         CAPTURE,
-        Some(Action::Undo),
-        &[Char('u')],
+        None,
+        &[],
     ),
     row("j k / ↓ ↑", "move the selection", None, CAPTURE, None, &[]),
     row(
@@ -211,10 +264,10 @@ const ROWS: &[Row] = &[
     row(
         "p",
         "safeword! show it large and park the tangent",
-        Some("park"),
+        None,
         PARKING,
-        Some(Action::Park),
-        &[Char('p')],
+        None,
+        &[],
     ),
     row(
         "o",
@@ -251,10 +304,10 @@ const ROWS: &[Row] = &[
     row(
         "x",
         "export the minutes (Markdown) now",
-        Some("export"),
+        None,
         OTHER,
-        Some(Action::Export),
-        &[Char('x')],
+        None,
+        &[],
     ),
     row(
         "b",
@@ -275,10 +328,10 @@ const ROWS: &[Row] = &[
     row(
         "q",
         "quit (asks; y confirms; everything is already saved)",
-        Some("quit"),
+        None,
         OTHER,
-        Some(Action::Quit),
-        &[Char('q')],
+        None,
+        &[],
     ),
     row(
         "Ctrl-C",
@@ -293,7 +346,7 @@ const ROWS: &[Row] = &[
 /// The rows people read: footer and help.
 pub fn help() -> Vec<KeyHelp> {
     ROWS.iter()
-        .filter(|r| !r.help.what.is_empty())
+        .filter(|r| !r.help.what.is_empty() || r.help.footer.is_some())
         .map(|r| r.help)
         .collect()
 }

@@ -35,7 +35,7 @@ pub fn draw_hints(
     end: Option<(&str, &str)>,
     theme: Theme,
 ) {
-    let cost = |(k, l): (&str, &str)| width(k) + width(l) + 4;
+    let cost = |(k, l): (&str, &str)| width(k) + width(l) + 3;
     let end_w = end.map_or(0, cost);
     let room = usize::from(area.width).saturating_sub(end_w);
     let mut x = area.x;
@@ -60,7 +60,7 @@ fn hint(buf: &mut Buffer, area: Rect, x: u16, key: &str, label: &str, theme: The
     let x = put(buf, area, x, area.y, key, area.width, theme.key());
     let x = put(buf, area, x, area.y, " ", 1, theme.text());
     let x = put(buf, area, x, area.y, label, area.width, theme.text());
-    put(buf, area, x, area.y, "  ", 2, theme.text())
+    put(buf, area, x, area.y, " ", 1, theme.text())
 }
 
 /// The footer rows of the key map, and the help row to end with.
