@@ -82,18 +82,85 @@ pub fn run(
         app.status = status;
     }
     let mut journal = journal;
+    let mut unsaved = Unsaved::default();
     let mut terminal = terminal::init()?;
-    let ended = rt.block_on(event_loop(&mut app, &mut journal, statuses, &mut terminal));
-    drain(&mut app, &mut journal);
-    let flushed = journal.flush(FLUSH_TIMEOUT).map_err(|e| e.to_string());
+    let ended = rt.block_on(event_loop(
+        &mut app,
+        &mut journal,
+        &mut unsaved,
+        statuses,
+        &mut terminal,
+    ));
+    drain(&mut app, &mut journal, &mut unsaved);
     terminal::restore();
+    let flushed = journal.flush(FLUSH_TIMEOUT).map_err(|e| {
+        let durable = journal.durable();
+        unsaved.events.retain(|(seq, _)| *seq > durable);
+        rescue(&e.to_string(), journal.path(), &unsaved.events)
+    });
     Ok((ended, flushed))
 }
 
-fn drain(app: &mut App, journal: &mut JournalWriter<Stamped>) {
+/// Events handed to the journal and not yet reported durable, kept so that
+/// a disk that never recovers before exit still loses nothing.
+#[derive(Default)]
+struct Unsaved {
+    events: std::collections::VecDeque<(u64, Stamped)>,
+}
+
+/// Writes events the disk would not take to a file in the temp directory
+/// (or, failing that, to stderr); returns the sentence that says where.
+fn rescue(
+    error: &str,
+    journal: &Path,
+    events: &std::collections::VecDeque<(u64, Stamped)>,
+) -> String {
+    if events.is_empty() {
+        return error.to_string();
+    }
+    let lines: String = events
+        .iter()
+        .filter_map(|(_, e)| serde_json::to_string(e).ok())
+        .map(|l| l + "\n")
+        .collect();
+    let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
+    let path = std::env::temp_dir().join(format!("hotwash-unsaved-{stamp}.jsonl"));
+    let written = {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path)
+            .and_then(|mut f| f.write_all(lines.as_bytes()).and_then(|()| f.sync_all()))
+    };
+    match written {
+        Ok(()) => format!(
+            "{error}; the {} events not yet on disk are kept in {}: append that file to {} once there is room",
+            events.len(),
+            path.display(),
+            journal.display()
+        ),
+        Err(_) => {
+            eprint!("{lines}");
+            format!(
+                "{error}; the {} events not yet on disk are printed above: append them to {} once there is room",
+                events.len(),
+                journal.display()
+            )
+        }
+    }
+}
+
+fn drain(app: &mut App, journal: &mut JournalWriter<Stamped>, unsaved: &mut Unsaved) {
     for e in app.outbox.drain(..) {
-        if let Err(err) = journal.append(&e) {
-            app.save = SaveState::Failed(err.to_string());
+        match journal.append(&e) {
+            Ok(seq) => unsaved.events.push_back((seq, e)),
+            Err(err) => {
+                app.save = SaveState::Failed(err.to_string());
+                unsaved.events.push_back((u64::MAX, e));
+            }
         }
     }
     if !matches!(app.save, SaveState::Failed(_)) && journal.durable() < journal.appended() {
@@ -104,6 +171,7 @@ fn drain(app: &mut App, journal: &mut JournalWriter<Stamped>) {
 async fn event_loop(
     app: &mut App,
     journal: &mut JournalWriter<Stamped>,
+    unsaved: &mut Unsaved,
     mut statuses: mpsc::UnboundedReceiver<Status>,
     terminal: &mut ratatui::DefaultTerminal,
 ) -> Ended {
@@ -120,7 +188,7 @@ async fn event_loop(
     };
     let mut ticking = false;
     loop {
-        drain(app, journal);
+        drain(app, journal, unsaved);
         if app.ring {
             app.ring = false;
             terminal::bell();
@@ -154,7 +222,14 @@ async fn event_loop(
                 _ => return Ended::TerminalGone,
             },
             _ = tick.tick(), if ticking => app.on_tick(),
-            Some(st) = statuses.recv() => on_status(app, journal, st),
+            Some(st) = statuses.recv() => {
+                if let Status::Durable { seq } = st {
+                    while unsaved.events.front().is_some_and(|(s, _)| *s <= seq) {
+                        unsaved.events.pop_front();
+                    }
+                }
+                on_status(app, journal, st);
+            }
             _ = draft_sleep, if draft_due.is_some() => {
                 draft_due = None;
                 app.save_draft();
