@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 use std::io::{Read, Write};
+use std::num::NonZeroU16;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -36,9 +37,24 @@ pub struct Tui {
     master: Box<dyn MasterPty + Send>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn Child + Send + Sync>,
-    parser: Arc<Mutex<vt100::Parser>>,
+    parser: Arc<Mutex<vt100::Parser<Title>>>,
     output: Arc<Mutex<Vec<u8>>>,
     reader: Option<JoinHandle<()>>,
+}
+
+/// Remembers the window title the program sets (vt100 reports it by callback).
+#[derive(Default)]
+pub struct Title(String);
+
+impl vt100::Callbacks for Title {
+    fn set_window_title(&mut self, _: &mut vt100::Screen, title: &[u8]) {
+        self.0 = String::from_utf8_lossy(title).into_owned();
+    }
+}
+
+/// A terminal dimension as vt100 takes it (never zero).
+fn dim(n: u16) -> NonZeroU16 {
+    NonZeroU16::new(n).unwrap_or(NonZeroU16::MIN)
 }
 
 /// A scratch place for one test: its own data dir and working dir.
@@ -121,7 +137,12 @@ impl Tui {
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().expect("pty reader");
         let writer = pair.master.take_writer().expect("pty writer");
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
+        let parser = Arc::new(Mutex::new(vt100::Parser::new_with_callbacks(
+            dim(rows),
+            dim(cols),
+            0,
+            Title::default(),
+        )));
         let output = Arc::new(Mutex::new(Vec::new()));
         let (p, o) = (Arc::clone(&parser), Arc::clone(&output));
         let reader = std::thread::spawn(move || {
@@ -177,7 +198,7 @@ impl Tui {
 
     /// The window title the program set, if any.
     pub fn title(&self) -> String {
-        self.parser.lock().unwrap().screen().title().to_string()
+        self.parser.lock().unwrap().callbacks().0.clone()
     }
 
     /// Waits until `pred` holds for the screen; fails the test with the screen otherwise.
@@ -215,7 +236,7 @@ impl Tui {
                 pixel_height: 0,
             })
             .expect("resize pty");
-        self.parser.lock().unwrap().screen_mut().set_size(rows, cols);
+        self.parser.lock().unwrap().set_size(dim(rows), dim(cols));
     }
 
     /// The process id.
