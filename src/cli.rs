@@ -1,7 +1,7 @@
 //! The command line: parse it, carry it out, and answer every error in one
 //! sentence with an exit status.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -253,22 +253,27 @@ impl Screen {
         let status = (!warnings.is_empty()).then(|| warnings.join("; "));
         let (ended, flushed) = app::run(meeting, clock, out_dir, journal, rx, status)
             .map_err(|e| format!("the terminal could not be set up: {e}"))?;
+        // The terminal may be gone by now: nothing below may panic writing.
+        let say = app::terminal::say;
         if let Err(e) = flushed {
-            eprintln!("hotwash: WARNING: {e}");
+            say(&format!("hotwash: WARNING: {e}"));
             return Ok(ExitCode::from(1));
         }
         let code = match ended {
             Ended::Quit => {
-                println!("{where_saved}");
-                println!("Write the minutes with: hotwash export {}", self.name);
+                let _ = writeln!(
+                    std::io::stdout(),
+                    "{where_saved}\nWrite the minutes with: hotwash export {}",
+                    self.name
+                );
                 0
             }
             Ended::Interrupted => {
-                eprintln!("hotwash: interrupted. {where_saved}");
+                say(&format!("hotwash: interrupted. {where_saved}"));
                 130
             }
             Ended::Signal(sig) => {
-                eprintln!("hotwash: stopped by {sig}. {where_saved}");
+                say(&format!("hotwash: stopped by {sig}. {where_saved}"));
                 match sig {
                     "SIGHUP" => 129,
                     "SIGINT" => 130,
@@ -276,7 +281,7 @@ impl Screen {
                 }
             }
             Ended::TerminalGone => {
-                eprintln!("hotwash: the terminal went away. {where_saved}");
+                say(&format!("hotwash: the terminal went away. {where_saved}"));
                 1
             }
         };

@@ -66,7 +66,13 @@ pub fn run(
     let ended = rt.block_on(event_loop(&mut app, &mut journal, statuses, &mut terminal));
     drain(&mut app, &mut journal);
     let flushed = journal.flush(FLUSH_TIMEOUT).map_err(|e| e.to_string());
+    // The terminal's own drop would show the cursor again and, on a
+    // terminal that is gone, panic printing why; restore() does it all.
+    let cursor_shown = terminal.show_cursor().is_ok();
     terminal::restore();
+    if !cursor_shown {
+        std::mem::forget(terminal);
+    }
     Ok((ended, flushed))
 }
 
