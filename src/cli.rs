@@ -280,9 +280,10 @@ impl Screen {
                     _ => 143,
                 }
             }
+            // A closed window is a hang-up, whether or not SIGHUP got here first.
             Ended::TerminalGone => {
                 say(&format!("hotwash: the terminal went away. {where_saved}"));
-                1
+                129
             }
         };
         Ok(ExitCode::from(code))

@@ -5,12 +5,16 @@ pub mod keymap;
 pub mod model;
 pub mod terminal;
 
+use std::io::IsTerminal;
+use std::os::fd::{AsFd, OwnedFd};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 use crossterm::event::EventStream;
 use futures::StreamExt;
+use tokio::io::Interest;
+use tokio::io::unix::AsyncFd;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 use tokio::time::{Instant, MissedTickBehavior};
@@ -76,6 +80,36 @@ pub fn run(
     Ok((ended, flushed))
 }
 
+/// The terminal's input, registered to report errors (a hang-up) only.
+fn watch_input() -> Option<AsyncFd<OwnedFd>> {
+    let fd = std::io::stdin().as_fd().try_clone_to_owned().ok()?;
+    // SAFETY: the AsyncFd owns this duplicate of stdin, so it stays open and
+    // names the same file until the AsyncFd is dropped.
+    unsafe { AsyncFd::register_with_interest(fd, Interest::ERROR) }.ok()
+}
+
+/// Resolves once the terminal is gone (its window closed) though no SIGHUP
+/// came: the input then reports an error. crossterm's reader spins on a dead
+/// terminal, so waiting for it to report would burn a core instead.
+async fn terminal_gone(watch: Option<&AsyncFd<OwnedFd>>) {
+    let dead = || !std::io::stdin().is_terminal();
+    match watch {
+        Some(fd) => loop {
+            match fd.ready(Interest::ERROR).await {
+                Ok(mut ready) if !dead() => ready.clear_ready(),
+                _ => return,
+            }
+        },
+        // Input that cannot be watched is checked once a second.
+        None => loop {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            if dead() {
+                return;
+            }
+        },
+    }
+}
+
 fn drain(app: &mut App, journal: &mut JournalWriter<Stamped>) {
     for e in app.outbox.drain(..) {
         if let Err(err) = journal.append(&e) {
@@ -97,6 +131,7 @@ async fn event_loop(
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut draft_due: Option<Instant> = None;
+    let watch = watch_input();
     let (Ok(mut term), Ok(mut hup), Ok(mut int)) = (
         signal(SignalKind::terminate()),
         signal(SignalKind::hangup()),
@@ -139,6 +174,7 @@ async fn event_loop(
                 Some(Ok(ev)) => app.on_terminal(ev),
                 _ => return Ended::TerminalGone,
             },
+            () = terminal_gone(watch.as_ref()) => return Ended::TerminalGone,
             _ = tick.tick(), if ticking => app.on_tick(),
             Some(st) = statuses.recv() => on_status(app, journal, st),
             _ = draft_sleep, if draft_due.is_some() => {
