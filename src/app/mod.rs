@@ -15,7 +15,7 @@ use crossterm::event::EventStream;
 use futures::StreamExt;
 use tokio::io::Interest;
 use tokio::io::unix::AsyncFd;
-use tokio::signal::unix::{SignalKind, signal};
+use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::sync::mpsc;
 use tokio::time::{Instant, MissedTickBehavior};
 
@@ -61,13 +61,29 @@ pub fn run(
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
+    // Caught from before the screen opens, so that a signal at any moment
+    // after it restores the terminal instead of killing the process.
+    let signals = {
+        let _rt = rt.enter();
+        Signals::new()?
+    };
     let mut app = App::new(meeting, clock, out_dir);
     if status.is_some() {
         app.status = status;
     }
     let mut journal = journal;
     let mut terminal = terminal::init()?;
-    let ended = rt.block_on(event_loop(&mut app, &mut journal, statuses, &mut terminal));
+    let ended = rt.block_on(event_loop(
+        &mut app,
+        &mut journal,
+        statuses,
+        &mut terminal,
+        signals,
+    ));
+    // Whatever stopped the meeting, the words in the input box are kept.
+    if app.draft_dirty {
+        app.save_draft();
+    }
     drain(&mut app, &mut journal);
     let flushed = journal.flush(FLUSH_TIMEOUT).map_err(|e| e.to_string());
     // The terminal's own drop would show the cursor again and, on a
@@ -78,6 +94,23 @@ pub fn run(
         std::mem::forget(terminal);
     }
     Ok((ended, flushed))
+}
+
+/// The signals that stop the meeting cleanly.
+struct Signals {
+    term: Signal,
+    hup: Signal,
+    int: Signal,
+}
+
+impl Signals {
+    fn new() -> std::io::Result<Signals> {
+        Ok(Signals {
+            term: signal(SignalKind::terminate())?,
+            hup: signal(SignalKind::hangup())?,
+            int: signal(SignalKind::interrupt())?,
+        })
+    }
 }
 
 /// The terminal's input, registered to report errors (a hang-up) only.
@@ -126,19 +159,13 @@ async fn event_loop(
     journal: &mut JournalWriter<Stamped>,
     mut statuses: mpsc::UnboundedReceiver<Status>,
     terminal: &mut ratatui::DefaultTerminal,
+    mut signals: Signals,
 ) -> Ended {
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut draft_due: Option<Instant> = None;
     let watch = watch_input();
-    let (Ok(mut term), Ok(mut hup), Ok(mut int)) = (
-        signal(SignalKind::terminate()),
-        signal(SignalKind::hangup()),
-        signal(SignalKind::interrupt()),
-    ) else {
-        return Ended::TerminalGone;
-    };
     let mut ticking = false;
     loop {
         drain(app, journal);
@@ -181,9 +208,9 @@ async fn event_loop(
                 draft_due = None;
                 app.save_draft();
             }
-            _ = term.recv() => return Ended::Signal("SIGTERM"),
-            _ = hup.recv() => return Ended::Signal("SIGHUP"),
-            _ = int.recv() => return Ended::Signal("SIGINT"),
+            _ = signals.term.recv() => return Ended::Signal("SIGTERM"),
+            _ = signals.hup.recv() => return Ended::Signal("SIGHUP"),
+            _ = signals.int.recv() => return Ended::Signal("SIGINT"),
         }
     }
 }
