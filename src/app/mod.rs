@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crossterm::event::EventStream;
+use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
 use futures::StreamExt;
 use tokio::io::Interest;
 use tokio::io::unix::AsyncFd;
@@ -28,6 +28,11 @@ pub use model::{App, AppMode, Exit};
 const DRAFT_DELAY: Duration = Duration::from_millis(700);
 /// How long quitting waits for the disk.
 const FLUSH_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// Test hook: with `HOTWASH_TEST_PANIC_AFTER_KEYS=N` the app panics on the
+/// Nth key press, so that tests can see what a panic leaves behind (the
+/// terminal, the message, the journal). Unset, it does nothing.
+pub const TEST_PANIC_ENV: &str = "HOTWASH_TEST_PANIC_AFTER_KEYS";
 
 /// How the meeting screen ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -166,6 +171,9 @@ async fn event_loop(
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut draft_due: Option<Instant> = None;
     let watch = watch_input();
+    let mut panic_after: Option<u64> = std::env::var(TEST_PANIC_ENV)
+        .ok()
+        .and_then(|n| n.parse().ok());
     let mut ticking = false;
     loop {
         drain(app, journal);
@@ -198,7 +206,15 @@ async fn event_loop(
         let draft_sleep = tokio::time::sleep_until(draft_due.unwrap_or_else(Instant::now));
         tokio::select! {
             ev = events.next() => match ev {
-                Some(Ok(ev)) => app.on_terminal(ev),
+                Some(Ok(ev)) => {
+                    if let (Some(left), TermEvent::Key(key)) = (&mut panic_after, &ev)
+                        && key.kind == KeyEventKind::Press
+                    {
+                        *left = left.saturating_sub(1);
+                        assert!(*left > 0, "{TEST_PANIC_ENV} asked for a panic");
+                    }
+                    app.on_terminal(ev);
+                }
                 _ => return Ended::TerminalGone,
             },
             () = terminal_gone(watch.as_ref()) => return Ended::TerminalGone,
