@@ -206,7 +206,9 @@ fn resume(session: Option<String>, screen_opts: ScreenOpts) -> Result<ExitCode, 
         Some(s) => store.resolve(&s).map_err(|e| e.to_string())?,
         None => store.latest().map_err(|e| e.to_string())?.dir,
     };
-    need_terminal()?;
+    // The journal is opened before the terminal is checked: a session open
+    // elsewhere, or a journal that cannot be resumed, is the answer the user
+    // needs, wherever they typed the command.
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let (replay, journal) = Journal::open::<Stamped, _>(&dir, move |s: Status| {
         let _ = tx.send(s);
@@ -214,6 +216,7 @@ fn resume(session: Option<String>, screen_opts: ScreenOpts) -> Result<ExitCode, 
     .map_err(|e| e.to_string())?;
     let meeting = Meeting::replay(&replay.events)
         .map_err(|e| format!("{}: {e}; it cannot be resumed", dir.display()))?;
+    need_terminal()?;
     let name = dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
