@@ -115,6 +115,34 @@ impl Tui {
         rows: u16,
         env: &[(&str, &str)],
     ) -> Tui {
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_hotwash"));
+        cmd.args(args);
+        cmd.env_remove("NO_COLOR");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        Tui::launch(cmd, data, cwd, cols, rows)
+    }
+
+    /// Starts hotwash with `args` under `sh -c script`, in which `"$0"` is
+    /// hotwash and `"$@"` its arguments (to set up what a shell can: ignored
+    /// signals, limits).
+    pub fn spawn_under_shell(
+        script: &str,
+        args: &[&str],
+        data: &Path,
+        cwd: &Path,
+        cols: u16,
+        rows: u16,
+    ) -> Tui {
+        let mut cmd = CommandBuilder::new("sh");
+        cmd.args(["-c", script, env!("CARGO_BIN_EXE_hotwash")]);
+        cmd.args(args);
+        cmd.env_remove("NO_COLOR");
+        Tui::launch(cmd, data, cwd, cols, rows)
+    }
+
+    fn launch(mut cmd: CommandBuilder, data: &Path, cwd: &Path, cols: u16, rows: u16) -> Tui {
         let pty = native_pty_system();
         let pair = pty
             .openpty(PtySize {
@@ -124,15 +152,9 @@ impl Tui {
                 pixel_height: 0,
             })
             .expect("open a pty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_hotwash"));
-        cmd.args(args);
         cmd.cwd(cwd);
         cmd.env("HOTWASH_DIR", data);
         cmd.env("TERM", "xterm-256color");
-        cmd.env_remove("NO_COLOR");
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
         let child = pair.slave.spawn_command(cmd).expect("spawn hotwash");
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().expect("pty reader");
