@@ -141,6 +141,7 @@ fn stopped_by(stop: impl FnOnce(&mut Tui), status: u32, says: &str) {
         tui.screen()
     );
     assert!(took < EXIT_WITHIN, "took {took:?} to exit");
+    eprintln!("{says}: exit {code} {took:?} after the stop");
     let out = tui.output();
     assert_restored(&out);
     let screen = tui.screen();
