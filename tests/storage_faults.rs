@@ -271,3 +271,25 @@ fn a_full_disk_mid_meeting_loses_nothing() {
         ]
     );
 }
+
+#[test]
+fn a_data_dir_that_cannot_hold_sessions_is_refused_before_the_screen_opens() {
+    // A file where the data directory should be: refused the same way for
+    // root, whom permission bits would not stop.
+    let place = Place::new();
+    let data = place.data();
+    std::fs::write(&data, "not a directory").expect("write");
+    let mut tui = place.start(&["new", "--people", "Ana,Ben"], 100, 30);
+    assert_eq!(tui.wait_exit(), 2, "the screen was:\n{}", tui.screen());
+    assert!(
+        !contains(&tui.output(), b"\x1b[?1049h"),
+        "a screen was opened"
+    );
+    let screen = tui.screen();
+    assert!(screen.contains("hotwash: could not create"), "{screen}");
+    assert!(screen.contains("writable"), "{screen}");
+    assert_eq!(
+        std::fs::read_to_string(&data).expect("still a file"),
+        "not a directory"
+    );
+}
