@@ -103,7 +103,10 @@ fn story(journal: &Path) -> Vec<String> {
         .iter()
         .filter_map(|e| match &e.event {
             Event::MeetingStarted { .. } => Some("start".to_string()),
-            Event::ItemAdded { text, .. } => Some(text.chars().take(20).collect()),
+            Event::ItemAdded { text, .. } if text.chars().count() > 40 => {
+                Some(format!("{}…", text.chars().take(20).collect::<String>()))
+            }
+            Event::ItemAdded { text, .. } => Some(text.clone()),
             Event::TimerStarted => Some("timer".to_string()),
             Event::SpeakerChanged { person } => Some(format!("speaker {person:?}")),
             Event::DraftSaved { .. } => None,
@@ -169,13 +172,45 @@ fn a_disk_that_refuses_writes_mid_meeting_loses_nothing() {
         vec![
             "start",
             "before the fault",
-            "during the fault, on",
+            "during the fault, one",
             "timer",
             "speaker Some(0)",
-            "during the fault, tw",
+            "during the fault, two",
             "after the fault",
         ]
     );
+}
+
+#[test]
+fn quitting_while_the_disk_refuses_the_journal_says_so_and_exits_1() {
+    let place = Place::new();
+    let mut tui = Tui::spawn_under_shell(
+        "trap '' XFSZ; exec \"$0\" \"$@\"",
+        &["new", "--people", "Ana,Ben"],
+        &place.data(),
+        &place.work(),
+        100,
+        30,
+    );
+    let pid = tui.pid();
+    wait_screen(&tui);
+    let journal = journal_file(&place.data());
+    add(&mut tui, "saved before the fault");
+    wait_journal(&journal, "saved before the fault");
+    let size = std::fs::metadata(&journal).expect("journal").len();
+    prlimit_fsize(pid, &format!("{size}:unlimited"));
+    let attempts = writer_attempts(pid);
+    add(&mut tui, "typed during the fault");
+    wait_retries(pid, attempts, 1);
+    tui.send("q");
+    tui.send("y");
+    assert_eq!(tui.wait_exit(), 1, "the screen was:\n{}", tui.screen());
+    let screen = tui.screen();
+    assert!(screen.contains("hotwash: WARNING:"), "{screen}");
+    assert!(screen.contains("is not fully saved"), "{screen}");
+    assert!(screen.contains("1 events wait"), "{screen}");
+    // What was saved is whole.
+    assert_eq!(story(&journal), vec!["start", "saved before the fault"]);
 }
 
 /// A tmpfs mounted for one test, unmounted however the test ends.
@@ -261,13 +296,13 @@ fn a_full_disk_mid_meeting_loses_nothing() {
         story(&journal),
         vec![
             "start",
-            "before the disk fill",
+            "before the disk filled",
             "while full, one",
-            "while full, long: xx",
+            "while full, long: xx…",
             "timer",
             "speaker Some(1)",
             "while full, three",
-            "after the disk empti",
+            "after the disk emptied",
         ]
     );
 }
