@@ -239,7 +239,7 @@ fn check_agenda(source: &str, file: &str, result: Result<Agenda, AgendaError>) {
 }
 
 proptest! {
-    #![proptest_config(config(256))]
+    #![proptest_config(config(512))]
 
     #[test]
     fn agenda_parse_of_any_text_never_panics(source in any::<String>()) {
@@ -261,7 +261,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(config(64))]
+    #![proptest_config(config(128))]
 
     #[test]
     fn agenda_files_of_any_bytes_never_panic(
@@ -449,7 +449,7 @@ fn kinds_agenda() -> Agenda {
 }
 
 proptest! {
-    #![proptest_config(config(512))]
+    #![proptest_config(config(1024))]
 
     #[test]
     fn quick_entry_of_any_text_never_panics_and_keeps_no_control(
@@ -683,7 +683,7 @@ fn play(
 }
 
 proptest! {
-    #![proptest_config(config(128))]
+    #![proptest_config(config(256))]
 
     #[test]
     fn recording_any_commands_never_panics_and_replays_the_same(
@@ -979,7 +979,7 @@ fn real_log() -> impl Strategy<Value = Vec<Stamped>> {
 }
 
 proptest! {
-    #![proptest_config(config(128))]
+    #![proptest_config(config(256))]
 
     #[test]
     fn journal_replay_of_any_bytes_after_a_header_never_panics(
