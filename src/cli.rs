@@ -1,7 +1,7 @@
 //! The command line: parse it, carry it out, and answer every error in one
 //! sentence with an exit status.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -207,7 +207,9 @@ fn resume(session: Option<String>, screen_opts: ScreenOpts) -> Result<ExitCode, 
         Some(s) => store.resolve(&s).map_err(|e| e.to_string())?,
         None => store.latest().map_err(|e| e.to_string())?.dir,
     };
-    need_terminal()?;
+    // The journal is opened before the terminal is checked: a session open
+    // elsewhere, or a journal that cannot be resumed, is the answer the user
+    // needs, wherever they typed the command.
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let (replay, journal) = Journal::open::<Stamped, _>(&dir, move |s: Status| {
         let _ = tx.send(s);
@@ -215,6 +217,7 @@ fn resume(session: Option<String>, screen_opts: ScreenOpts) -> Result<ExitCode, 
     .map_err(|e| e.to_string())?;
     let meeting = Meeting::replay(&replay.events)
         .map_err(|e| format!("{}: {e}; it cannot be resumed", dir.display()))?;
+    need_terminal()?;
     let name = dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -254,31 +257,37 @@ impl Screen {
         let status = (!warnings.is_empty()).then(|| warnings.join("; "));
         let (ended, flushed) = app::run(meeting, clock, out_dir, journal, rx, status)
             .map_err(|e| format!("the terminal could not be set up: {e}"))?;
+        // The terminal may be gone by now: nothing below may panic writing.
+        let say = app::terminal::say;
         if let Err(e) = flushed {
-            eprintln!("hotwash: WARNING: {e}");
+            say(&format!("hotwash: WARNING: {e}"));
             return Ok(ExitCode::from(1));
         }
         let code = match ended {
             Ended::Quit => {
-                println!("{where_saved}");
-                println!("Write the minutes with: hotwash export {}", self.name);
+                let _ = writeln!(
+                    std::io::stdout(),
+                    "{where_saved}\nWrite the minutes with: hotwash export {}",
+                    self.name
+                );
                 0
             }
             Ended::Interrupted => {
-                eprintln!("hotwash: interrupted. {where_saved}");
+                say(&format!("hotwash: interrupted. {where_saved}"));
                 130
             }
             Ended::Signal(sig) => {
-                eprintln!("hotwash: stopped by {sig}. {where_saved}");
+                say(&format!("hotwash: stopped by {sig}. {where_saved}"));
                 match sig {
                     "SIGHUP" => 129,
                     "SIGINT" => 130,
                     _ => 143,
                 }
             }
+            // A closed window is a hang-up, whether or not SIGHUP got here first.
             Ended::TerminalGone => {
-                eprintln!("hotwash: the terminal went away. {where_saved}");
-                1
+                say(&format!("hotwash: the terminal went away. {where_saved}"));
+                129
             }
         };
         Ok(ExitCode::from(code))

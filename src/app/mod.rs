@@ -5,13 +5,17 @@ pub mod keymap;
 pub mod model;
 pub mod terminal;
 
+use std::io::IsTerminal;
+use std::os::fd::{AsFd, OwnedFd};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crossterm::event::EventStream;
+use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
 use futures::StreamExt;
-use tokio::signal::unix::{SignalKind, signal};
+use tokio::io::Interest;
+use tokio::io::unix::AsyncFd;
+use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::sync::mpsc;
 use tokio::time::{Instant, MissedTickBehavior};
 
@@ -25,6 +29,11 @@ pub use model::{App, AppMode, Exit};
 const DRAFT_DELAY: Duration = Duration::from_millis(700);
 /// How long quitting waits for the disk.
 const FLUSH_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// Test hook: with `HOTWASH_TEST_PANIC_AFTER_KEYS=N` the app panics on the
+/// Nth key press, so that tests can see what a panic leaves behind (the
+/// terminal, the message, the journal). Unset, it does nothing.
+pub const TEST_PANIC_ENV: &str = "HOTWASH_TEST_PANIC_AFTER_KEYS";
 
 /// How the meeting screen ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,6 +86,12 @@ pub fn run(
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
+    // Caught from before the screen opens, so that a signal at any moment
+    // after it restores the terminal instead of killing the process.
+    let signals = {
+        let _rt = rt.enter();
+        Signals::new()?
+    };
     let mut app = App::new(meeting, clock, out_dir);
     if status.is_some() {
         app.status = status;
@@ -90,9 +105,20 @@ pub fn run(
         &mut unsaved,
         statuses,
         &mut terminal,
+        signals,
     ));
+    // Whatever stopped the meeting, the words in the input box are kept.
+    if app.draft_dirty {
+        app.save_draft();
+    }
     drain(&mut app, &mut journal, &mut unsaved);
+    // The terminal's own drop would show the cursor again and, on a
+    // terminal that is gone, panic printing why; restore() does it all.
+    let cursor_shown = terminal.show_cursor().is_ok();
     terminal::restore();
+    if !cursor_shown {
+        std::mem::forget(terminal);
+    }
     let flushed = journal.flush(FLUSH_TIMEOUT).map_err(|e| {
         let durable = journal.durable();
         unsaved.events.retain(|(seq, _)| *seq > durable);
@@ -153,6 +179,53 @@ fn rescue(
     }
 }
 
+/// The signals that stop the meeting cleanly.
+struct Signals {
+    term: Signal,
+    hup: Signal,
+    int: Signal,
+}
+
+impl Signals {
+    fn new() -> std::io::Result<Signals> {
+        Ok(Signals {
+            term: signal(SignalKind::terminate())?,
+            hup: signal(SignalKind::hangup())?,
+            int: signal(SignalKind::interrupt())?,
+        })
+    }
+}
+
+/// The terminal's input, registered to report errors (a hang-up) only.
+fn watch_input() -> Option<AsyncFd<OwnedFd>> {
+    let fd = std::io::stdin().as_fd().try_clone_to_owned().ok()?;
+    // SAFETY: the AsyncFd owns this duplicate of stdin, so it stays open and
+    // names the same file until the AsyncFd is dropped.
+    unsafe { AsyncFd::register_with_interest(fd, Interest::ERROR) }.ok()
+}
+
+/// Resolves once the terminal is gone (its window closed) though no SIGHUP
+/// came: the input then reports an error. crossterm's reader spins on a dead
+/// terminal, so waiting for it to report would burn a core instead.
+async fn terminal_gone(watch: Option<&AsyncFd<OwnedFd>>) {
+    let dead = || !std::io::stdin().is_terminal();
+    match watch {
+        Some(fd) => loop {
+            match fd.ready(Interest::ERROR).await {
+                Ok(mut ready) if !dead() => ready.clear_ready(),
+                _ => return,
+            }
+        },
+        // Input that cannot be watched is checked once a second.
+        None => loop {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            if dead() {
+                return;
+            }
+        },
+    }
+}
+
 fn drain(app: &mut App, journal: &mut JournalWriter<Stamped>, unsaved: &mut Unsaved) {
     for e in app.outbox.drain(..) {
         match journal.append(&e) {
@@ -174,18 +247,16 @@ async fn event_loop(
     unsaved: &mut Unsaved,
     mut statuses: mpsc::UnboundedReceiver<Status>,
     terminal: &mut ratatui::DefaultTerminal,
+    mut signals: Signals,
 ) -> Ended {
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut draft_due: Option<Instant> = None;
-    let (Ok(mut term), Ok(mut hup), Ok(mut int)) = (
-        signal(SignalKind::terminate()),
-        signal(SignalKind::hangup()),
-        signal(SignalKind::interrupt()),
-    ) else {
-        return Ended::TerminalGone;
-    };
+    let watch = watch_input();
+    let mut panic_after: Option<u64> = std::env::var(TEST_PANIC_ENV)
+        .ok()
+        .and_then(|n| n.parse().ok());
     let mut ticking = false;
     loop {
         drain(app, journal, unsaved);
@@ -218,9 +289,18 @@ async fn event_loop(
         let draft_sleep = tokio::time::sleep_until(draft_due.unwrap_or_else(Instant::now));
         tokio::select! {
             ev = events.next() => match ev {
-                Some(Ok(ev)) => app.on_terminal(ev),
+                Some(Ok(ev)) => {
+                    if let (Some(left), TermEvent::Key(key)) = (&mut panic_after, &ev)
+                        && key.kind == KeyEventKind::Press
+                    {
+                        *left = left.saturating_sub(1);
+                        assert!(*left > 0, "{TEST_PANIC_ENV} asked for a panic");
+                    }
+                    app.on_terminal(ev);
+                }
                 _ => return Ended::TerminalGone,
             },
+            () = terminal_gone(watch.as_ref()) => return Ended::TerminalGone,
             _ = tick.tick(), if ticking => app.on_tick(),
             Some(st) = statuses.recv() => {
                 if let Status::Durable { seq } = st {
@@ -234,9 +314,9 @@ async fn event_loop(
                 draft_due = None;
                 app.save_draft();
             }
-            _ = term.recv() => return Ended::Signal("SIGTERM"),
-            _ = hup.recv() => return Ended::Signal("SIGHUP"),
-            _ = int.recv() => return Ended::Signal("SIGINT"),
+            _ = signals.term.recv() => return Ended::Signal("SIGTERM"),
+            _ = signals.hup.recv() => return Ended::Signal("SIGHUP"),
+            _ = signals.int.recv() => return Ended::Signal("SIGINT"),
         }
     }
 }

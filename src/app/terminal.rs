@@ -1,12 +1,20 @@
 //! Terminal set-up and restore: raw mode, alternate screen, bracketed paste,
 //! and a panic hook that puts the terminal back and says where the meeting is.
+//!
+//! Nothing here may panic when the terminal has gone away (a closed window):
+//! writes to it fail then, and `eprintln!` would turn that into a panic.
 
-use std::io::{Write, stdout};
+use std::io::{Write, stderr, stdout};
 use std::sync::OnceLock;
 
+use crossterm::cursor::Show;
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use crossterm::execute;
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
 use ratatui::DefaultTerminal;
+use ratatui::backend::CrosstermBackend;
 
 static WHERE_SAVED: OnceLock<String> = OnceLock::new();
 
@@ -35,18 +43,32 @@ pub fn init() -> std::io::Result<DefaultTerminal> {
             .get()
             .map(String::as_str)
             .unwrap_or("Nothing was saved.");
-        eprintln!("hotwash stopped on a bug ({msg}{place}). {saved}");
+        say(&format!("hotwash stopped on a bug ({msg}{place}). {saved}"));
     }));
-    let terminal = ratatui::try_init()?;
-    execute!(stdout(), EnableBracketedPaste)?;
-    Ok(terminal)
+    // Not `ratatui::try_init`: its panic hook prints with `eprintln!`, which
+    // panics again (and aborts) when the terminal is gone.
+    let entered = enable_raw_mode()
+        .and_then(|()| execute!(stdout(), EnterAlternateScreen, EnableBracketedPaste))
+        .and_then(|()| ratatui::Terminal::new(CrosstermBackend::new(stdout())));
+    if entered.is_err() {
+        restore();
+    }
+    entered
 }
 
-/// Leaves the meeting screen; safe to call more than once.
+/// Leaves the meeting screen; safe to call more than once, and on a
+/// terminal that is gone.
 pub fn restore() {
-    let _ = execute!(stdout(), DisableBracketedPaste);
-    ratatui::restore();
-    let _ = stdout().flush();
+    let mut out = stdout();
+    let _ = execute!(out, DisableBracketedPaste);
+    let _ = disable_raw_mode();
+    let _ = execute!(out, LeaveAlternateScreen, Show);
+    let _ = out.flush();
+}
+
+/// Prints a line on stderr, quietly doing nothing if stderr is gone.
+pub fn say(line: &str) {
+    let _ = writeln!(stderr(), "{line}");
 }
 
 /// Rings the terminal bell once.

@@ -100,8 +100,8 @@ impl Meeting {
                 vec![Event::SectionEntered { section: cur - 1 }]
             }
             Command::AdjustTimebox(delta) => {
-                let now = self.state().timebox_secs as i64;
-                let target = (now + delta).max(MIN_TIMEBOX_SECS as i64);
+                let now = i64::try_from(self.state().timebox_secs).unwrap_or(i64::MAX);
+                let target = now.saturating_add(delta).max(MIN_TIMEBOX_SECS as i64);
                 if target == now {
                     return Err(Refusal::TimeboxTooShort);
                 }
@@ -124,7 +124,10 @@ impl Meeting {
                 if let Some(p) = person
                     && p >= self.people.len()
                 {
-                    return Err(Refusal::NoParticipant(p + 1, self.people.len()));
+                    return Err(Refusal::NoParticipant(
+                        p.saturating_add(1),
+                        self.people.len(),
+                    ));
                 }
                 if self.speaker.map(|(p, _)| p) == person {
                     return Err(Refusal::NoChange);

@@ -145,17 +145,18 @@ impl SectionState {
 
     /// Milliseconds on the timer at `now`.
     pub fn elapsed_ms(&self, now: DateTime<Utc>) -> i64 {
-        self.run_ms + self.running_since.map_or(0, |s| ms_between(s, now))
+        self.run_ms
+            .saturating_add(self.running_since.map_or(0, |s| ms_between(s, now)))
     }
 
     /// Milliseconds left at `now` (negative in overtime).
     pub fn remaining_ms(&self, now: DateTime<Utc>) -> i64 {
-        self.timebox_secs as i64 * 1000 - self.elapsed_ms(now)
+        secs_to_ms(self.timebox_secs).saturating_sub(self.elapsed_ms(now))
     }
 
     fn stop(&mut self, at: DateTime<Utc>) {
         if let Some(s) = self.running_since.take() {
-            self.run_ms += ms_between(s, at);
+            self.run_ms = self.run_ms.saturating_add(ms_between(s, at));
         }
     }
 }
@@ -215,6 +216,9 @@ pub enum ReplayError {
     /// The first event is not the meeting's start.
     #[error("the journal does not start with the meeting's start")]
     NoStart,
+    /// The meeting's agenda has no sections (a damaged journal).
+    #[error("the journal's agenda has no sections")]
+    NoSections,
 }
 
 /// Talk time share above which, with enough people, the room should invite others.
@@ -261,6 +265,11 @@ fn ms_between(from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
     (to - from).num_milliseconds().max(0)
 }
 
+/// Seconds as milliseconds, saturating: a journal may hold any timebox.
+fn secs_to_ms(secs: u64) -> i64 {
+    i64::try_from(secs).unwrap_or(i64::MAX).saturating_mul(1000)
+}
+
 impl Meeting {
     /// The event that starts a meeting.
     pub fn start_event(
@@ -284,7 +293,8 @@ impl Meeting {
         }
     }
 
-    /// The meeting a `MeetingStarted` event begins, or None for any other event.
+    /// The meeting a `MeetingStarted` event begins, or None for any other
+    /// event or an agenda without sections (every rule needs a current one).
     pub fn begin(first: &Stamped) -> Option<Meeting> {
         let Event::MeetingStarted {
             incident,
@@ -295,6 +305,9 @@ impl Meeting {
         else {
             return None;
         };
+        if agenda.sections.is_empty() {
+            return None;
+        }
         let n = people.len();
         let mut sections: Vec<SectionState> = agenda
             .sections
@@ -332,7 +345,10 @@ impl Meeting {
     ) -> Result<Meeting, ReplayError> {
         let mut it = events.into_iter();
         let first = it.next().ok_or(ReplayError::Empty)?;
-        let mut m = Meeting::begin(first).ok_or(ReplayError::NoStart)?;
+        let mut m = Meeting::begin(first).ok_or(match &first.event {
+            Event::MeetingStarted { .. } => ReplayError::NoSections,
+            _ => ReplayError::NoStart,
+        })?;
         for e in it {
             m.apply(e);
         }
@@ -580,7 +596,10 @@ impl Meeting {
 
     /// The local calendar date at `at` in the room's time zone.
     pub fn local_date(&self, at: DateTime<Utc>) -> NaiveDate {
-        at.with_timezone(&self.offset).date_naive()
+        // At the very end of time the local date does not exist; UTC's does.
+        at.naive_utc()
+            .checked_add_offset(self.offset)
+            .map_or_else(|| at.date_naive(), |local| local.date())
     }
 
     /// The current section's agenda entry.
@@ -605,7 +624,14 @@ impl Meeting {
 
     /// The id the next new item gets.
     pub fn next_item_id(&self) -> ItemId {
-        self.items.keys().next_back().map_or(1, |k| k + 1)
+        match self.items.keys().next_back() {
+            None => 1,
+            // A damaged journal may hold the largest id; take a free one below.
+            Some(&last) => last
+                .checked_add(1)
+                .or_else(|| (1..last).find(|id| !self.items.contains_key(id)))
+                .unwrap_or(0),
+        }
     }
 
     /// The items a section shows, in display order: the timeline by event
@@ -686,8 +712,10 @@ impl Meeting {
                     s.remaining_ms(s.running_since.unwrap_or(now)).max(0)
                 }
             })
-            .sum();
-        now + TimeDelta::milliseconds(rest)
+            .fold(0i64, i64::saturating_add);
+        TimeDelta::try_milliseconds(rest)
+            .and_then(|d| now.checked_add_signed(d))
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
 
     /// Talk figures for a person over the whole meeting.
@@ -766,7 +794,7 @@ impl Meeting {
 /// Remaining time under which the countdown turns to a warning: a fifth of
 /// the timebox, at least 30 s and at most 2 min.
 pub fn warning_threshold_ms(timebox_secs: u64) -> i64 {
-    ((timebox_secs as i64 * 1000) / 5).clamp(30_000, 120_000)
+    (secs_to_ms(timebox_secs) / 5).clamp(30_000, 120_000)
 }
 
 fn event_time(i: &Item) -> Option<&quick::EventTime> {

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 use std::io::{Read, Write};
+use std::num::NonZeroU16;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -36,9 +37,24 @@ pub struct Tui {
     master: Box<dyn MasterPty + Send>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn Child + Send + Sync>,
-    parser: Arc<Mutex<vt100::Parser>>,
+    parser: Arc<Mutex<vt100::Parser<Title>>>,
     output: Arc<Mutex<Vec<u8>>>,
     reader: Option<JoinHandle<()>>,
+}
+
+/// Remembers the window title the program sets (vt100 reports it by callback).
+#[derive(Default)]
+pub struct Title(String);
+
+impl vt100::Callbacks for Title {
+    fn set_window_title(&mut self, _: &mut vt100::Screen, title: &[u8]) {
+        self.0 = String::from_utf8_lossy(title).into_owned();
+    }
+}
+
+/// A terminal dimension as vt100 takes it (never zero).
+fn dim(n: u16) -> NonZeroU16 {
+    NonZeroU16::new(n).unwrap_or(NonZeroU16::MIN)
 }
 
 /// A scratch place for one test: its own data dir and working dir.
@@ -99,6 +115,34 @@ impl Tui {
         rows: u16,
         env: &[(&str, &str)],
     ) -> Tui {
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_hotwash"));
+        cmd.args(args);
+        cmd.env_remove("NO_COLOR");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        Tui::launch(cmd, data, cwd, cols, rows)
+    }
+
+    /// Starts hotwash with `args` under `sh -c script`, in which `"$0"` is
+    /// hotwash and `"$@"` its arguments (to set up what a shell can: ignored
+    /// signals, limits).
+    pub fn spawn_under_shell(
+        script: &str,
+        args: &[&str],
+        data: &Path,
+        cwd: &Path,
+        cols: u16,
+        rows: u16,
+    ) -> Tui {
+        let mut cmd = CommandBuilder::new("sh");
+        cmd.args(["-c", script, env!("CARGO_BIN_EXE_hotwash")]);
+        cmd.args(args);
+        cmd.env_remove("NO_COLOR");
+        Tui::launch(cmd, data, cwd, cols, rows)
+    }
+
+    fn launch(mut cmd: CommandBuilder, data: &Path, cwd: &Path, cols: u16, rows: u16) -> Tui {
         let pty = native_pty_system();
         let pair = pty
             .openpty(PtySize {
@@ -108,20 +152,19 @@ impl Tui {
                 pixel_height: 0,
             })
             .expect("open a pty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_hotwash"));
-        cmd.args(args);
         cmd.cwd(cwd);
         cmd.env("HOTWASH_DIR", data);
         cmd.env("TERM", "xterm-256color");
-        cmd.env_remove("NO_COLOR");
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
         let child = pair.slave.spawn_command(cmd).expect("spawn hotwash");
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().expect("pty reader");
         let writer = pair.master.take_writer().expect("pty writer");
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
+        let parser = Arc::new(Mutex::new(vt100::Parser::new_with_callbacks(
+            dim(rows),
+            dim(cols),
+            0,
+            Title::default(),
+        )));
         let output = Arc::new(Mutex::new(Vec::new()));
         let (p, o) = (Arc::clone(&parser), Arc::clone(&output));
         let reader = std::thread::spawn(move || {
@@ -177,7 +220,7 @@ impl Tui {
 
     /// The window title the program set, if any.
     pub fn title(&self) -> String {
-        self.parser.lock().unwrap().screen().title().to_string()
+        self.parser.lock().unwrap().callbacks().0.clone()
     }
 
     /// Waits until `pred` holds for the screen; fails the test with the screen otherwise.
@@ -215,7 +258,7 @@ impl Tui {
                 pixel_height: 0,
             })
             .expect("resize pty");
-        self.parser.lock().unwrap().screen_mut().set_size(rows, cols);
+        self.parser.lock().unwrap().set_size(dim(rows), dim(cols));
     }
 
     /// The process id.
