@@ -182,7 +182,7 @@ fn a_disk_that_refuses_writes_mid_meeting_loses_nothing() {
 }
 
 #[test]
-fn quitting_while_the_disk_refuses_the_journal_says_so_and_exits_1() {
+fn quitting_while_the_disk_refuses_the_journal_rescues_the_rest_and_exits_1() {
     let place = Place::new();
     let mut tui = Tui::spawn_under_shell(
         "trap '' XFSZ; exec \"$0\" \"$@\"",
@@ -208,9 +208,27 @@ fn quitting_while_the_disk_refuses_the_journal_says_so_and_exits_1() {
     let screen = tui.screen();
     assert!(screen.contains("hotwash: WARNING:"), "{screen}");
     assert!(screen.contains("is not fully saved"), "{screen}");
-    assert!(screen.contains("1 events wait"), "{screen}");
     // What was saved is whole.
     assert_eq!(story(&journal), vec!["start", "saved before the fault"]);
+    // What the disk refused is kept in a file the message names, and
+    // appending it as told restores the meeting.
+    let flat: String = screen.lines().map(str::trim_end).collect();
+    let at = flat
+        .find("/hotwash-unsaved-")
+        .expect("the message names the rescue file");
+    let start = flat[..at].rfind(' ').map_or(0, |i| i + 1);
+    let end = at + flat[at..].find(".jsonl").expect("a .jsonl file") + ".jsonl".len();
+    let rescued = PathBuf::from(&flat[start..end]);
+    let lines = std::fs::read_to_string(&rescued).expect("the rescue file");
+    let _ = std::fs::remove_file(&rescued);
+    assert!(lines.contains("typed during the fault"), "{lines}");
+    let mut all = std::fs::read_to_string(&journal).expect("journal");
+    all.push_str(&lines);
+    std::fs::write(&journal, all).expect("append the rescue file");
+    assert_eq!(
+        story(&journal),
+        vec!["start", "saved before the fault", "typed during the fault"]
+    );
 }
 
 /// A tmpfs mounted for one test, unmounted however the test ends.
