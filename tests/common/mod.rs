@@ -31,12 +31,29 @@ pub mod keys {
     pub const DOWN: &str = "\x1b[B";
 }
 
+/// What the emulator records besides the screen: the window title.
+#[derive(Default)]
+pub struct Recorder {
+    title: String,
+}
+
+impl vt100::Callbacks for Recorder {
+    fn set_window_title(&mut self, _: &mut vt100::Screen, title: &[u8]) {
+        self.title = String::from_utf8_lossy(title).into_owned();
+    }
+}
+
+/// A terminal dimension as the emulator takes it (at least 1).
+fn dim(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n.max(1)).expect("at least 1")
+}
+
 /// A running hotwash in a pseudo-terminal.
 pub struct Tui {
     master: Box<dyn MasterPty + Send>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn Child + Send + Sync>,
-    parser: Arc<Mutex<vt100::Parser>>,
+    parser: Arc<Mutex<vt100::Parser<Recorder>>>,
     output: Arc<Mutex<Vec<u8>>>,
     reader: Option<JoinHandle<()>>,
 }
@@ -121,7 +138,12 @@ impl Tui {
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().expect("pty reader");
         let writer = pair.master.take_writer().expect("pty writer");
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
+        let parser = Arc::new(Mutex::new(vt100::Parser::new_with_callbacks(
+            dim(rows),
+            dim(cols),
+            0,
+            Recorder::default(),
+        )));
         let output = Arc::new(Mutex::new(Vec::new()));
         let (p, o) = (Arc::clone(&parser), Arc::clone(&output));
         let reader = std::thread::spawn(move || {
@@ -177,7 +199,7 @@ impl Tui {
 
     /// The window title the program set, if any.
     pub fn title(&self) -> String {
-        self.parser.lock().unwrap().screen().title().to_string()
+        self.parser.lock().unwrap().callbacks().title.clone()
     }
 
     /// Waits until `pred` holds for the screen; fails the test with the screen otherwise.
@@ -215,7 +237,7 @@ impl Tui {
                 pixel_height: 0,
             })
             .expect("resize pty");
-        self.parser.lock().unwrap().screen_mut().set_size(rows, cols);
+        self.parser.lock().unwrap().set_size(dim(rows), dim(cols));
     }
 
     /// The process id.
