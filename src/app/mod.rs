@@ -119,6 +119,10 @@ async fn event_loop(
         return Ended::TerminalGone;
     };
     let mut ticking = false;
+    // A resize can lose what the terminal showed (shrunk to 1x1 and back,
+    // the screen comes back blank at the size the app last drew at), so
+    // the next frame is painted whole, not as a diff.
+    let mut repaint = false;
     loop {
         drain(app, journal);
         if app.ring {
@@ -130,6 +134,16 @@ async fn event_loop(
                 Exit::Quit => Ended::Quit,
                 Exit::Interrupted => Ended::Interrupted,
             };
+        }
+        // `resize` clears and resets the back buffer without asking the
+        // terminal where its cursor is (`clear` does, racing the event stream).
+        if std::mem::take(&mut repaint) {
+            let Ok(size) = terminal.size() else {
+                return Ended::TerminalGone;
+            };
+            if terminal.resize(size.into()).is_err() {
+                return Ended::TerminalGone;
+            }
         }
         if app.dirty {
             app.dirty = false;
@@ -150,7 +164,10 @@ async fn event_loop(
         let draft_sleep = tokio::time::sleep_until(draft_due.unwrap_or_else(Instant::now));
         tokio::select! {
             ev = events.next() => match ev {
-                Some(Ok(ev)) => app.on_terminal(ev),
+                Some(Ok(ev)) => {
+                    repaint |= matches!(ev, crossterm::event::Event::Resize(..));
+                    app.on_terminal(ev);
+                }
                 _ => return Ended::TerminalGone,
             },
             _ = tick.tick(), if ticking => app.on_tick(),
