@@ -13,7 +13,7 @@ use crate::agenda::SectionKind;
 use crate::meeting::text::sanitize;
 use crate::meeting::{
     Clock, Command, Draft, DraftTarget, ItemId, Meeting, Outcome, OvertimeChoice, Participant,
-    Stamped,
+    Refusal, Stamped,
 };
 use crate::ui::{self, InputPurpose, KeyHelp, SaveState};
 
@@ -178,7 +178,7 @@ impl App {
         };
         if let Some(target) = target {
             let text = self.input_text();
-            self.run(Command::SaveDraft(Draft { target, text }));
+            self.run_quietly(Command::SaveDraft(Draft { target, text }));
         }
     }
 
@@ -318,6 +318,16 @@ impl App {
                 self.status = Some(refusal.to_string());
                 false
             }
+        }
+    }
+
+    /// Records a command the scribe did not ask for by name (a draft saved):
+    /// "nothing to change" is no news for the status line.
+    fn run_quietly(&mut self, cmd: Command) {
+        match self.meeting.record(cmd, self.clock.now()) {
+            Ok(events) => self.outbox.extend(events),
+            Err(Refusal::NoChange) => {}
+            Err(refusal) => self.status = Some(refusal.to_string()),
         }
     }
 
