@@ -152,7 +152,10 @@ impl Tui {
                 match reader.read(&mut buf) {
                     Ok(0) | Err(_) => break,
                     Ok(n) => {
-                        p.lock().unwrap().process(&buf[..n]);
+                        // Both under the parser's lock, so `frame` sees the
+                        // screen and the bytes that made it together.
+                        let mut parser = p.lock().unwrap();
+                        parser.process(&buf[..n]);
                         o.lock().unwrap().extend_from_slice(&buf[..n]);
                     }
                 }
@@ -202,6 +205,36 @@ impl Tui {
         self.parser.lock().unwrap().callbacks().title.clone()
     }
 
+    /// The screen as the last whole frame left it, or None while a frame is
+    /// still arriving: a frame comes in several writes, and ratatui ends
+    /// each one by hiding the cursor.
+    pub fn frame(&self) -> Option<String> {
+        let parser = self.parser.lock().unwrap();
+        let done = self.output.lock().unwrap().ends_with(b"\x1b[?25l");
+        done.then(|| parser.screen().contents())
+    }
+
+    /// Waits until `pred` holds for a whole frame; fails the test with the
+    /// screen otherwise. Use it to assert on what a frame shows, since
+    /// `wait_until` may return while the rest of the frame is on its way.
+    pub fn wait_frame(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Some(s) = self.frame()
+                && pred(&s)
+            {
+                return s;
+            }
+            if Instant::now() > deadline {
+                panic!(
+                    "timed out waiting for a frame with {what}; the screen was:\n{}",
+                    self.screen()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// Waits until `pred` holds for the screen; fails the test with the screen otherwise.
     pub fn wait_until(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + WAIT;
@@ -229,6 +262,9 @@ impl Tui {
 
     /// Resizes the terminal.
     pub fn resize(&mut self, cols: u16, rows: u16) {
+        // The emulator first, as a terminal does: what the program draws
+        // once it hears of the new size must land on a screen of that size.
+        self.parser.lock().unwrap().set_size(dim(rows), dim(cols));
         self.master
             .resize(PtySize {
                 rows,
@@ -237,7 +273,6 @@ impl Tui {
                 pixel_height: 0,
             })
             .expect("resize pty");
-        self.parser.lock().unwrap().set_size(dim(rows), dim(cols));
     }
 
     /// The process id.
