@@ -146,6 +146,35 @@ fn a_draft_being_typed_comes_back_open_after_a_crash() {
 }
 
 #[test]
+fn a_draft_kept_with_esc_waits_closed_after_a_resume() {
+    let mut h = Harness::new();
+    h.keys("ahalf a sent");
+    h.app.save_draft(); // the loop saved it while it was typed
+    h.key(KeyCode::Esc);
+    let mut back = h.resumed();
+    assert_eq!(back.mode, AppMode::Normal, "the input was closed");
+    back.on_terminal(TermEvent::Key(KeyEvent::new(
+        KeyCode::Char('a'),
+        KeyModifiers::NONE,
+    )));
+    assert_eq!(back.mode, AppMode::Input(InputPurpose::Add));
+    assert_eq!(back.input_text(), "half a sent");
+}
+
+#[test]
+fn esc_on_an_empty_input_leaves_the_status_line_alone() {
+    let mut h = Harness::new();
+    h.keys("a");
+    h.key(KeyCode::Esc);
+    assert_eq!(h.app.mode, AppMode::Normal);
+    assert_eq!(h.app.status, None);
+    h.keys("ax");
+    h.key(KeyCode::Backspace);
+    h.app.save_draft();
+    assert_eq!(h.app.status, None, "an unchanged draft is no news");
+}
+
+#[test]
 fn a_paste_goes_in_as_text_never_as_keys_and_without_escapes() {
     let mut h = Harness::new();
     h.app

@@ -176,7 +176,7 @@ const ROWS: &[Row] = &[
         Some(Action::PrevSection),
         &[Char('[')],
     ),
-    row("+/-", "", Some("±5 min"), MEETING, None, &[]),
+    row("+ / -", "", Some("±5 min"), MEETING, None, &[]),
     row(
         "] / [",
         "next / previous section (next starts its timebox)",

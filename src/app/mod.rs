@@ -258,6 +258,10 @@ async fn event_loop(
         .ok()
         .and_then(|n| n.parse().ok());
     let mut ticking = false;
+    // A resize can lose what the terminal showed (shrunk to 1x1 and back,
+    // the screen comes back blank at the size the app last drew at), so
+    // the next frame is painted whole, not as a diff.
+    let mut repaint = false;
     loop {
         drain(app, journal, unsaved);
         if app.ring {
@@ -269,6 +273,16 @@ async fn event_loop(
                 Exit::Quit => Ended::Quit,
                 Exit::Interrupted => Ended::Interrupted,
             };
+        }
+        // `resize` clears and resets the back buffer without asking the
+        // terminal where its cursor is (`clear` does, racing the event stream).
+        if std::mem::take(&mut repaint) {
+            let Ok(size) = terminal.size() else {
+                return Ended::TerminalGone;
+            };
+            if terminal.resize(size.into()).is_err() {
+                return Ended::TerminalGone;
+            }
         }
         if app.dirty {
             app.dirty = false;
@@ -296,6 +310,7 @@ async fn event_loop(
                         *left = left.saturating_sub(1);
                         assert!(*left > 0, "{TEST_PANIC_ENV} asked for a panic");
                     }
+                    repaint |= matches!(ev, TermEvent::Resize(..));
                     app.on_terminal(ev);
                 }
                 _ => return Ended::TerminalGone,

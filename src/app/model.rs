@@ -13,7 +13,7 @@ use crate::agenda::SectionKind;
 use crate::meeting::text::sanitize;
 use crate::meeting::{
     Clock, Command, Draft, DraftTarget, ItemId, Meeting, Outcome, OvertimeChoice, Participant,
-    Stamped,
+    Refusal, Stamped,
 };
 use crate::ui::{self, InputPurpose, KeyHelp, SaveState};
 
@@ -178,7 +178,7 @@ impl App {
         };
         if let Some(target) = target {
             let text = self.input_text();
-            self.run(Command::SaveDraft(Draft { target, text }));
+            self.run_quietly(Command::SaveDraft(Draft { target, text }));
         }
     }
 
@@ -321,6 +321,16 @@ impl App {
         }
     }
 
+    /// Records a command the scribe did not ask for by name (a draft saved,
+    /// an input closed): "nothing to change" is no news for the status line.
+    fn run_quietly(&mut self, cmd: Command) {
+        match self.meeting.record(cmd, self.clock.now()) {
+            Ok(events) => self.outbox.extend(events),
+            Err(Refusal::NoChange) => {}
+            Err(refusal) => self.status = Some(refusal.to_string()),
+        }
+    }
+
     fn on_input_key(&mut self, purpose: InputPurpose, key: KeyEvent) {
         let alt = key.modifiers.contains(KeyModifiers::ALT);
         let shift = key.modifiers.contains(KeyModifiers::SHIFT);
@@ -337,8 +347,9 @@ impl App {
             KeyCode::Char('c') if ctrl => self.exit = Some(Exit::Interrupted),
             KeyCode::Enter => self.commit(purpose),
             KeyCode::Esc => {
-                if self.draft_target(purpose).is_some() {
+                if let Some(target) = self.draft_target(purpose) {
                     self.save_draft();
+                    self.run_quietly(Command::CloseDraft(target));
                     if !self.input_text().trim().is_empty() {
                         self.status = Some("draft kept — it comes back next time".into());
                     }
@@ -454,21 +465,25 @@ impl App {
         }
     }
 
-    /// On resume, the input that was being typed into comes back open.
+    /// On resume, the input that was being typed into comes back open; a
+    /// draft kept with Esc waits, closed, for its key.
     fn reopen_draft(&mut self) {
-        let add = DraftTarget::Add {
-            section: self.meeting.current,
+        let Some(target) = self.meeting.open_draft else {
+            return;
         };
-        if self.meeting.drafts.contains_key(&add) {
-            self.open_input(InputPurpose::Add);
-        } else if self.meeting.drafts.contains_key(&DraftTarget::Park) {
-            self.open_input(InputPurpose::Park);
-        } else if let Some(id) = self.meeting.drafts.keys().find_map(|t| match t {
-            DraftTarget::Edit { id } if self.visible().contains(id) => Some(*id),
-            _ => None,
-        }) {
-            self.selected = Some(id);
-            self.open_input(InputPurpose::Edit);
+        if !self.meeting.drafts.contains_key(&target) {
+            return;
+        }
+        match target {
+            DraftTarget::Add { section } if section == self.meeting.current => {
+                self.open_input(InputPurpose::Add);
+            }
+            DraftTarget::Park => self.open_input(InputPurpose::Park),
+            DraftTarget::Edit { id } if self.visible().contains(&id) => {
+                self.selected = Some(id);
+                self.open_input(InputPurpose::Edit);
+            }
+            _ => {}
         }
     }
 

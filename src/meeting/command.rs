@@ -1,6 +1,8 @@
 //! What the room asks for, checked against the meeting and turned into events.
 
-use super::event::{Draft, Event, ItemId, Outcome, OvertimeChoice, Participant, PersonId};
+use super::event::{
+    Draft, DraftTarget, Event, ItemId, Outcome, OvertimeChoice, Participant, PersonId,
+};
 use super::state::Meeting;
 use super::text::{sanitize, sanitize_line};
 use crate::agenda::SectionKind;
@@ -39,6 +41,8 @@ pub enum Command {
     Undo,
     /// Save the draft being typed (empty text clears it).
     SaveDraft(Draft),
+    /// Close the input a draft is being typed into, keeping the draft.
+    CloseDraft(DraftTarget),
     /// Turn the end-of-timebox bell on or off.
     SetBell(bool),
 }
@@ -213,6 +217,12 @@ impl Meeting {
                         text,
                     },
                 }]
+            }
+            Command::CloseDraft(target) => {
+                if self.open_draft != Some(target) {
+                    return Err(Refusal::NoChange);
+                }
+                vec![Event::DraftClosed { target }]
             }
             Command::SetBell(on) => vec![Event::BellSet { on }],
         };

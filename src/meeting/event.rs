@@ -177,6 +177,12 @@ pub enum Event {
         /// The draft.
         draft: Draft,
     },
+    /// The input was closed with its draft kept for next time, so a resume
+    /// does not open it again.
+    DraftClosed {
+        /// Where the draft goes.
+        target: DraftTarget,
+    },
     /// The end-of-timebox bell was turned on or off.
     BellSet {
         /// On or off.

@@ -253,6 +253,8 @@ pub struct Meeting {
     pub bell: bool,
     /// Drafts being typed, one per target, so abandoning one never loses another.
     pub drafts: BTreeMap<DraftTarget, Draft>,
+    /// The draft whose input was open when the journal stopped, if any.
+    pub open_draft: Option<DraftTarget>,
     /// Events folded so far.
     pub events: u64,
     items: BTreeMap<ItemId, Item>,
@@ -331,6 +333,7 @@ impl Meeting {
             speaker: None,
             bell: true,
             drafts: BTreeMap::new(),
+            open_draft: None,
             events: 1,
             items: BTreeMap::new(),
             talk_ms: vec![0; n],
@@ -474,9 +477,15 @@ impl Meeting {
             }
             Event::DraftSaved { draft } => {
                 if draft.text.is_empty() {
-                    self.drafts.remove(&draft.target);
+                    self.clear_draft_for(draft.target);
                 } else {
                     self.drafts.insert(draft.target, draft.clone());
+                    self.open_draft = Some(draft.target);
+                }
+            }
+            Event::DraftClosed { target } => {
+                if self.open_draft == Some(*target) {
+                    self.open_draft = None;
                 }
             }
             Event::BellSet { on } => self.bell = *on,
@@ -548,6 +557,9 @@ impl Meeting {
 
     fn clear_draft_for(&mut self, target: DraftTarget) {
         self.drafts.remove(&target);
+        if self.open_draft == Some(target) {
+            self.open_draft = None;
+        }
     }
 
     fn bank_talk(&mut self, at: DateTime<Utc>) {

@@ -3,7 +3,6 @@
 #![allow(dead_code)]
 
 use std::io::{Read, Write};
-use std::num::NonZeroU16;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -32,29 +31,31 @@ pub mod keys {
     pub const DOWN: &str = "\x1b[B";
 }
 
+/// What the emulator records besides the screen: the window title.
+#[derive(Default)]
+pub struct Recorder {
+    title: String,
+}
+
+impl vt100::Callbacks for Recorder {
+    fn set_window_title(&mut self, _: &mut vt100::Screen, title: &[u8]) {
+        self.title = String::from_utf8_lossy(title).into_owned();
+    }
+}
+
+/// A terminal dimension as the emulator takes it (at least 1).
+fn dim(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n.max(1)).expect("at least 1")
+}
+
 /// A running hotwash in a pseudo-terminal.
 pub struct Tui {
     master: Box<dyn MasterPty + Send>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn Child + Send + Sync>,
-    parser: Arc<Mutex<vt100::Parser<Title>>>,
+    parser: Arc<Mutex<vt100::Parser<Recorder>>>,
     output: Arc<Mutex<Vec<u8>>>,
     reader: Option<JoinHandle<()>>,
-}
-
-/// Remembers the window title the program sets (vt100 reports it by callback).
-#[derive(Default)]
-pub struct Title(String);
-
-impl vt100::Callbacks for Title {
-    fn set_window_title(&mut self, _: &mut vt100::Screen, title: &[u8]) {
-        self.0 = String::from_utf8_lossy(title).into_owned();
-    }
-}
-
-/// A terminal dimension as vt100 takes it (never zero).
-fn dim(n: u16) -> NonZeroU16 {
-    NonZeroU16::new(n).unwrap_or(NonZeroU16::MIN)
 }
 
 /// A scratch place for one test: its own data dir and working dir.
@@ -163,7 +164,7 @@ impl Tui {
             dim(rows),
             dim(cols),
             0,
-            Title::default(),
+            Recorder::default(),
         )));
         let output = Arc::new(Mutex::new(Vec::new()));
         let (p, o) = (Arc::clone(&parser), Arc::clone(&output));
@@ -173,7 +174,10 @@ impl Tui {
                 match reader.read(&mut buf) {
                     Ok(0) | Err(_) => break,
                     Ok(n) => {
-                        p.lock().unwrap().process(&buf[..n]);
+                        // Both under the parser's lock, so `frame` sees the
+                        // screen and the bytes that made it together.
+                        let mut parser = p.lock().unwrap();
+                        parser.process(&buf[..n]);
                         o.lock().unwrap().extend_from_slice(&buf[..n]);
                     }
                 }
@@ -220,7 +224,37 @@ impl Tui {
 
     /// The window title the program set, if any.
     pub fn title(&self) -> String {
-        self.parser.lock().unwrap().callbacks().0.clone()
+        self.parser.lock().unwrap().callbacks().title.clone()
+    }
+
+    /// The screen as the last whole frame left it, or None while a frame is
+    /// still arriving: a frame comes in several writes, and ratatui ends
+    /// each one by hiding the cursor.
+    pub fn frame(&self) -> Option<String> {
+        let parser = self.parser.lock().unwrap();
+        let done = self.output.lock().unwrap().ends_with(b"\x1b[?25l");
+        done.then(|| parser.screen().contents())
+    }
+
+    /// Waits until `pred` holds for a whole frame; fails the test with the
+    /// screen otherwise. Use it to assert on what a frame shows, since
+    /// `wait_until` may return while the rest of the frame is on its way.
+    pub fn wait_frame(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Some(s) = self.frame()
+                && pred(&s)
+            {
+                return s;
+            }
+            if Instant::now() > deadline {
+                panic!(
+                    "timed out waiting for a frame with {what}; the screen was:\n{}",
+                    self.screen()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     /// Waits until `pred` holds for the screen; fails the test with the screen otherwise.
@@ -250,6 +284,9 @@ impl Tui {
 
     /// Resizes the terminal.
     pub fn resize(&mut self, cols: u16, rows: u16) {
+        // The emulator first, as a terminal does: what the program draws
+        // once it hears of the new size must land on a screen of that size.
+        self.parser.lock().unwrap().set_size(dim(rows), dim(cols));
         self.master
             .resize(PtySize {
                 rows,
@@ -258,7 +295,6 @@ impl Tui {
                 pixel_height: 0,
             })
             .expect("resize pty");
-        self.parser.lock().unwrap().set_size(dim(rows), dim(cols));
     }
 
     /// The process id.
