@@ -334,8 +334,17 @@ fn q_asks_and_only_y_quits() {
     h.keys("n");
     assert_eq!(h.app.exit, None);
     assert_eq!(h.app.mode, AppMode::Normal);
-    h.keys("qy");
+    h.keys(" 1qy");
     assert_eq!(h.app.exit, Some(Exit::Quit));
+    assert!(
+        !h.app.meeting.state().running(),
+        "quitting pauses the timer"
+    );
+    assert_eq!(h.app.meeting.speaker, None, "and ends the turn");
+    assert!(matches!(
+        h.journal.last().unwrap().event,
+        Event::SpeakerChanged { person: None }
+    ));
 }
 
 #[test]

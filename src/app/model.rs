@@ -190,6 +190,14 @@ impl App {
             AppMode::Help => self.mode = AppMode::Normal,
             AppMode::ConfirmQuit => {
                 if key.code == KeyCode::Char('y') || key.code == KeyCode::Char('Y') {
+                    // A deliberate quit pauses the room: time until the
+                    // resume is not the section's, nor the speaker's.
+                    if self.meeting.state().running() {
+                        self.run(Command::ToggleTimer);
+                    }
+                    if self.meeting.speaker.is_some() {
+                        self.run(Command::Speaker(None));
+                    }
                     self.exit = Some(Exit::Quit);
                 } else {
                     self.mode = AppMode::Normal;
