@@ -367,3 +367,40 @@ fn help_opens_and_any_key_closes_it() {
         "the key that closes help does nothing else"
     );
 }
+
+#[test]
+fn esc_when_time_is_up_carries_on_in_overtime_and_is_recorded() {
+    let mut h = Harness::new();
+    h.keys(" ");
+    h.clock.advance(125);
+    h.app.on_tick();
+    assert!(h.app.meeting.overtime_offer(h.clock.now()));
+    h.key(KeyCode::Esc);
+    assert!(
+        !h.app.meeting.overtime_offer(h.clock.now()),
+        "the offer goes"
+    );
+    assert_eq!(h.app.meeting.current, 0, "the room stays");
+    assert_eq!(
+        h.app.meeting.sections[0].decisions[0].choice,
+        OvertimeChoice::KeepGoing { extra_secs: 0 }
+    );
+}
+
+#[test]
+fn plus_and_minus_change_the_timebox_by_five_minutes() {
+    let mut h = Harness::new();
+    h.keys("]"); // the 10-minute timeline
+    h.keys("+");
+    assert_eq!(h.app.meeting.state().timebox_secs, 15 * 60);
+    h.keys("--");
+    assert_eq!(h.app.meeting.state().timebox_secs, 5 * 60);
+    h.keys("-");
+    assert_eq!(
+        h.app.meeting.state().timebox_secs,
+        60,
+        "never under a minute"
+    );
+    h.keys("-");
+    assert!(h.app.status.as_deref().unwrap().contains("one minute"));
+}
