@@ -225,16 +225,24 @@ pub fn draw(frame: &mut Frame, view: &View) {
     if let (Some(rect), SaveState::Failed(why)) = (areas.failure, &view.save) {
         header::draw_failure(buf, rect, why, theme);
     }
-    draw_body(buf, areas.body, view, theme);
+    // The time-is-up offer takes its rows from the body rather than covering
+    // the first items, which are what the room is talking about.
+    let offer = matches!(view.mode, Mode::Normal) && view.meeting.overtime_offer(view.now);
+    let mut body = areas.body;
+    if offer {
+        let h = overlay::OFFER_HEIGHT.min(body.height);
+        overlay::draw_offer(buf, Rect { height: h, ..body }, view, theme);
+        body = Rect {
+            y: body.y.saturating_add(h),
+            height: body.height.saturating_sub(h),
+            ..body
+        };
+    }
+    draw_body(buf, body, view, theme);
     footer::draw_status(buf, areas.status, view, theme);
 
     match &view.mode {
-        Mode::Normal => {
-            footer::draw_keys(buf, areas.footer, view, theme);
-            if view.meeting.overtime_offer(view.now) {
-                overlay::draw_offer(buf, areas.body, view, theme);
-            }
-        }
+        Mode::Normal => footer::draw_keys(buf, areas.footer, view, theme),
         Mode::Input { purpose, textarea } => {
             let kind = view.meeting.section().kind;
             let want = input::height(*purpose, kind, textarea);
