@@ -26,6 +26,34 @@ const DRAFT_DELAY: Duration = Duration::from_millis(700);
 /// How long quitting waits for the disk.
 const FLUSH_TIMEOUT: Duration = Duration::from_secs(3);
 
+/// Diagnostics, off unless set: the file the app writes its [`Stats`] to
+/// when the meeting screen closes (`scripts/measure.py` counts redraws with it).
+pub const STATS_ENV: &str = "HOTWASH_STATS";
+
+/// What the event loop did, counted for `HOTWASH_STATS`; plain counters, so
+/// keeping them costs nothing measurable.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Frames drawn.
+    pub draws: u64,
+    /// Terminal events received (keys, pastes, resizes).
+    pub terminal_events: u64,
+    /// Timer ticks received.
+    pub ticks: u64,
+    /// Journal status reports received.
+    pub statuses: u64,
+}
+
+impl Stats {
+    /// The counters as `name=value` lines.
+    pub fn render(&self) -> String {
+        format!(
+            "draws={}\nterminal_events={}\nticks={}\nstatuses={}\n",
+            self.draws, self.terminal_events, self.ticks, self.statuses
+        )
+    }
+}
+
 /// How the meeting screen ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ended {
@@ -83,10 +111,21 @@ pub fn run(
     }
     let mut journal = journal;
     let mut terminal = terminal::init()?;
-    let ended = rt.block_on(event_loop(&mut app, &mut journal, statuses, &mut terminal));
+    let mut stats = Stats::default();
+    let ended = rt.block_on(event_loop(
+        &mut app,
+        &mut journal,
+        statuses,
+        &mut terminal,
+        &mut stats,
+    ));
     drain(&mut app, &mut journal);
     let flushed = journal.flush(FLUSH_TIMEOUT).map_err(|e| e.to_string());
     terminal::restore();
+    if let Some(path) = std::env::var_os(STATS_ENV).filter(|p| !p.is_empty()) {
+        // Diagnostics only: a file that cannot be written is not the meeting's problem.
+        let _ = std::fs::write(path, stats.render());
+    }
     Ok((ended, flushed))
 }
 
@@ -106,6 +145,7 @@ async fn event_loop(
     journal: &mut JournalWriter<Stamped>,
     mut statuses: mpsc::UnboundedReceiver<Status>,
     terminal: &mut ratatui::DefaultTerminal,
+    stats: &mut Stats,
 ) -> Ended {
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
@@ -138,6 +178,7 @@ async fn event_loop(
             if terminal.draw(|f| ui::draw(f, &view)).is_err() {
                 return Ended::TerminalGone;
             }
+            stats.draws += 1;
         }
         if app.draft_dirty && draft_due.is_none() {
             draft_due = Some(Instant::now() + DRAFT_DELAY);
@@ -150,11 +191,20 @@ async fn event_loop(
         let draft_sleep = tokio::time::sleep_until(draft_due.unwrap_or_else(Instant::now));
         tokio::select! {
             ev = events.next() => match ev {
-                Some(Ok(ev)) => app.on_terminal(ev),
+                Some(Ok(ev)) => {
+                    stats.terminal_events += 1;
+                    app.on_terminal(ev);
+                }
                 _ => return Ended::TerminalGone,
             },
-            _ = tick.tick(), if ticking => app.on_tick(),
-            Some(st) = statuses.recv() => on_status(app, journal, st),
+            _ = tick.tick(), if ticking => {
+                stats.ticks += 1;
+                app.on_tick();
+            }
+            Some(st) = statuses.recv() => {
+                stats.statuses += 1;
+                on_status(app, journal, st);
+            }
             _ = draft_sleep, if draft_due.is_some() => {
                 draft_due = None;
                 app.save_draft();
