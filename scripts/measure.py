@@ -7,8 +7,9 @@ What it measures (each against `target/release/hotwash`):
 
   echo     typed-text echo latency: a key written to the pty master, until
            that character appears in the program's output (escape sequences
-           stripped), over --keys keystrokes typed into the input box; the
-           same for vim (or nano) in the same harness, beside it.
+           stripped), over --keys keystrokes typed into the input box, in a
+           new meeting and in the resumed 10,000-event one; the same for vim
+           (or nano) in the same harness, beside it.
   start    spawn to first frame of a new meeting, and of resuming a
            10,000-event session (a frame ends with ratatui's hide-cursor,
            see "Counting frames" below).
@@ -314,11 +315,19 @@ def type_and_time(p, keys, open_input, reopen_wait):
     return lat
 
 
-def echo_hotwash(tmp, keys):
-    stats = os.path.join(tmp, "echo.stats")
-    p, _ = new_meeting(tmp, stats, "echo")
+def echo_hotwash(tmp, keys, big=None):
+    """Echo in a new meeting, or (`big`: a data dir) in its latest session
+    resumed, which opens with its draft in the input: Esc puts it away."""
+    stats = os.path.join(tmp, "echo-big.stats" if big else "echo.stats")
+    if big:
+        p = Pty([BIN, "resume"], env_for(big, stats))
+    else:
+        p, _ = new_meeting(tmp, stats, "echo")
     p.wait_for(lambda: p.frames, what="the first frame")
     p.quiet(0.5)
+    if big:
+        p.send("\x1b")
+        p.quiet(0.5)
 
     def open_input():
         mark = len(p.text)
@@ -410,12 +419,17 @@ def idle(tmp, secs, timer):
     }
 
 
-def resume_big(tmp, events, runs):
+def make_big(tmp, events):
+    """A session of `events` events (examples/make_journal.rs) in its own data dir."""
     data = os.path.join(tmp, "big")
     os.makedirs(data, exist_ok=True)
     session = subprocess.run(
         [MAKE_JOURNAL, str(events), data], check=True, capture_output=True, text=True
     ).stdout.strip()
+    return data, session
+
+
+def resume_big(data, session, runs):
     journal = os.path.join(session, "journal.jsonl")
     lines = sum(1 for _ in open(journal)) - 1
     firsts, hwm, rss = [], [], []
@@ -505,11 +519,29 @@ def main():
         )
     results = {"machine": machine(), "terminal": f"{COLS}x{ROWS}"}
     with tempfile.TemporaryDirectory(prefix="hotwash-measure-") as tmp:
+        big, session = make_big(tmp, args.events) if only & {"echo", "resume"} else (None, None)
+        if "resume" in only:
+            r = resume_big(big, session, max(3, args.runs // 2))
+            results["resume"] = {
+                "events": r["events"],
+                "journal_bytes": r["journal_bytes"],
+                "first_frame_ms": {"median": ms(statistics.median(r["first_frame"])), "max": ms(max(r["first_frame"]))},
+                "peak_rss_mib": round(max(r["vmhwm_kib"]) / 1024, 1),
+                "rss_mib": round(max(r["vmrss_kib"]) / 1024, 1),
+                "export_process_ms": {k: {"median": ms(statistics.median(v)), "max": ms(max(v))} for k, v in r["export"].items()},
+            }
+            print("resume:", results["resume"], flush=True)
         if "echo" in only:
             lat, stats = echo_hotwash(tmp, args.keys)
-            results["echo_hotwash"] = summary("hotwash: key to echo in the input box", lat)
+            results["echo_hotwash"] = summary("hotwash, new meeting: key to echo in the input box", lat)
             results["echo_hotwash"]["app_stats"] = stats
             print("echo hotwash:", results["echo_hotwash"], flush=True)
+            lat, stats = echo_hotwash(tmp, args.keys, big)
+            results["echo_hotwash_big"] = summary(
+                f"hotwash, resumed {args.events}-event meeting: key to echo in the input box", lat
+            )
+            results["echo_hotwash_big"]["app_stats"] = stats
+            print("echo hotwash, big meeting:", results["echo_hotwash_big"], flush=True)
             lat, editor = echo_editor(tmp, args.keys)
             if lat:
                 results["echo_editor"] = summary(f"{editor}: key to echo in insert mode", lat)
@@ -524,17 +556,6 @@ def main():
         if "still" in only:
             results["idle_still"] = idle(tmp, args.still, False)
             print("idle, nothing running:", results["idle_still"], flush=True)
-        if "resume" in only:
-            r = resume_big(tmp, args.events, max(3, args.runs // 2))
-            results["resume"] = {
-                "events": r["events"],
-                "journal_bytes": r["journal_bytes"],
-                "first_frame_ms": {"median": ms(statistics.median(r["first_frame"])), "max": ms(max(r["first_frame"]))},
-                "peak_rss_mib": round(max(r["vmhwm_kib"]) / 1024, 1),
-                "rss_mib": round(max(r["vmrss_kib"]) / 1024, 1),
-                "export_process_ms": {k: {"median": ms(statistics.median(v)), "max": ms(max(v))} for k, v in r["export"].items()},
-            }
-            print("resume:", results["resume"], flush=True)
     os.makedirs(os.path.dirname(args.json), exist_ok=True)
     with open(args.json, "w") as f:
         json.dump(results, f, indent=2)
