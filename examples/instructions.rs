@@ -14,13 +14,15 @@
 //! `frame` (a full 200x60 frame on a cleared TestBackend), `type` (a
 //! character typed into the open input, to the frame), `commit` (Enter on
 //! a typed item, to the frame), `items` (`items_in` of the section and
-//! `parked`), `fold` (`Meeting::replay` of the whole journal).
+//! `parked`), `fold` (`Meeting::replay` of the whole journal), `md`,
+//! `json`, `csv` (the export, talk times included).
 
 use std::hint::black_box;
 
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
 use hotwash::agenda::SectionKind;
 use hotwash::app::App;
+use hotwash::export::{self, Format, Options};
 use hotwash::meeting::Meeting;
 use hotwash::ui;
 use ratatui::Terminal;
@@ -45,9 +47,8 @@ fn draw(app: &App, t: &mut Terminal<TestBackend>) {
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let (Some(op), Some(Ok(events))) = (args.next(), args.next().map(|n| n.parse::<u64>()))
-    else {
-        eprintln!("usage: instructions frame|type|commit|items|fold EVENTS");
+    let (Some(op), Some(Ok(events))) = (args.next(), args.next().map(|n| n.parse::<u64>())) else {
+        eprintln!("usage: instructions frame|type|commit|items|fold|md|json|csv EVENTS");
         std::process::exit(2);
     };
     let mut room = common::meeting(events);
@@ -84,6 +85,11 @@ fn main() {
         }
         "fold" => {
             measured(|| Meeting::replay(&room.log).expect("a meeting"));
+        }
+        "md" | "json" | "csv" => {
+            let format = op.parse::<Format>().expect("a format");
+            let opts = Options { talk_times: true };
+            measured(|| export::render(&room.m, format, &opts));
         }
         _ => {
             eprintln!("unknown operation {op}");
