@@ -439,6 +439,7 @@ pub fn busy() -> Room {
     loop {
         let live = r.m.all_items().filter(|i| !i.deleted).count();
         if live >= BUSY_ITEMS {
+            assert_eq!(live, BUSY_ITEMS, "the busy meeting's items");
             break;
         }
         r.step(live as f64 / BUSY_ITEMS as f64);
