@@ -3,10 +3,12 @@
 use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
-use hotwash::agenda::default_agenda;
+use hotwash::agenda::{SectionKind, default_agenda};
 use hotwash::journal::{Header, Journal, SessionStore};
+use hotwash::meeting::quick::timeline_order;
 use hotwash::meeting::{
-    Command, Draft, DraftTarget, Meeting, Outcome, OvertimeChoice, Participant, Stamped,
+    Command, Draft, DraftTarget, Event, Item, ItemId, Meeting, Outcome, OvertimeChoice, Parsed,
+    Participant, Stamped,
 };
 use proptest::prelude::*;
 
@@ -15,6 +17,8 @@ fn command() -> impl Strategy<Value = Command> {
         "[a-z ]{1,20}",
         "\\PC{0,30}",
         Just("14:05 db failover https://x.example/d/1".to_string()),
+        "([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])? [a-z]{1,8}",
+        "2026-11-2[1-3] ([01][0-9]|2[0-3]):[0-5][0-9] [a-z]{1,8}",
         Just("@ana !P1 due:+3d #OPS-1 fix it".to_string()),
         Just("retries +technology +process".to_string()),
         Just("a\u{1b}[2J|b`<c>\nd\te".to_string()),
@@ -81,8 +85,95 @@ fn play(cmds: &[(Command, u32)]) -> (Meeting, Vec<Stamped>) {
     (m, log)
 }
 
+/// Events as a hand-edited or damaged journal may hold them: ids out of
+/// order or repeated, sections out of range, edits of anything.
+fn raw_event() -> impl Strategy<Value = Event> {
+    let text = prop_oneof![
+        "[a-z ]{1,12}",
+        "([01][0-9]|2[0-3]):[0-5][0-9] [a-z]{1,8}",
+        "2026-11-2[1-3] ([01][0-9]|2[0-3]):[0-5][0-9] [a-z]{1,8}",
+    ];
+    // Mostly the timeline (section 1), where the order depends on the text.
+    let section = prop_oneof![3 => Just(1usize), 1 => 0usize..9];
+    prop_oneof![
+        (0usize..9).prop_map(|section| Event::SectionEntered { section }),
+        (1u64..16, section.clone(), text.clone())
+            .prop_map(|(id, section, text)| Event::ItemAdded { id, section, text }),
+        (1u64..16, section, text.clone()).prop_map(|(id, section, text)| {
+            Event::TangentParked {
+                id,
+                section,
+                text,
+                raised_by: None,
+            }
+        }),
+        (1u64..16, text).prop_map(|(id, text)| Event::ItemEdited { id, text }),
+        (1u64..16).prop_map(|id| Event::ItemDeleted { id }),
+        Just(Event::Undone),
+    ]
+}
+
+fn ids(items: Vec<&Item>) -> Vec<ItemId> {
+    items.iter().map(|i| i.id).collect()
+}
+
+/// What a section shows, worked out the slow way: every item scanned, the
+/// timeline sorted by event time.
+fn shown_by_scan(m: &Meeting, section: usize) -> Vec<ItemId> {
+    let live = m.all_items().filter(|i| !i.deleted);
+    let mut v: Vec<&Item> = match m.agenda.sections[section].kind {
+        SectionKind::ParkingLot => live.filter(|i| i.parking.is_some()).collect(),
+        _ => live
+            .filter(|i| i.section == section && i.parking.is_none())
+            .collect(),
+    };
+    if m.agenda.sections[section].kind == SectionKind::Timeline {
+        let when = |i: &Item| match &i.parsed {
+            Parsed::Timeline(t) => t.when,
+            _ => None,
+        };
+        let day = m.local_date(m.created);
+        v.sort_by(|a, b| timeline_order(when(a).as_ref(), when(b).as_ref(), day));
+    }
+    ids(v)
+}
+
+fn check_shown(m: &Meeting) -> Result<(), TestCaseError> {
+    for s in 0..m.agenda.sections.len() {
+        prop_assert_eq!(ids(m.items_in(s)), shown_by_scan(m, s), "section {}", s);
+    }
+    let parked: Vec<ItemId> = m
+        .all_items()
+        .filter(|i| !i.deleted && i.parking.is_some())
+        .map(|i| i.id)
+        .collect();
+    prop_assert_eq!(ids(m.parked()), parked);
+    let all: Vec<ItemId> = m.all_items().map(|i| i.id).collect();
+    prop_assert!(all.windows(2).all(|w| w[0] < w[1]), "all_items in id order");
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_section_shows_what_a_scan_of_every_item_finds(
+        cmds in proptest::collection::vec((command(), 0u32..200_000), 0..150),
+    ) {
+        let (live, log) = play(&cmds);
+        check_shown(&live)?;
+        check_shown(&Meeting::replay(&log).unwrap())?;
+    }
+
+    #[test]
+    fn a_damaged_journal_still_shows_what_a_scan_finds(
+        events in proptest::collection::vec(raw_event(), 0..120),
+    ) {
+        let (_, mut log) = play(&[]);
+        let at = log[0].at;
+        log.extend(events.into_iter().map(|event| Stamped { at, event }));
+        check_shown(&Meeting::replay(&log).unwrap())?;
+    }
 
     #[test]
     fn a_journaled_meeting_replays_identically(

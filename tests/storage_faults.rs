@@ -177,6 +177,9 @@ fn a_disk_that_refuses_writes_mid_meeting_loses_nothing() {
             "speaker Some(0)",
             "during the fault, two",
             "after the fault",
+            // Quitting pauses the room.
+            "TimerPaused",
+            "speaker None",
         ]
     );
 }

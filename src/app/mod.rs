@@ -35,6 +35,34 @@ const FLUSH_TIMEOUT: Duration = Duration::from_secs(3);
 /// terminal, the message, the journal). Unset, it does nothing.
 pub const TEST_PANIC_ENV: &str = "HOTWASH_TEST_PANIC_AFTER_KEYS";
 
+/// Diagnostics, off unless set: the file the app writes its [`Stats`] to
+/// when the meeting screen closes (`scripts/measure.py` counts redraws with it).
+pub const STATS_ENV: &str = "HOTWASH_STATS";
+
+/// What the event loop did, counted for `HOTWASH_STATS`; plain counters, so
+/// keeping them costs nothing measurable.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Frames drawn.
+    pub draws: u64,
+    /// Terminal events received (keys, pastes, resizes).
+    pub terminal_events: u64,
+    /// Timer ticks received.
+    pub ticks: u64,
+    /// Journal status reports received.
+    pub statuses: u64,
+}
+
+impl Stats {
+    /// The counters as `name=value` lines.
+    pub fn render(&self) -> String {
+        format!(
+            "draws={}\nterminal_events={}\nticks={}\nstatuses={}\n",
+            self.draws, self.terminal_events, self.ticks, self.statuses
+        )
+    }
+}
+
 /// How the meeting screen ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ended {
@@ -99,6 +127,7 @@ pub fn run(
     let mut journal = journal;
     let mut unsaved = Unsaved::default();
     let mut terminal = terminal::init()?;
+    let mut stats = Stats::default();
     let ended = rt.block_on(event_loop(
         &mut app,
         &mut journal,
@@ -106,6 +135,7 @@ pub fn run(
         statuses,
         &mut terminal,
         signals,
+        &mut stats,
     ));
     // Whatever stopped the meeting, the words in the input box are kept.
     if app.draft_dirty {
@@ -118,6 +148,10 @@ pub fn run(
     terminal::restore();
     if !cursor_shown {
         std::mem::forget(terminal);
+    }
+    if let Some(path) = std::env::var_os(STATS_ENV).filter(|p| !p.is_empty()) {
+        // Diagnostics only: a file that cannot be written is not the meeting's problem.
+        let _ = std::fs::write(path, stats.render());
     }
     let flushed = journal.flush(FLUSH_TIMEOUT).map_err(|e| {
         let durable = journal.durable();
@@ -248,6 +282,7 @@ async fn event_loop(
     mut statuses: mpsc::UnboundedReceiver<Status>,
     terminal: &mut ratatui::DefaultTerminal,
     mut signals: Signals,
+    stats: &mut Stats,
 ) -> Ended {
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
@@ -291,6 +326,7 @@ async fn event_loop(
             if terminal.draw(|f| ui::draw(f, &view)).is_err() {
                 return Ended::TerminalGone;
             }
+            stats.draws += 1;
         }
         if app.draft_dirty && draft_due.is_none() {
             draft_due = Some(Instant::now() + DRAFT_DELAY);
@@ -311,13 +347,18 @@ async fn event_loop(
                         assert!(*left > 0, "{TEST_PANIC_ENV} asked for a panic");
                     }
                     repaint |= matches!(ev, TermEvent::Resize(..));
+                    stats.terminal_events += 1;
                     app.on_terminal(ev);
                 }
                 _ => return Ended::TerminalGone,
             },
             () = terminal_gone(watch.as_ref()) => return Ended::TerminalGone,
-            _ = tick.tick(), if ticking => app.on_tick(),
+            _ = tick.tick(), if ticking => {
+                stats.ticks += 1;
+                app.on_tick();
+            }
             Some(st) = statuses.recv() => {
+                stats.statuses += 1;
                 if let Status::Durable { seq } = st {
                     while unsaved.events.front().is_some_and(|(s, _)| *s <= seq) {
                         unsaved.events.pop_front();

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, TimeDelta, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::event::{
@@ -257,7 +257,16 @@ pub struct Meeting {
     pub open_draft: Option<DraftTarget>,
     /// Events folded so far.
     pub events: u64,
-    items: BTreeMap<ItemId, Item>,
+    /// Every item ever captured, deleted ones included, in the order folded.
+    items: Vec<Item>,
+    /// Where each id's item is in `items`.
+    by_id: BTreeMap<ItemId, usize>,
+    /// Each section's own items (not parked), as places in `items`, in the
+    /// order the section shows them: kept sorted as items come and change,
+    /// so drawing a frame never sorts or scans the whole meeting.
+    shown: Vec<Vec<usize>>,
+    /// Parked tangents, as places in `items`, by id.
+    parked: Vec<usize>,
     talk_ms: Vec<i64>,
     turns: Vec<u32>,
     undo: Vec<Inverse>,
@@ -335,7 +344,10 @@ impl Meeting {
             drafts: BTreeMap::new(),
             open_draft: None,
             events: 1,
-            items: BTreeMap::new(),
+            items: Vec::new(),
+            by_id: BTreeMap::new(),
+            shown: vec![Vec::new(); agenda.sections.len()],
+            parked: Vec::new(),
             talk_ms: vec![0; n],
             turns: vec![0; n],
             undo: Vec::new(),
@@ -448,7 +460,7 @@ impl Meeting {
                 }
             }
             Event::OutcomeSet { id, outcome } => {
-                if let Some(p) = self.items.get_mut(id).and_then(|i| i.parking.as_mut()) {
+                if let Some(p) = self.item_mut(*id).and_then(|i| i.parking.as_mut()) {
                     let old = std::mem::replace(&mut p.outcome, *outcome);
                     self.undo.push(Inverse::SetOutcome(*id, old));
                 }
@@ -466,9 +478,7 @@ impl Meeting {
                             self.set_text(id, text, edited);
                         }
                         Inverse::SetOutcome(id, outcome) => {
-                            if let Some(p) =
-                                self.items.get_mut(&id).and_then(|i| i.parking.as_mut())
-                            {
+                            if let Some(p) = self.item_mut(id).and_then(|i| i.parking.as_mut()) {
                                 p.outcome = outcome;
                             }
                         }
@@ -501,24 +511,68 @@ impl Meeting {
         parking: Option<Parking>,
         at: DateTime<Utc>,
     ) {
-        if self.items.contains_key(&id) {
+        if self.by_id.contains_key(&id) {
             return;
         }
         let parsed = Parsed::from_text(kind, text, self.local_date(at));
-        self.items.insert(
+        let place = self.items.len();
+        let parked = parking.is_some();
+        self.items.push(Item {
             id,
-            Item {
-                id,
-                section,
-                text: text.to_string(),
-                parsed,
-                created: at,
-                edited: None,
-                deleted: false,
-                parking,
-            },
-        );
+            section,
+            text: text.to_string(),
+            parsed,
+            created: at,
+            edited: None,
+            deleted: false,
+            parking,
+        });
+        self.by_id.insert(id, place);
+        if parked {
+            let at = self.parked.partition_point(|&p| self.items[p].id < id);
+            self.parked.insert(at, place);
+        } else {
+            self.show(place);
+        }
         self.undo.push(Inverse::Remove(id));
+    }
+
+    /// Puts the item at `place` where its section shows it.
+    fn show(&mut self, place: usize) {
+        let section = self.items[place].section;
+        let day = self.local_date(self.created);
+        let key = self.show_key(place, day);
+        let Some(list) = self.shown.get(section) else {
+            return;
+        };
+        // Items mostly come in the order shown: try the end first.
+        let at = match list.last() {
+            Some(&last) if self.show_key(last, day) > key => {
+                list.partition_point(|&p| self.show_key(p, day) < key)
+            }
+            _ => list.len(),
+        };
+        self.shown[section].insert(at, place);
+    }
+
+    /// What a section's items are shown in order of: the timeline by event
+    /// time (untimed events last; a time without a date is on the meeting's
+    /// `day`), every other section as captured; the id breaks ties, as a
+    /// stable sort of the items in id order would.
+    fn show_key(&self, place: usize, day: NaiveDate) -> ((bool, Option<NaiveDateTime>), ItemId) {
+        let item = &self.items[place];
+        let time = match &item.parsed {
+            Parsed::Timeline(t) if item.parking.is_none() => {
+                quick::timeline_sort_key(t.when.as_ref(), day)
+            }
+            _ => (false, None),
+        };
+        (time, item.id)
+    }
+
+    fn item_mut(&mut self, id: ItemId) -> Option<&mut Item> {
+        let place = *self.by_id.get(&id)?;
+        self.items.get_mut(place)
     }
 
     /// Sets an item's text, returning the old text and edit time.
@@ -529,16 +583,25 @@ impl Meeting {
         edited: Option<DateTime<Utc>>,
     ) -> Option<(String, Option<DateTime<Utc>>)> {
         let kind = self.item_kind(id)?;
-        let today = self.local_date(edited.or_else(|| self.items.get(&id).map(|i| i.created))?);
-        let item = self.items.get_mut(&id)?;
+        let today = self.local_date(edited.or_else(|| self.item(id).map(|i| i.created))?);
+        let place = *self.by_id.get(&id)?;
+        let item = self.items.get_mut(place)?;
         item.parsed = Parsed::from_text(kind, &text, today);
         let old_text = std::mem::replace(&mut item.text, text);
         let old_edited = std::mem::replace(&mut item.edited, edited);
+        let section = item.section;
+        if kind == SectionKind::Timeline
+            && let Some(list) = self.shown.get_mut(section)
+        {
+            // A new time moves the event along the timeline.
+            list.retain(|&p| p != place);
+            self.show(place);
+        }
         Some((old_text, old_edited))
     }
 
     fn item_kind(&self, id: ItemId) -> Option<SectionKind> {
-        let item = self.items.get(&id)?;
+        let item = self.item(id)?;
         if item.parking.is_some() {
             return Some(SectionKind::ParkingLot);
         }
@@ -546,7 +609,7 @@ impl Meeting {
     }
 
     fn set_deleted(&mut self, id: ItemId, deleted: bool) -> bool {
-        match self.items.get_mut(&id) {
+        match self.item_mut(id) {
             Some(i) if i.deleted != deleted => {
                 i.deleted = deleted;
                 true
@@ -626,22 +689,22 @@ impl Meeting {
 
     /// Every item ever captured, deleted ones included, in creation order.
     pub fn all_items(&self) -> impl Iterator<Item = &Item> {
-        self.items.values()
+        self.by_id.values().map(|&p| &self.items[p])
     }
 
     /// One item by id.
     pub fn item(&self, id: ItemId) -> Option<&Item> {
-        self.items.get(&id)
+        self.items.get(*self.by_id.get(&id)?)
     }
 
     /// The id the next new item gets.
     pub fn next_item_id(&self) -> ItemId {
-        match self.items.keys().next_back() {
+        match self.by_id.keys().next_back() {
             None => 1,
             // A damaged journal may hold the largest id; take a free one below.
             Some(&last) => last
                 .checked_add(1)
-                .or_else(|| (1..last).find(|id| !self.items.contains_key(id)))
+                .or_else(|| (1..last).find(|id| !self.by_id.contains_key(id)))
                 .unwrap_or(0),
         }
     }
@@ -652,29 +715,24 @@ impl Meeting {
         let Some(kind) = self.agenda.sections.get(section).map(|s| s.kind) else {
             return Vec::new();
         };
-        let live = self.items.values().filter(|i| !i.deleted);
-        match kind {
-            SectionKind::ParkingLot => live.filter(|i| i.parking.is_some()).collect(),
-            SectionKind::Timeline => {
-                let mut v: Vec<&Item> = live
-                    .filter(|i| i.section == section && i.parking.is_none())
-                    .collect();
-                let date = self.local_date(self.created);
-                v.sort_by(|a, b| quick::timeline_order(event_time(a), event_time(b), date));
-                v
-            }
-            _ => live
-                .filter(|i| i.section == section && i.parking.is_none())
-                .collect(),
-        }
+        let places = match kind {
+            SectionKind::ParkingLot => &self.parked,
+            _ => &self.shown[section],
+        };
+        self.live(places).collect()
     }
 
     /// Every parked tangent not deleted, in the order raised.
     pub fn parked(&self) -> Vec<&Item> {
-        self.items
-            .values()
-            .filter(|i| !i.deleted && i.parking.is_some())
-            .collect()
+        self.live(&self.parked).collect()
+    }
+
+    /// The items at `places` that are not deleted.
+    fn live<'a>(&'a self, places: &'a [usize]) -> impl Iterator<Item = &'a Item> {
+        places
+            .iter()
+            .map(|&p| &self.items[p])
+            .filter(|i| !i.deleted)
     }
 
     /// Whether there is something to undo.
@@ -807,13 +865,6 @@ impl Meeting {
 /// the timebox, at least 30 s and at most 2 min.
 pub fn warning_threshold_ms(timebox_secs: u64) -> i64 {
     (secs_to_ms(timebox_secs) / 5).clamp(30_000, 120_000)
-}
-
-fn event_time(i: &Item) -> Option<&quick::EventTime> {
-    match &i.parsed {
-        Parsed::Timeline(t) => t.when.as_ref(),
-        _ => None,
-    }
 }
 
 fn sanitize_agenda(a: &Agenda) -> Agenda {
