@@ -1,0 +1,98 @@
+//! The screen as of the last frame hotwash finished drawing.
+//!
+//! `Tui::screen` shows the terminal as the bytes have arrived so far, which
+//! may be half a frame: the new header row with the old status line. A test
+//! that decides "the screen said saved" from such a mix could believe a
+//! frame that never existed. ratatui ends every frame by hiding the cursor
+//! (`ESC[?25l`), so these helpers feed a second emulator only the output up
+//! to the last such mark, and read whole frames only.
+#![allow(dead_code)]
+
+use std::num::NonZeroU16;
+use std::time::{Duration, Instant};
+
+use crate::common::{Tui, WAIT};
+
+/// What ratatui writes at the end of every frame.
+pub const FRAME_END: &[u8] = b"\x1b[?25l";
+
+/// Finds the last `needle` in `haystack`.
+pub fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
+}
+
+/// Finds the first `needle` in `haystack`.
+pub fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn dim(n: u16) -> NonZeroU16 {
+    NonZeroU16::new(n).unwrap_or(NonZeroU16::MIN)
+}
+
+/// A terminal emulator fed whole frames only.
+pub struct Frames {
+    parser: vt100::Parser,
+    seen: usize,
+}
+
+impl Frames {
+    /// An emulator of `cols` x `rows`, as the pseudo-terminal is.
+    pub fn new(cols: u16, rows: u16) -> Frames {
+        Frames {
+            parser: vt100::Parser::new(dim(rows), dim(cols), 0),
+            seen: 0,
+        }
+    }
+
+    /// Follows a resize of the pseudo-terminal.
+    pub fn resize(&mut self, cols: u16, rows: u16) {
+        self.parser.set_size(dim(rows), dim(cols));
+    }
+
+    /// Reads every frame finished since the last call; true if there was one.
+    pub fn update(&mut self, tui: &Tui) -> bool {
+        let out = tui.output();
+        let Some(at) = out.get(self.seen..).and_then(|new| rfind(new, FRAME_END)) else {
+            return false;
+        };
+        let end = self.seen + at + FRAME_END.len();
+        self.parser.process(&out[self.seen..end]);
+        self.seen = end;
+        true
+    }
+
+    /// The screen of the last whole frame.
+    pub fn screen(&self) -> &vt100::Screen {
+        self.parser.screen()
+    }
+
+    /// The last whole frame as text, one line per row.
+    pub fn text(&self) -> String {
+        self.parser.screen().contents()
+    }
+
+    /// Waits until a whole frame satisfies `pred`; fails the test otherwise.
+    pub fn wait_until(&mut self, tui: &Tui, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            self.update(tui);
+            let s = self.text();
+            if pred(&s) {
+                return s;
+            }
+            if Instant::now() > deadline {
+                panic!(
+                    "timed out waiting for {what}; the last whole frame was:\n{s}\nand the terminal shows:\n{}",
+                    tui.screen()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Waits until a whole frame shows `needle`.
+    pub fn wait_for(&mut self, tui: &Tui, needle: &str) -> String {
+        self.wait_until(tui, &format!("{needle:?}"), |s| s.contains(needle))
+    }
+}
