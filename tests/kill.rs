@@ -5,7 +5,8 @@
 //! the last two seconds may be missing.
 //!
 //! The default run is small, to keep CI quick; `HOTWASH_KILL_RUNS=60` runs
-//! sixty kill points (twenty of each kind):
+//! sixty kill points (twenty of each kind) plus a dozen kills in the first
+//! moments:
 //!
 //!     HOTWASH_KILL_RUNS=60 cargo test --test kill -- --nocapture
 
@@ -16,9 +17,9 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use common::{Place, Tui, keys};
-use frames::Frames;
+use frames::{FRAME_END, Frames, find};
 use hotwash::journal::{self, JOURNAL_FILE};
-use hotwash::meeting::{DraftTarget, Meeting, Outcome, Stamped};
+use hotwash::meeting::{DraftTarget, Event, Meeting, Outcome, Stamped};
 
 /// The terminal the meeting runs in.
 const COLS: u16 = 100;
@@ -26,6 +27,8 @@ const ROWS: u16 = 30;
 
 /// Kill points in a default run, per kind (after a step, racing a step, typing).
 const CI_RUNS_PER_KIND: usize = 3;
+/// Kills in the first moments in a default run.
+const CI_FIRST_MOMENTS: usize = 3;
 
 /// The promise: a draft loses at most what was typed in the last two seconds.
 const DRAFT_LOSS_WINDOW: Duration = Duration::from_secs(2);
@@ -644,4 +647,61 @@ fn a_kill_while_typing_loses_at_most_the_last_two_seconds_of_the_draft() {
         "typing a draft: {} runs, all passed; keys lost per run {lost:?}; the oldest key lost was typed {worst:?} before the kill",
         runs.len()
     );
+}
+
+/// Kills hotwash as soon as its first frame is on the screen: the first
+/// frame already says saved, the meeting's start (agenda, roster) is in the
+/// journal by then, and it resumes.
+#[test]
+fn a_kill_as_the_screen_first_appears_still_resumes_the_meeting() {
+    let count = if std::env::var_os("HOTWASH_KILL_RUNS").is_some() {
+        12
+    } else {
+        CI_FIRST_MOMENTS
+    };
+    for _ in 0..count {
+        let place = Place::new();
+        let mut tui = place.start(
+            &["new", "--incident", "First moments", "--people", "Ana,Ben"],
+            COLS,
+            ROWS,
+        );
+        let deadline = Instant::now() + common::WAIT;
+        let first_frame = loop {
+            let out = tui.output();
+            if let Some(at) = find(&out, FRAME_END) {
+                break out[..at + FRAME_END.len()].to_vec();
+            }
+            assert!(Instant::now() < deadline, "no frame:\n{}", tui.screen());
+            std::thread::yield_now();
+        };
+        let on_disk = std::fs::read(place.session_dir().join(JOURNAL_FILE)).expect("journal");
+        kill(&mut tui);
+        drop(tui);
+        let mut first = vt100::Parser::new(
+            ROWS.try_into().expect("rows"),
+            COLS.try_into().expect("cols"),
+            0,
+        );
+        first.process(&first_frame);
+        let screen = first.screen().contents();
+        assert!(
+            screen.contains("✓ saved"),
+            "the first frame does not say saved:\n{screen}"
+        );
+        assert!(
+            find(&on_disk, b"\"meeting_started\"").is_some(),
+            "the screen was up before the meeting's start was in the journal: {:?}",
+            String::from_utf8_lossy(&on_disk)
+        );
+        let (_resumed, _frames, meeting, _) = resume(&place);
+        assert_eq!(meeting.incident, "First moments");
+        assert_eq!(meeting.people.len(), 2);
+        let replay = journal::replay::<Stamped>(&place.session_dir()).expect("replays");
+        assert!(matches!(
+            replay.events.first().map(|e| &e.event),
+            Some(Event::MeetingStarted { .. })
+        ));
+    }
+    eprintln!("first moments: {count} kills, all resumed");
 }
