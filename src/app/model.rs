@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use ratatui_textarea::TextArea;
+use ratatui_textarea::{TextArea, WrapMode};
 
 use super::keymap::{self, Action, EXTEND_SECS};
 use crate::agenda::SectionKind;
@@ -563,5 +563,46 @@ impl App {
 fn new_textarea() -> TextArea<'static> {
     let mut t = TextArea::default();
     t.set_cursor_line_style(ratatui::style::Style::default());
+    // Long lines wrap in the box. Scrolled sideways instead, a line past
+    // 65,535 columns (a long paste) showed some other stretch of it than
+    // the cursor's: the text area counts its columns in 16 bits.
+    t.set_wrap_mode(WrapMode::WordOrGlyph);
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::meeting::FakeClock;
+
+    /// The text area counts columns in 16 bits: a line scrolled sideways
+    /// past 65,535 columns showed some other stretch of it than the cursor's.
+    #[test]
+    fn a_paste_wider_than_65535_columns_shows_its_end_where_the_cursor_is() {
+        let clock = FakeClock::new(chrono::Utc::now());
+        let agenda = crate::agenda::default_agenda();
+        let first = Stamped {
+            at: clock.now(),
+            event: Meeting::start_event("long", &agenda, &[], 0),
+        };
+        let meeting = Meeting::begin(&first).expect("a meeting");
+        let mut app = App::new(meeting, Arc::new(clock), std::env::temp_dir());
+        let text = "word ".repeat(19_998) + "THE-END";
+        app.on_paste(&text);
+        assert_eq!(app.mode, AppMode::Input(InputPurpose::Add));
+        let backend = ratatui::backend::TestBackend::new(100, 30);
+        let mut terminal = ratatui::Terminal::new(backend).expect("a terminal");
+        let now = app.now();
+        terminal
+            .draw(|f| ui::draw(f, &app.view(now)))
+            .expect("drawn");
+        let screen: String = terminal
+            .backend()
+            .buffer()
+            .content
+            .iter()
+            .map(|c| c.symbol())
+            .collect();
+        assert!(screen.contains("THE-END"), "{screen}");
+    }
 }
