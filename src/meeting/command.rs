@@ -1,6 +1,8 @@
 //! What the room asks for, checked against the meeting and turned into events.
 
-use super::event::{Draft, Event, ItemId, Outcome, OvertimeChoice, Participant, PersonId};
+use super::event::{
+    Draft, DraftTarget, Event, ItemId, Outcome, OvertimeChoice, Participant, PersonId,
+};
 use super::state::Meeting;
 use super::text::{sanitize, sanitize_line};
 use crate::agenda::SectionKind;
@@ -152,12 +154,25 @@ impl Meeting {
                 let text = clean_item_text(&text)?;
                 let id = self.next_item_id();
                 if self.section().kind == SectionKind::ParkingLot {
-                    vec![Event::TangentParked {
+                    let mut v = vec![Event::TangentParked {
                         id,
                         section: cur,
                         text,
                         raised_by: self.speaker.map(|(p, _)| p),
-                    }]
+                    }];
+                    // A tangent clears the park draft when folded; this one
+                    // was typed as an item of this section, so its draft is
+                    // cleared here, or the next `a` would open on it again.
+                    let target = DraftTarget::Add { section: cur };
+                    if self.drafts.contains_key(&target) {
+                        v.push(Event::DraftSaved {
+                            draft: Draft {
+                                target,
+                                text: String::new(),
+                            },
+                        });
+                    }
+                    v
                 } else {
                     vec![Event::ItemAdded {
                         id,
