@@ -11,7 +11,7 @@ mod frames;
 use std::time::{Duration, Instant};
 
 use common::{Place, Tui, keys};
-use frames::Frames;
+use frames::{Frames, alive};
 use hotwash::journal::{self, JOURNAL_FILE};
 use hotwash::meeting::{Meeting, Stamped};
 
@@ -157,14 +157,6 @@ fn quit_and_check_exports(tui: &mut Tui, place: &Place, must_hold: &str, scrub: 
             assert!(text.contains(must_hold), "{format}:\n{text}");
         }
     }
-}
-
-/// Whether the process is alive (not gone, not a zombie).
-fn alive(tui: &Tui) -> bool {
-    std::fs::read_to_string(format!("/proc/{}/stat", tui.pid()))
-        .ok()
-        .and_then(|s| s.rsplit_once(") ").map(|(_, rest)| !rest.starts_with('Z')))
-        .unwrap_or(false)
 }
 
 #[test]
@@ -314,56 +306,19 @@ fn odd(c: char) -> bool {
         | 0x1f300..=0x1faff)
 }
 
-fn cell(screen: &vt100::Screen, row: u16, col: u16) -> String {
-    screen
-        .cell(row, col)
-        .map(|c| c.contents().to_string())
-        .unwrap_or_default()
-}
-
-fn is_box(s: &str) -> bool {
-    let mut cs = s.chars();
-    matches!((cs.next(), cs.next()), (Some(c), None) if ('\u{2500}'..='\u{257f}').contains(&c))
-}
-
-/// Checks the panels' frame on a whole frame of the meeting screen: the
-/// four border columns (the left edge, the items panel's right edge, the
-/// roster's left and right edges) hold box-drawing characters on every row
-/// of the body, and none of the odd text spilled into the roster.
+/// Checks the panels' borders (see [`frames::assert_panels_intact`]) and
+/// that none of the odd text spilled into the roster.
 #[track_caller]
 fn assert_frame_intact(screen: &vt100::Screen, what: &str) {
-    let (rows, cols) = screen.size();
-    let (rows, cols) = (rows.get(), cols.get());
-    let text = screen.contents();
-    let top = (0..rows)
-        .find(|&y| {
-            (0..cols).any(|x| cell(screen, y, x) == "┌" && cell(screen, y, x + 1) == " ")
-                && text
-                    .lines()
-                    .nth(usize::from(y))
-                    .is_some_and(|l| l.contains("Roster"))
-        })
-        .unwrap_or_else(|| panic!("{what}: no roster on the screen:\n{text}"));
-    let split = (1..cols)
-        .find(|&x| cell(screen, top, x - 1) == "┐" && cell(screen, top, x) == "┌")
-        .unwrap_or_else(|| panic!("{what}: no panel corners on row {top}:\n{text}"));
-    let bottom = (top..rows)
-        .rev()
-        .find(|&y| cell(screen, y, cols - 1) == "┘")
-        .unwrap_or_else(|| panic!("{what}: the panels have no bottom:\n{text}"));
-    for y in top..=bottom {
-        for x in [0, split - 1, split, cols - 1] {
-            let c = cell(screen, y, x);
-            assert!(
-                is_box(&c),
-                "{what}: row {y} column {x} holds {c:?}, not the panel's border:\n{text}"
-            );
-        }
-        for x in split..cols {
-            let c = cell(screen, y, x);
+    let panels = frames::assert_panels_intact(screen, what);
+    let cols = screen.size().1.get();
+    for y in panels.top..=panels.bottom {
+        for x in panels.split..cols {
+            let c = frames::cell(screen, y, x);
             assert!(
                 !c.chars().any(odd),
-                "{what}: {c:?} spilled into the roster at row {y} column {x}:\n{text}"
+                "{what}: {c:?} spilled into the roster at row {y} column {x}:\n{}",
+                screen.contents()
             );
         }
     }
@@ -376,16 +331,16 @@ fn assert_input_intact(screen: &vt100::Screen, what: &str) {
     let (rows, cols) = (rows.get(), cols.get());
     let text = screen.contents();
     let top = (0..rows)
-        .find(|&y| cell(screen, y, 0) == "┏")
+        .find(|&y| frames::cell(screen, y, 0) == "┏")
         .unwrap_or_else(|| panic!("{what}: no input box:\n{text}"));
     let bottom = (top..rows)
-        .find(|&y| cell(screen, y, 0) == "┗")
+        .find(|&y| frames::cell(screen, y, 0) == "┗")
         .unwrap_or_else(|| panic!("{what}: the input box has no bottom:\n{text}"));
     for y in top..=bottom {
         for x in [0, cols - 1] {
-            let c = cell(screen, y, x);
+            let c = frames::cell(screen, y, x);
             assert!(
-                is_box(&c),
+                frames::is_box(&c),
                 "{what}: row {y} column {x} holds {c:?}, not the input box's border:\n{text}"
             );
         }

@@ -96,3 +96,68 @@ impl Frames {
         self.wait_until(tui, &format!("{needle:?}"), |s| s.contains(needle))
     }
 }
+
+/// The text of one cell ("" past the screen's edge).
+pub fn cell(screen: &vt100::Screen, row: u16, col: u16) -> String {
+    screen
+        .cell(row, col)
+        .map(|c| c.contents().to_string())
+        .unwrap_or_default()
+}
+
+/// Whether a cell holds one box-drawing character.
+pub fn is_box(s: &str) -> bool {
+    let mut cs = s.chars();
+    matches!((cs.next(), cs.next()), (Some(c), None) if ('\u{2500}'..='\u{257f}').contains(&c))
+}
+
+/// Where the meeting screen's panels are.
+#[derive(Debug, Clone, Copy)]
+pub struct Panels {
+    /// The first row of the panels (the roster's top border).
+    pub top: u16,
+    /// The last row of the panels.
+    pub bottom: u16,
+    /// The roster's left border column.
+    pub split: u16,
+}
+
+/// Checks the panels' frame on the meeting screen: the four border columns
+/// (the left edge, the items panel's right edge, the roster's left and
+/// right edges) hold box-drawing characters on every row of the body.
+#[track_caller]
+pub fn assert_panels_intact(screen: &vt100::Screen, what: &str) -> Panels {
+    let (rows, cols) = screen.size();
+    let (rows, cols) = (rows.get(), cols.get());
+    let text = screen.contents();
+    let top = text
+        .lines()
+        .position(|l| l.contains("Roster · who speaks"))
+        .and_then(|y| u16::try_from(y).ok())
+        .unwrap_or_else(|| panic!("{what}: no roster on the screen:\n{text}"));
+    let split = (1..cols)
+        .find(|&x| cell(screen, top, x - 1) == "┐" && cell(screen, top, x) == "┌")
+        .unwrap_or_else(|| panic!("{what}: no panel corners on row {top}:\n{text}"));
+    let bottom = (top..rows)
+        .rev()
+        .find(|&y| cell(screen, y, cols - 1) == "┘")
+        .unwrap_or_else(|| panic!("{what}: the panels have no bottom:\n{text}"));
+    for y in top..=bottom {
+        for x in [0, split - 1, split, cols - 1] {
+            let c = cell(screen, y, x);
+            assert!(
+                is_box(&c),
+                "{what}: row {y} column {x} holds {c:?}, not the panel's border:\n{text}"
+            );
+        }
+    }
+    Panels { top, bottom, split }
+}
+
+/// Whether the process is alive (not gone, not a zombie).
+pub fn alive(tui: &Tui) -> bool {
+    std::fs::read_to_string(format!("/proc/{}/stat", tui.pid()))
+        .ok()
+        .and_then(|s| s.rsplit_once(") ").map(|(_, rest)| !rest.starts_with('Z')))
+        .unwrap_or(false)
+}
