@@ -99,6 +99,10 @@ struct ExportOpts {
 /// The incident title when none is given.
 pub const DEFAULT_INCIDENT: &str = "Untitled incident";
 
+/// How long a new meeting waits for its start to be on disk before the
+/// screen opens.
+const START_FLUSH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
+
 /// Carries out the command line; returns the process's exit status.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -191,6 +195,11 @@ fn new_meeting(opts: NewOpts, global: ScreenOpts) -> Result<ExitCode, String> {
     })
     .map_err(|e| e.to_string())?;
     journal.append(&first).map_err(|e| e.to_string())?;
+    // Once the screen shows the meeting, a `kill -9` must leave something to
+    // resume: the start (agenda, roster) is on disk before the first frame.
+    journal
+        .flush(START_FLUSH_TIMEOUT)
+        .map_err(|e| e.to_string())?;
     let out_dir = merge(opts.screen, global)
         .out_dir
         .unwrap_or_else(|| ".".into());

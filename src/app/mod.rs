@@ -125,6 +125,8 @@ pub fn run(
         app.status = status;
     }
     let mut journal = journal;
+    // The meeting's start may still be on its way to disk.
+    mark_saving(&mut app, &journal);
     let mut unsaved = Unsaved::default();
     let mut terminal = terminal::init()?;
     let mut stats = Stats::default();
@@ -261,15 +263,30 @@ async fn terminal_gone(watch: Option<&AsyncFd<OwnedFd>>) {
 }
 
 fn drain(app: &mut App, journal: &mut JournalWriter<Stamped>, unsaved: &mut Unsaved) {
+    let mut appended = false;
     for e in app.outbox.drain(..) {
         match journal.append(&e) {
-            Ok(seq) => unsaved.events.push_back((seq, e)),
+            Ok(seq) => {
+                unsaved.events.push_back((seq, e));
+                appended = true;
+            }
             Err(err) => {
                 app.save = SaveState::Failed(err.to_string());
                 unsaved.events.push_back((u64::MAX, e));
             }
         }
     }
+    // Only new events make it "saving"; after that the writer's reports
+    // decide. The writer reports an event durable before its count says so,
+    // so checking the count on every turn could turn a report of "saved"
+    // back into "saving" for good.
+    if appended {
+        mark_saving(app, journal);
+    }
+}
+
+/// Says "saving" while events handed to the journal are not yet durable.
+fn mark_saving(app: &mut App, journal: &JournalWriter<Stamped>) {
     if !matches!(app.save, SaveState::Failed(_)) && journal.durable() < journal.appended() {
         app.save = SaveState::Saving;
     }
@@ -386,5 +403,87 @@ fn on_status(app: &mut App, journal: &JournalWriter<Stamped>, st: Status) {
     if save != app.save {
         app.save = save;
         app.dirty = true;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc as std_mpsc;
+    use std::sync::{Condvar, Mutex};
+
+    use super::*;
+    use crate::agenda;
+    use crate::journal::{Header, Journal, SessionStore};
+    use crate::meeting::{Command, FakeClock};
+
+    /// Holds the journal's writer thread inside its report until opened.
+    #[derive(Default)]
+    struct Gate {
+        open: Mutex<bool>,
+        opened: Condvar,
+    }
+
+    impl Gate {
+        fn wait(&self) {
+            let mut open = self.open.lock().unwrap();
+            while !*open {
+                open = self.opened.wait(open).unwrap();
+            }
+        }
+        fn open(&self) {
+            *self.open.lock().unwrap() = true;
+            self.opened.notify_all();
+        }
+    }
+
+    /// The writer reports an event durable before its own count says so;
+    /// the turn of the event loop that reads the report in between must
+    /// not take "saved" back (the screen said "saving" for good, though
+    /// everything was on disk).
+    #[test]
+    fn a_report_of_saved_read_before_the_writer_counts_it_stays_saved() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = SessionStore::at(tmp.path().to_path_buf());
+        let clock = FakeClock::new(chrono::Utc::now());
+        let agenda = agenda::default_agenda();
+        let first = Stamped {
+            at: clock.now(),
+            event: Meeting::start_event("gate", &agenda, &[], 0),
+        };
+        let meeting = Meeting::begin(&first).unwrap();
+        let header = Header::new(first.at, "gate", agenda.name.clone());
+        let gate = Arc::new(Gate::default());
+        let (tx, rx) = std_mpsc::channel();
+        let held = Arc::clone(&gate);
+        let (_session, mut journal) = Journal::create(&store, &header, move |s: Status| {
+            let _ = tx.send(s);
+            held.wait();
+        })
+        .unwrap();
+        journal.append(&first).unwrap();
+        let mut app = App::new(meeting, Arc::new(clock), tmp.path().to_path_buf());
+        let mut unsaved = Unsaved::default();
+        mark_saving(&mut app, &journal);
+        assert_eq!(app.save, SaveState::Saving);
+
+        // The writer is now stuck between its report and its count.
+        let report = rx.recv().unwrap();
+        assert_eq!(report, Status::Durable { seq: 1 });
+        assert_eq!(journal.durable(), 0);
+        on_status(&mut app, &journal, report);
+        assert_eq!(app.save, SaveState::Saved);
+        drain(&mut app, &mut journal, &mut unsaved);
+        assert_eq!(app.save, SaveState::Saved, "a turn with nothing new");
+
+        // New events still make it "saving" until their report comes.
+        gate.open();
+        let now = app.now();
+        let events = app.meeting.record(Command::ToggleTimer, now).unwrap();
+        app.outbox.extend(events);
+        drain(&mut app, &mut journal, &mut unsaved);
+        assert_eq!(app.save, SaveState::Saving);
+        let report = rx.recv().unwrap();
+        on_status(&mut app, &journal, report);
+        assert_eq!(app.save, SaveState::Saved);
     }
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use ratatui_textarea::TextArea;
+use ratatui_textarea::{TextArea, WrapMode};
 
 use super::keymap::{self, Action, EXTEND_SECS};
 use crate::agenda::SectionKind;
@@ -586,5 +586,98 @@ impl App {
 fn new_textarea() -> TextArea<'static> {
     let mut t = TextArea::default();
     t.set_cursor_line_style(ratatui::style::Style::default());
+    // Long lines wrap in the box. Scrolled sideways instead, a line past
+    // 65,535 columns (a long paste) showed some other stretch of it than
+    // the cursor's: the text area counts its columns in 16 bits.
+    t.set_wrap_mode(WrapMode::WordOrGlyph);
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::meeting::FakeClock;
+
+    fn app() -> (App, Stamped) {
+        let clock = FakeClock::new(chrono::Utc::now());
+        let agenda = crate::agenda::default_agenda();
+        let first = Stamped {
+            at: clock.now(),
+            event: Meeting::start_event("drafts", &agenda, &[], 0),
+        };
+        let meeting = Meeting::begin(&first).expect("a meeting");
+        (
+            App::new(meeting, Arc::new(clock), std::env::temp_dir()),
+            first,
+        )
+    }
+
+    fn press(app: &mut App, code: KeyCode) {
+        app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
+    }
+
+    /// In the parking-lot review `a` parks a tangent; its draft was saved
+    /// under "add to this section" but the tangent cleared only the park
+    /// draft, so the next `a` (and a resume) opened on the old tangent, and
+    /// a scribe typing on committed both texts as one.
+    #[test]
+    fn a_tangent_added_in_the_parking_lot_review_leaves_no_draft_behind() {
+        let (mut app, first) = app();
+        while !app.in_parking_review() {
+            press(&mut app, KeyCode::Char(']'));
+        }
+        for (text, saved) in [("first tangent", true), ("second tangent", false)] {
+            press(&mut app, KeyCode::Char('a'));
+            assert_eq!(app.input_text(), "", "the input opens empty");
+            app.on_paste(text);
+            if saved {
+                // The draft timer fired before Enter.
+                app.save_draft();
+            }
+            press(&mut app, KeyCode::Enter);
+            assert_eq!(app.mode, AppMode::Normal);
+        }
+        let texts: Vec<&str> = app
+            .meeting
+            .parked()
+            .iter()
+            .map(|i| i.text.as_str())
+            .collect();
+        assert_eq!(texts, ["first tangent", "second tangent"]);
+        assert!(app.meeting.drafts.is_empty(), "{:?}", app.meeting.drafts);
+        let journal: Vec<Stamped> = std::iter::once(first).chain(app.outbox.clone()).collect();
+        let replayed = Meeting::replay(&journal).expect("replays");
+        assert!(replayed.drafts.is_empty(), "{:?}", replayed.drafts);
+    }
+
+    /// The text area counts columns in 16 bits: a line scrolled sideways
+    /// past 65,535 columns showed some other stretch of it than the cursor's.
+    #[test]
+    fn a_paste_wider_than_65535_columns_shows_its_end_where_the_cursor_is() {
+        let clock = FakeClock::new(chrono::Utc::now());
+        let agenda = crate::agenda::default_agenda();
+        let first = Stamped {
+            at: clock.now(),
+            event: Meeting::start_event("long", &agenda, &[], 0),
+        };
+        let meeting = Meeting::begin(&first).expect("a meeting");
+        let mut app = App::new(meeting, Arc::new(clock), std::env::temp_dir());
+        let text = "word ".repeat(19_998) + "THE-END";
+        app.on_paste(&text);
+        assert_eq!(app.mode, AppMode::Input(InputPurpose::Add));
+        let backend = ratatui::backend::TestBackend::new(100, 30);
+        let mut terminal = ratatui::Terminal::new(backend).expect("a terminal");
+        let now = app.now();
+        terminal
+            .draw(|f| ui::draw(f, &app.view(now)))
+            .expect("drawn");
+        let screen: String = terminal
+            .backend()
+            .buffer()
+            .content
+            .iter()
+            .map(|c| c.symbol())
+            .collect();
+        assert!(screen.contains("THE-END"), "{screen}");
+    }
 }

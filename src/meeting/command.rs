@@ -156,12 +156,25 @@ impl Meeting {
                 let text = clean_item_text(&text)?;
                 let id = self.next_item_id();
                 if self.section().kind == SectionKind::ParkingLot {
-                    vec![Event::TangentParked {
+                    let mut v = vec![Event::TangentParked {
                         id,
                         section: cur,
                         text,
                         raised_by: self.speaker.map(|(p, _)| p),
-                    }]
+                    }];
+                    // A tangent clears the park draft when folded; this one
+                    // was typed as an item of this section, so its draft is
+                    // cleared here, or the next `a` would open on it again.
+                    let target = DraftTarget::Add { section: cur };
+                    if self.drafts.contains_key(&target) {
+                        v.push(Event::DraftSaved {
+                            draft: Draft {
+                                target,
+                                text: String::new(),
+                            },
+                        });
+                    }
+                    v
                 } else {
                     vec![Event::ItemAdded {
                         id,

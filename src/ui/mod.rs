@@ -208,6 +208,11 @@ fn draw_body(buf: &mut ratatui::buffer::Buffer, body: Rect, view: &View, theme: 
 
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame, view: &View) {
+    draw_screen(frame, view);
+    paint::narrow_clusters(frame.buffer_mut());
+}
+
+fn draw_screen(frame: &mut Frame, view: &View) {
     let area = frame.area();
     let theme = Theme::new(view.color);
     let buf = frame.buffer_mut();

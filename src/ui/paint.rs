@@ -5,6 +5,7 @@ use ratatui::buffer::{Buffer, CellWidth};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthChar;
 
 /// The ellipsis that marks text cut short.
 pub const ELLIPSIS: &str = "…";
@@ -91,6 +92,49 @@ pub fn clear(buf: &mut Buffer, area: Rect) {
     }
 }
 
+/// Columns a terminal that draws one character at a time (no joined emoji,
+/// as xterm, VTE and most others) gives `symbol`: each character its own width.
+fn width_char_by_char(symbol: &str) -> u16 {
+    symbol
+        .chars()
+        .map(|c| u16::try_from(c.width().unwrap_or(0)).unwrap_or(2))
+        .sum()
+}
+
+/// Makes every cell safe for terminals that draw one character at a time.
+///
+/// The layout gives a grapheme cluster the width Unicode says: two columns
+/// for a family emoji joined with ZWJ (👩‍👩‍👧) or a thumb with a skin
+/// tone (👍🏽). Most terminals draw each of its characters instead, six or
+/// four columns, over the cells to its right; whatever the next frame
+/// leaves unchanged there (a panel's border, the roster) stays overwritten.
+/// Such a cluster is drawn as its first character alone (👩, 👍), which
+/// every terminal draws in the columns the layout gave it. Only the screen
+/// changes: the journal and the minutes keep the text as typed.
+pub fn narrow_clusters(buf: &mut Buffer) {
+    for cell in &mut buf.content {
+        let symbol = cell.symbol();
+        if symbol.chars().nth(1).is_none() {
+            continue;
+        }
+        let room = symbol.cell_width();
+        if width_char_by_char(symbol) <= room {
+            continue;
+        }
+        let mut used = 0;
+        let kept: String = symbol
+            .chars()
+            .take_while(|&c| {
+                used += u16::try_from(c.width().unwrap_or(0)).unwrap_or(2);
+                used <= room
+            })
+            .collect();
+        // A joiner left at the end could join whatever follows it.
+        let kept = kept.trim_end_matches('\u{200d}');
+        cell.set_symbol(if kept.is_empty() { " " } else { kept });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,5 +163,49 @@ mod tests {
         );
         assert_eq!(buf, Buffer::with_lines(["abcde…"]));
         assert_eq!(width("出口👩‍👩‍👧a"), 7);
+    }
+
+    #[test]
+    fn joined_emoji_are_drawn_in_the_columns_the_layout_gave_them() {
+        let text = "a👩\u{200d}👩\u{200d}👧b👍🏽c❤\u{fe0f}\u{200d}🔥de\u{301}出🇺🇸";
+        let mut buf = Buffer::empty(Rect::new(0, 0, 16, 1));
+        buf.set_string(0, 0, text, Style::new());
+        let before: Vec<u16> = buf
+            .content
+            .iter()
+            .map(|c| c.symbol().cell_width())
+            .collect();
+        narrow_clusters(&mut buf);
+        let symbols: Vec<&str> = buf.content.iter().map(|c| c.symbol()).collect();
+        assert_eq!(
+            symbols,
+            [
+                "a",
+                "👩",
+                " ",
+                "b",
+                "👍",
+                " ",
+                "c",
+                "❤\u{fe0f}",
+                " ",
+                "d",
+                "e\u{301}",
+                "出",
+                " ",
+                "🇺🇸",
+                " ",
+                " "
+            ]
+        );
+        for (cell, width) in buf.content.iter().zip(before) {
+            // The layout is unchanged, and no terminal draws past it.
+            assert_eq!(cell.symbol().cell_width(), width, "{:?}", cell.symbol());
+            assert!(
+                width_char_by_char(cell.symbol()) <= width,
+                "{:?}",
+                cell.symbol()
+            );
+        }
     }
 }
