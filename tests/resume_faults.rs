@@ -6,10 +6,9 @@ mod common;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeDelta, Utc};
-use common::{Place, Tui, WAIT, keys};
+use common::{Place, Tui, keys, wait_for};
 use hotwash::agenda::default_agenda;
 use hotwash::journal::{self, Header, JOURNAL_FILE, SessionStore};
 use hotwash::meeting::{Command, Meeting, Participant, Stamped};
@@ -18,17 +17,6 @@ const ALT_SCREEN: &[u8] = b"\x1b[?1049h";
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
-}
-
-fn wait_for<T>(what: &str, mut pred: impl FnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        if let Some(v) = pred() {
-            return v;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(10));
-    }
 }
 
 /// A meeting as hotwash records it: Ana and Ben, three items, Ben speaking.

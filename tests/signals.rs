@@ -8,25 +8,13 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use common::{Place, Tui, WAIT, keys};
+use common::{Place, Tui, WAIT, keys, wait_for};
 use hotwash::journal::{self, Replay};
 use hotwash::meeting::{DraftTarget, Event, Meeting, Stamped};
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 
 /// How long a stopped hotwash may take to exit.
 const EXIT_WITHIN: Duration = Duration::from_secs(3);
-
-/// Waits until `pred` holds, polling; fails the test with `what` otherwise.
-fn wait_for<T>(what: &str, mut pred: impl FnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        if let Some(v) = pred() {
-            return v;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).rposition(|w| w == needle)

@@ -7,22 +7,10 @@ mod common;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
 
-use common::{Place, Tui, WAIT, keys};
+use common::{Place, Tui, keys, wait_for};
 use hotwash::journal::{self, JOURNAL_FILE};
 use hotwash::meeting::{Event, Stamped};
-
-fn wait_for<T>(what: &str, mut pred: impl FnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        if let Some(v) = pred() {
-            return v;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)

@@ -335,3 +335,15 @@ impl Drop for Tui {
         let _ = self.child.kill();
     }
 }
+
+/// Waits until `pred` gives a value, polling; fails the test with `what` otherwise.
+pub fn wait_for<T>(what: &str, mut pred: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        if let Some(v) = pred() {
+            return v;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
