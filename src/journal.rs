@@ -1001,6 +1001,24 @@ impl Shared {
         // Progress is plain numbers, consistent after any panic.
         self.progress.lock().unwrap_or_else(PoisonError::into_inner)
     }
+
+    /// Waits for the writer to report a change, until `deadline`; gives the
+    /// guard back as `Err` once the deadline has passed.
+    fn wait_until<'a>(
+        &'a self,
+        p: MutexGuard<'a, Progress>,
+        deadline: Instant,
+    ) -> Result<MutexGuard<'a, Progress>, MutexGuard<'a, Progress>> {
+        let now = Instant::now();
+        if now >= deadline {
+            return Err(p);
+        }
+        Ok(self
+            .changed
+            .wait_timeout(p, deadline - now)
+            .unwrap_or_else(PoisonError::into_inner)
+            .0)
+    }
 }
 
 /// Appends events to a journal from a background thread.
@@ -1132,21 +1150,17 @@ impl<T> JournalWriter<T> {
                     path: self.path.clone(),
                 });
             }
-            let now = Instant::now();
-            if now >= deadline {
-                return Err(JournalError::Timeout {
-                    path: self.path.clone(),
-                    waited: timeout,
-                    durable: p.durable,
-                    appended: target,
-                });
-            }
-            p = self
-                .shared
-                .changed
-                .wait_timeout(p, deadline - now)
-                .unwrap_or_else(PoisonError::into_inner)
-                .0;
+            p = match self.shared.wait_until(p, deadline) {
+                Ok(p) => p,
+                Err(p) => {
+                    return Err(JournalError::Timeout {
+                        path: self.path.clone(),
+                        waited: timeout,
+                        durable: p.durable,
+                        appended: target,
+                    });
+                }
+            };
         }
     }
 
@@ -1177,16 +1191,13 @@ impl<T> Drop for JournalWriter<T> {
         let deadline = Instant::now() + DROP_JOIN;
         let mut p = self.shared.lock();
         while !p.stopped {
-            let now = Instant::now();
-            if now >= deadline {
-                break;
+            match self.shared.wait_until(p, deadline) {
+                Ok(next) => p = next,
+                Err(last) => {
+                    p = last;
+                    break;
+                }
             }
-            p = self
-                .shared
-                .changed
-                .wait_timeout(p, deadline - now)
-                .unwrap_or_else(PoisonError::into_inner)
-                .0;
         }
         let stopped = p.stopped;
         drop(p);
