@@ -12,6 +12,7 @@ use crate::agenda::{self, Agenda};
 use crate::app::{self, Ended};
 use crate::export::{self, Format};
 use crate::journal::{self, Header, Journal, SessionStore, Status};
+use crate::meeting::text::sanitize;
 use crate::meeting::{Clock, Meeting, Participant, Stamped, SystemClock};
 
 /// Run blameless postmortem meetings live in the terminal.
@@ -109,7 +110,8 @@ pub fn main() -> ExitCode {
     match dispatch(cli) {
         Ok(code) => code,
         Err(msg) => {
-            eprintln!("hotwash: {msg}");
+            // Errors quote paths, names and parser messages that quote input.
+            eprintln!("hotwash: {}", sanitize(&msg));
             ExitCode::from(2)
         }
     }
@@ -257,19 +259,19 @@ impl Screen {
         rx: tokio::sync::mpsc::UnboundedReceiver<Status>,
         warnings: Vec<String>,
     ) -> Result<ExitCode, String> {
-        let where_saved = format!(
+        let where_saved = sanitize(&format!(
             "The meeting is saved in {}; resume it with: hotwash resume {}",
             self.dir.display(),
             self.name
-        );
+        ));
         app::terminal::set_where_saved(where_saved.clone());
-        let status = (!warnings.is_empty()).then(|| warnings.join("; "));
+        let status = (!warnings.is_empty()).then(|| sanitize(&warnings.join("; ")));
         let (ended, flushed) = app::run(meeting, clock, out_dir, journal, rx, status)
             .map_err(|e| format!("the terminal could not be set up: {e}"))?;
         // The terminal may be gone by now: nothing below may panic writing.
         let say = app::terminal::say;
         if let Err(e) = flushed {
-            say(&format!("hotwash: WARNING: {e}"));
+            say(&sanitize(&format!("hotwash: WARNING: {e}")));
             return Ok(ExitCode::from(1));
         }
         let code = match ended {
@@ -277,7 +279,7 @@ impl Screen {
                 let _ = writeln!(
                     std::io::stdout(),
                     "{where_saved}\nWrite the minutes with: hotwash export {}",
-                    self.name
+                    sanitize(&self.name)
                 );
                 0
             }
@@ -309,13 +311,14 @@ fn sessions() -> Result<ExitCode, String> {
     if list.is_empty() {
         println!(
             "No meetings saved in {} yet; start one with: hotwash",
-            store.sessions_dir().display()
+            sanitize(&store.sessions_dir().display().to_string())
         );
         return Ok(ExitCode::SUCCESS);
     }
+    // Names, titles and problems come from files anyone may have written.
     for s in list {
-        match (&s.header, &s.problem) {
-            (Some(h), None) => println!(
+        let line = match (&s.header, &s.problem) {
+            (Some(h), None) => format!(
                 "{}  {}  {} events  {}",
                 s.name,
                 h.created
@@ -324,9 +327,10 @@ fn sessions() -> Result<ExitCode, String> {
                 s.events,
                 h.incident
             ),
-            (_, Some(p)) => println!("{}  (unreadable: {p})", s.name),
-            (None, None) => println!("{}", s.name),
-        }
+            (_, Some(p)) => format!("{}  (unreadable: {p})", s.name),
+            (None, None) => s.name.clone(),
+        };
+        println!("{}", sanitize(&line).replace('\n', " "));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -340,7 +344,7 @@ fn export(opts: ExportOpts) -> Result<ExitCode, String> {
     // Reading needs no lock: a meeting still running can be exported too.
     let replay = journal::replay::<Stamped>(&dir).map_err(|e| e.to_string())?;
     for w in &replay.warnings {
-        eprintln!("hotwash: warning: {w}");
+        eprintln!("hotwash: warning: {}", sanitize(w));
     }
     let meeting = Meeting::replay(&replay.events)
         .map_err(|e| format!("{}: {e}; there is nothing to export", dir.display()))?;
@@ -362,7 +366,7 @@ fn export(opts: ExportOpts) -> Result<ExitCode, String> {
         return Ok(ExitCode::SUCCESS);
     }
     export::write_atomic(&path, &text, opts.force).map_err(|e| e.to_string())?;
-    println!("wrote {}", path.display());
+    println!("wrote {}", sanitize(&path.display().to_string()));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -371,15 +375,18 @@ fn check_agendas(files: &[PathBuf]) -> ExitCode {
     for f in files {
         match agenda::load_file(f) {
             Ok(a) => println!(
-                "{}: ok — \"{}\", {} sections, {}",
-                f.display(),
-                a.name,
-                a.sections.len(),
-                agenda::format_duration(a.total_timebox_secs())
+                "{}",
+                sanitize(&format!(
+                    "{}: ok — \"{}\", {} sections, {}",
+                    f.display(),
+                    a.name,
+                    a.sections.len(),
+                    agenda::format_duration(a.total_timebox_secs())
+                ))
             ),
             Err(e) => {
                 bad += 1;
-                eprintln!("{e}");
+                eprintln!("{}", sanitize(&e.to_string()));
             }
         }
     }
