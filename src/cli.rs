@@ -358,7 +358,7 @@ fn export(opts: ExportOpts) -> Result<ExitCode, String> {
     let path = opts
         .output
         .unwrap_or_else(|| PathBuf::from(export::default_file_name(&meeting, opts.format)));
-    if path.as_os_str() == "-" {
+    if export::is_stdout(&path) {
         use std::io::Write;
         std::io::stdout()
             .write_all(text.as_bytes())
