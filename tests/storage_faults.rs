@@ -283,6 +283,8 @@ fn a_full_disk_mid_meeting_loses_nothing() {
     // Longer than a page, so it cannot hide in the journal's last page.
     tui.send("a");
     tui.paste(&format!("while full, long: {}", "x".repeat(6000)));
+    // Keys in the same read as a paste are its text: wait, as a person would.
+    tui.wait_for("while full, long");
     tui.send(keys::ENTER);
     tui.send(" ");
     tui.send("2");

@@ -365,7 +365,11 @@ async fn event_loop(
                     }
                     repaint |= matches!(ev, TermEvent::Resize(..));
                     stats.terminal_events += 1;
+                    let pasted = matches!(ev, TermEvent::Paste(_));
                     app.on_terminal(ev);
+                    if pasted {
+                        repaint |= take_paste_tail(app, stats);
+                    }
                 }
                 _ => return Ended::TerminalGone,
             },
@@ -392,6 +396,38 @@ async fn event_loop(
             _ = signals.int.recv() => return Ended::Signal("SIGINT"),
         }
     }
+}
+
+/// How long to wait, after a paste, for more of the read it came in.
+const PASTE_TAIL_WAIT: Duration = Duration::from_millis(1);
+
+/// Takes the terminal events that came in the same read as a paste's end
+/// marker, with every key taken as text (`App::on_paste_tail`): pasted text
+/// can carry its own end marker (`ESC[201~`) followed by keys (Enter, `d`,
+/// `q`, `y`) that a person never typed. Returns whether one was a resize.
+///
+/// crossterm parses a whole read at once but hands its events to the stream
+/// one at a time, through its waker thread; its own `poll` and `read` see
+/// the rest of the read at once. They are used here only, right after the
+/// stream handed over an event: its waker thread is idle then, so they take
+/// the reader without waiting on it (and `poll` gives up after its timeout
+/// if not).
+fn take_paste_tail(app: &mut App, stats: &mut Stats) -> bool {
+    let mut resized = false;
+    while matches!(crossterm::event::poll(PASTE_TAIL_WAIT), Ok(true)) {
+        let Ok(ev) = crossterm::event::read() else {
+            break;
+        };
+        stats.terminal_events += 1;
+        match ev {
+            TermEvent::Key(key) => app.on_paste_tail(key),
+            ev => {
+                resized |= matches!(ev, TermEvent::Resize(..));
+                app.on_terminal(ev);
+            }
+        }
+    }
+    resized
 }
 
 fn on_status(app: &mut App, journal: &JournalWriter<Stamped>, st: Status) {

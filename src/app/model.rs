@@ -232,6 +232,31 @@ impl App {
         self.draft_dirty = true;
     }
 
+    /// A key that arrived in the same read as a paste's end: taken as more
+    /// of the paste's text, never as a command. Pasted text can carry its own
+    /// end marker (`ESC[201~`) and keys after it (Enter, `d`, `q`, `y`); a
+    /// person cannot type that fast, so such keys are the paste's, not theirs.
+    pub fn on_paste_tail(&mut self, key: KeyEvent) {
+        if key.kind != KeyEventKind::Press {
+            return;
+        }
+        let plain = !key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        let text = match key.code {
+            KeyCode::Char(c) if plain => c.to_string(),
+            KeyCode::Enter => "\n".to_string(),
+            KeyCode::Tab => "\t".to_string(),
+            // Esc, arrows, Ctrl and Alt keys are dropped: no text, no command.
+            _ => String::new(),
+        };
+        if !text.is_empty() {
+            self.on_paste(&text);
+        }
+        self.status = Some("keys that came in with the paste were taken as text".into());
+        self.dirty = true;
+    }
+
     fn act(&mut self, action: Action) {
         let offer = self.meeting.overtime_offer(self.now());
         match action {
