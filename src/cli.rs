@@ -173,6 +173,10 @@ fn new_meeting(opts: NewOpts, global: ScreenOpts) -> Result<ExitCode, String> {
         Some(path) => agenda::load_file(path).map_err(|e| e.to_string())?,
         None => agenda::default_agenda(),
     };
+    let out_dir = merge(opts.screen, global).out_dir;
+    if let Some(dir) = &out_dir {
+        export::check_out_dir(dir)?;
+    }
     need_terminal()?;
     let people = opts.people.as_deref().map(parse_people).unwrap_or_default();
     let incident = opts
@@ -202,9 +206,7 @@ fn new_meeting(opts: NewOpts, global: ScreenOpts) -> Result<ExitCode, String> {
     journal
         .flush(START_FLUSH_TIMEOUT)
         .map_err(|e| e.to_string())?;
-    let out_dir = merge(opts.screen, global)
-        .out_dir
-        .unwrap_or_else(|| ".".into());
+    let out_dir = out_dir.unwrap_or_else(|| ".".into());
     let screen = Screen {
         name: session.name,
         dir: session.dir,
@@ -213,6 +215,9 @@ fn new_meeting(opts: NewOpts, global: ScreenOpts) -> Result<ExitCode, String> {
 }
 
 fn resume(session: Option<String>, screen_opts: ScreenOpts) -> Result<ExitCode, String> {
+    if let Some(dir) = &screen_opts.out_dir {
+        export::check_out_dir(dir)?;
+    }
     let store = SessionStore::from_env().map_err(|e| e.to_string())?;
     let dir = match session {
         Some(s) => store.resolve(&s).map_err(|e| e.to_string())?,

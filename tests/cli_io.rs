@@ -242,3 +242,38 @@ fn x_takes_the_next_name_past_a_link_to_a_directory() {
     );
     assert!(std::fs::read_dir(&elsewhere).expect("dir").next().is_none());
 }
+
+/// A `--out-dir` that cannot take the minutes is refused before a meeting
+/// starts (and before any session is made), not when `x` is pressed.
+#[test]
+fn an_out_dir_that_cannot_take_the_minutes_is_refused_at_start() {
+    let place = Place::new();
+    let file = place.work().join("a-file");
+    std::fs::write(&file, "x").expect("write");
+    let missing = place.work().join("no/such/dir");
+    // /proc takes no new files, even from root.
+    for (dir, says) in [
+        (missing.as_path(), "does not exist"),
+        (file.as_path(), "is not a directory"),
+        (Path::new("/proc"), "cannot be written to"),
+    ] {
+        let d = dir.to_string_lossy();
+        for args in [
+            vec!["new", "--out-dir", &d],
+            vec!["--out-dir", &d],
+            vec!["resume", "--out-dir", &d],
+        ] {
+            let out = place.run(&args);
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+            assert!(
+                err.contains("--out-dir") && err.contains(says),
+                "{args:?}: {err}"
+            );
+            assert!(err.contains(&*d), "{args:?}: {err}");
+        }
+    }
+    let sessions = place.data().join("sessions");
+    let made = std::fs::read_dir(&sessions).map_or(0, |d| d.count());
+    assert_eq!(made, 0, "a session was made");
+}

@@ -76,8 +76,53 @@ pub enum Ended {
     TerminalGone,
 }
 
+/// Columns the status line has on the smallest screen hotwash draws (80x24).
+pub const STATUS_COLUMNS: usize = 79;
+
+/// `before`, `path` and `after` in at most [`STATUS_COLUMNS`] columns: the
+/// path gives way, shortened in its middle, never the words around it.
+pub fn fit_path(before: &str, path: &Path, after: &str) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let room = STATUS_COLUMNS
+        .saturating_sub(before.width() + after.width())
+        .max(9);
+    let path = path.display().to_string();
+    format!("{before}{}{after}", shorten_middle(&path, room))
+}
+
+/// `s` in at most `max` columns, its middle replaced by "…" if need be.
+fn shorten_middle(s: &str, max: usize) -> String {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if s.width() <= max {
+        return s.to_string();
+    }
+    let w = |c: &char| c.width().unwrap_or(0);
+    let keep = max.saturating_sub(1);
+    let mut head = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        if used + w(&c) > keep / 2 {
+            break;
+        }
+        used += w(&c);
+        head.push(c);
+    }
+    let mut tail: Vec<char> = Vec::new();
+    for c in s.chars().rev() {
+        if used + w(&c) > keep {
+            break;
+        }
+        used += w(&c);
+        tail.push(c);
+    }
+    head.push('…');
+    head.extend(tail.into_iter().rev());
+    head
+}
+
 /// Writes the minutes into `dir` under a name not yet taken (an earlier
-/// export of the same meeting is kept: `-2`, `-3`, ... follow); returns the path.
+/// export of the same meeting is kept: `-2`, `-3`, ... follow); returns the
+/// path, or what went wrong in one status line (see [`fit_path`]).
 pub fn export_minutes(meeting: &Meeting, dir: &Path) -> Result<PathBuf, String> {
     let format = export::Format::Markdown;
     let text = export::render(meeting, format, &export::Options::default());
@@ -92,12 +137,16 @@ pub fn export_minutes(meeting: &Meeting, dir: &Path) -> Result<PathBuf, String> 
         match export::write_atomic(&path, &text, false) {
             Ok(()) => return Ok(path),
             Err(e) if e.name_taken() => continue,
-            Err(e) => return Err(e.to_string()),
+            Err(e) => {
+                let why = format!(": {}", e.reason());
+                return Err(fit_path("export failed: cannot write ", e.path(), &why));
+            }
         }
     }
-    Err(format!(
-        "{} holds too many exports of this meeting",
-        dir.display()
+    Err(fit_path(
+        "export failed: ",
+        dir,
+        " holds too many exports of this meeting",
     ))
 }
 

@@ -597,8 +597,8 @@ impl App {
 
     fn export(&mut self) {
         match super::export_minutes(&self.meeting, &self.out_dir) {
-            Ok(path) => self.status = Some(format!("minutes written to {}", path.display())),
-            Err(e) => self.status = Some(format!("export failed: {e}")),
+            Ok(path) => self.status = Some(super::fit_path("minutes written to ", &path, "")),
+            Err(e) => self.status = Some(e),
         }
     }
 
@@ -673,6 +673,39 @@ mod tests {
         let journal: Vec<Stamped> = std::iter::once(first).chain(app.outbox.clone()).collect();
         let replayed = Meeting::replay(&journal).expect("replays");
         assert!(replayed.drafts.is_empty(), "{:?}", replayed.drafts);
+    }
+
+    /// The status line has 79 columns on the smallest screen (80x24): what
+    /// `x` did fits there whole, the path shortened in its middle, the
+    /// reason of a failure never cut.
+    #[test]
+    fn what_x_did_fits_the_status_line_at_80_columns() {
+        use unicode_width::UnicodeWidthStr;
+        let tmp = tempfile::tempdir().unwrap();
+        let deep = tmp
+            .path()
+            .join("a-rather-long-directory-name-for-the-minutes")
+            .join("and-another-level-of-nesting-here");
+        std::fs::create_dir_all(&deep).unwrap();
+        let (mut app, _) = app();
+        app.out_dir = deep.clone();
+        press(&mut app, KeyCode::Char('x'));
+        let status = app.status.clone().unwrap();
+        assert!(status.width() <= 79, "{} columns: {status}", status.width());
+        assert!(status.starts_with("minutes written to /"), "{status}");
+        assert!(
+            status.ends_with("-postmortem.md") && status.contains('…'),
+            "{status}"
+        );
+        let written: Vec<_> = std::fs::read_dir(&deep).unwrap().collect();
+        assert_eq!(written.len(), 1);
+
+        app.out_dir = deep.join("gone-missing-since-the-start-of-the-meeting");
+        press(&mut app, KeyCode::Char('x'));
+        let status = app.status.clone().unwrap();
+        assert!(status.width() <= 79, "{} columns: {status}", status.width());
+        assert!(status.starts_with("export failed: "), "{status}");
+        assert!(status.ends_with("the directory does not exist"), "{status}");
     }
 
     /// The text area counts columns in 16 bits: a line scrolled sideways

@@ -181,6 +181,31 @@ pub enum ExportError {
 }
 
 impl ExportError {
+    /// What went wrong, without the path: for a message that shortens the
+    /// path to fit but never the reason.
+    pub fn reason(&self) -> String {
+        match self {
+            ExportError::Exists(_) => "it already exists".into(),
+            ExportError::IsDirectory(_) => "it is a directory".into(),
+            ExportError::NotRegular { kind, .. } => format!("it is {kind}, not a regular file"),
+            ExportError::Link(_) => "it is a symbolic link".into(),
+            ExportError::NoDirectory { .. } => "the directory does not exist".into(),
+            ExportError::Io { source, .. } => source.to_string(),
+        }
+    }
+
+    /// The file the export was for.
+    pub fn path(&self) -> &Path {
+        match self {
+            ExportError::Exists(p)
+            | ExportError::IsDirectory(p)
+            | ExportError::Link(p)
+            | ExportError::NotRegular { path: p, .. }
+            | ExportError::NoDirectory { path: p, .. }
+            | ExportError::Io { path: p, .. } => p,
+        }
+    }
+
     /// Whether the name is taken by something already there (a file, a
     /// link, a directory, a device): another name would do.
     pub fn name_taken(&self) -> bool {
@@ -235,6 +260,40 @@ fn existing_target(path: &Path) -> Result<bool, ExportError> {
         path: path.to_path_buf(),
         kind,
     })
+}
+
+/// Checks, before a meeting starts, that `--out-dir` can take the minutes
+/// `x` writes: it is a directory and a file can be made in it (one is, and
+/// removed). Returns the sentence to say when not.
+pub fn check_out_dir(dir: &Path) -> Result<(), String> {
+    let shown = dir.display();
+    match std::fs::metadata(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(format!(
+                "--out-dir {shown} does not exist; create it or choose another directory for the minutes"
+            ));
+        }
+        Err(e) => {
+            return Err(format!(
+                "--out-dir {shown} cannot be read ({e}); choose another directory for the minutes"
+            ));
+        }
+        Ok(md) if !md.is_dir() => {
+            return Err(format!(
+                "--out-dir {shown} is not a directory; choose a directory for the minutes"
+            ));
+        }
+        Ok(_) => {}
+    }
+    tempfile::Builder::new()
+        .prefix(".hotwash-probe-")
+        .tempfile_in(dir)
+        .map(drop)
+        .map_err(|e| {
+            format!(
+                "--out-dir {shown} cannot be written to ({e}); choose a directory you can write to"
+            )
+        })
 }
 
 /// Whether `path` names standard output: `-`, or `/dev/stdout`, which is
