@@ -86,8 +86,19 @@ pub fn fit_path(before: &str, path: &Path, after: &str) -> String {
     let room = STATUS_COLUMNS
         .saturating_sub(before.width() + after.width())
         .max(9);
-    let path = path.display().to_string();
-    format!("{before}{}{after}", shorten_middle(&path, room))
+    let whole = path.display().to_string();
+    // The file name is what the scribe looks for: the directories give way first.
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let shown = match whole.strip_suffix(&name) {
+        Some(dir) if !name.is_empty() && whole.width() > room && name.width() + 8 <= room => {
+            shorten_middle(dir, room - name.width()) + &name
+        }
+        _ => shorten_middle(&whole, room),
+    };
+    format!("{before}{shown}{after}")
 }
 
 /// `s` in at most `max` columns, its middle replaced by "…" if need be.

@@ -693,9 +693,11 @@ mod tests {
         let status = app.status.clone().unwrap();
         assert!(status.width() <= 79, "{} columns: {status}", status.width());
         assert!(status.starts_with("minutes written to /"), "{status}");
+        assert!(status.contains('…'), "{status}");
+        let name = crate::export::default_file_name(&app.meeting, crate::export::Format::Markdown);
         assert!(
-            status.ends_with("-postmortem.md") && status.contains('…'),
-            "{status}"
+            status.ends_with(&format!("/{name}")),
+            "the whole file name: {status}"
         );
         let written: Vec<_> = std::fs::read_dir(&deep).unwrap().collect();
         assert_eq!(written.len(), 1);
