@@ -675,6 +675,52 @@ mod tests {
         assert!(replayed.drafts.is_empty(), "{:?}", replayed.drafts);
     }
 
+    /// The edit box promises "Esc cancel (draft kept)": the words typed
+    /// into an edit come back when the same item is edited again, and after
+    /// a resume, while the item itself keeps its committed text.
+    #[test]
+    fn an_edit_cancelled_with_esc_keeps_its_draft() {
+        let (mut app, first) = app();
+        press(&mut app, KeyCode::Char('a'));
+        app.on_paste("the cache was cold");
+        press(&mut app, KeyCode::Enter);
+        press(&mut app, KeyCode::Char('e'));
+        assert_eq!(app.input_text(), "the cache was cold");
+        app.on_paste(" after the deploy");
+        press(&mut app, KeyCode::Esc);
+        assert_eq!(app.mode, AppMode::Normal);
+        let item = app.meeting.all_items().next().unwrap().text.clone();
+        assert_eq!(item, "the cache was cold", "Esc does not commit");
+        press(&mut app, KeyCode::Char('e'));
+        assert_eq!(app.input_text(), "the cache was cold after the deploy");
+        press(&mut app, KeyCode::Esc);
+        // Another item edited in between, its draft saved by the timer.
+        press(&mut app, KeyCode::Char('a'));
+        app.on_paste("second");
+        press(&mut app, KeyCode::Enter);
+        press(&mut app, KeyCode::Char('e'));
+        app.on_paste(" edited");
+        app.save_draft();
+        press(&mut app, KeyCode::Esc);
+        press(&mut app, KeyCode::Char('k'));
+        press(&mut app, KeyCode::Char('e'));
+        assert_eq!(app.input_text(), "the cache was cold after the deploy");
+        press(&mut app, KeyCode::Esc);
+        press(&mut app, KeyCode::Char('j'));
+        press(&mut app, KeyCode::Char('e'));
+        assert_eq!(app.input_text(), "second edited");
+        press(&mut app, KeyCode::Esc);
+
+        let journal: Vec<Stamped> = std::iter::once(first).chain(app.outbox.clone()).collect();
+        let replayed = Meeting::replay(&journal).expect("replays");
+        let clock = FakeClock::new(chrono::Utc::now());
+        let mut again = App::new(replayed, Arc::new(clock), std::env::temp_dir());
+        assert_eq!(again.mode, AppMode::Normal, "a cancelled edit waits for its key");
+        press(&mut again, KeyCode::Char('k'));
+        press(&mut again, KeyCode::Char('e'));
+        assert_eq!(again.input_text(), "the cache was cold after the deploy");
+    }
+
     /// The status line has 79 columns on the smallest screen (80x24): what
     /// `x` did fits there whole, the path shortened in its middle, the
     /// reason of a failure never cut.
