@@ -98,7 +98,7 @@ struct ExportOpts {
 }
 
 /// The incident title when none is given.
-pub const DEFAULT_INCIDENT: &str = "Untitled incident";
+pub const DEFAULT_INCIDENT: &str = crate::meeting::text::UNTITLED_INCIDENT;
 
 /// How long a new meeting waits for its start to be on disk before the
 /// screen opens.

@@ -277,3 +277,20 @@ fn an_out_dir_that_cannot_take_the_minutes_is_refused_at_start() {
     let made = std::fs::read_dir(&sessions).map_or(0, |d| d.count());
     assert_eq!(made, 0, "a session was made");
 }
+
+/// A title that cleans to nothing (escape sequences only) is "Untitled
+/// incident" in the minutes as on the screen, not an empty heading.
+#[test]
+fn a_title_that_cleans_to_nothing_is_untitled_in_the_minutes() {
+    let place = Place::new();
+    let dir = session(&place, "\x1b]0;pwned\x07\u{202e} ", "", b"");
+    let name = dir
+        .file_name()
+        .expect("name")
+        .to_string_lossy()
+        .into_owned();
+    let out = place.run(&["export", &name, "-o", "-"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(md.starts_with("# Postmortem: Untitled incident\n"), "{md}");
+}

@@ -199,6 +199,14 @@ fn quitting_while_the_disk_refuses_the_journal_rescues_the_rest_and_exits_1() {
     let screen = tui.screen();
     assert!(screen.contains("hotwash: WARNING:"), "{screen}");
     assert!(screen.contains("is not fully saved"), "{screen}");
+    // hotwash is gone: nothing is retried any more, and the message says
+    // what is on disk and where the rest is kept.
+    let flat: String = screen.lines().map(str::trim_end).collect();
+    assert!(!flat.contains("retried"), "{screen}");
+    assert!(
+        flat.contains("events up to #") && flat.contains("are on disk"),
+        "{screen}"
+    );
     // What was saved is whole.
     assert_eq!(story(&journal), vec!["start", "saved before the fault"]);
     // What the disk refused is kept in a file the message names, and

@@ -218,9 +218,27 @@ pub fn run(
     let flushed = journal.flush(FLUSH_TIMEOUT).map_err(|e| {
         let durable = journal.durable();
         unsaved.events.retain(|(seq, _)| *seq > durable);
-        rescue(&e.to_string(), journal.path(), &unsaved.events)
+        rescue(&exit_reason(&e), journal.path(), &unsaved.events)
     });
     Ok((ended, flushed))
+}
+
+/// Why the journal is not whole at exit, said as it stands once hotwash
+/// is gone: what is on disk, not that the rest "is retried" (nothing is,
+/// any more; [`rescue`] says where the rest is kept).
+fn exit_reason(e: &crate::journal::JournalError) -> String {
+    match e {
+        crate::journal::JournalError::NotSaved {
+            path,
+            durable,
+            error,
+            ..
+        } => format!(
+            "{} is not fully saved: {error}; events up to #{durable} are on disk",
+            path.display()
+        ),
+        e => e.to_string(),
+    }
 }
 
 /// Events handed to the journal and not yet reported durable, kept so that

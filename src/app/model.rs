@@ -715,10 +715,46 @@ mod tests {
         let replayed = Meeting::replay(&journal).expect("replays");
         let clock = FakeClock::new(chrono::Utc::now());
         let mut again = App::new(replayed, Arc::new(clock), std::env::temp_dir());
-        assert_eq!(again.mode, AppMode::Normal, "a cancelled edit waits for its key");
+        assert_eq!(
+            again.mode,
+            AppMode::Normal,
+            "a cancelled edit waits for its key"
+        );
         press(&mut again, KeyCode::Char('k'));
         press(&mut again, KeyCode::Char('e'));
         assert_eq!(again.input_text(), "the cache was cold after the deploy");
+    }
+
+    /// A role that cleans to nothing (an escape sequence, spaces) shows no
+    /// empty "()" beside the name.
+    #[test]
+    fn a_role_that_cleans_to_nothing_shows_no_brackets() {
+        let clock = FakeClock::new(chrono::Utc::now());
+        let people = [("Ana", "\u{1b}[2J "), ("Ben", "SRE")].map(|(n, r)| Participant {
+            name: n.into(),
+            role: Some(r.into()),
+        });
+        let first = Stamped {
+            at: clock.now(),
+            event: Meeting::start_event("roles", &crate::agenda::default_agenda(), &people, 0),
+        };
+        let meeting = Meeting::begin(&first).expect("a meeting");
+        let app = App::new(meeting, Arc::new(clock), std::env::temp_dir());
+        let backend = ratatui::backend::TestBackend::new(100, 30);
+        let mut terminal = ratatui::Terminal::new(backend).expect("a terminal");
+        let now = app.now();
+        terminal
+            .draw(|f| ui::draw(f, &app.view(now)))
+            .expect("drawn");
+        let screen: String = terminal
+            .backend()
+            .buffer()
+            .content
+            .iter()
+            .map(|c| c.symbol())
+            .collect();
+        assert!(screen.contains("Ben (SRE)"), "{screen}");
+        assert!(screen.contains("Ana") && !screen.contains("()"), "{screen}");
     }
 
     /// The status line has 79 columns on the smallest screen (80x24): what

@@ -98,8 +98,8 @@ pub fn draw(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
     let x = words.x.saturating_add(1);
     let w = words.width.saturating_sub(1);
 
-    let title = if m.incident.is_empty() {
-        "Untitled incident"
+    let title = if m.incident.trim().is_empty() {
+        crate::meeting::text::UNTITLED_INCIDENT
     } else {
         &m.incident
     };
