@@ -292,7 +292,9 @@ fn a_full_disk_mid_meeting_loses_nothing() {
     tui.send("a");
     tui.paste(&format!("while full, long: {}", "x".repeat(6000)));
     // Keys in the same read as a paste are its text: wait, as a person would.
-    tui.wait_for("while full, long");
+    tui.wait_until("the long paste in the box", |s| {
+        s.contains("Esc cancel") && s.contains(&"x".repeat(90))
+    });
     tui.send(keys::ENTER);
     tui.send(" ");
     tui.send("2");
@@ -322,6 +324,9 @@ fn a_full_disk_mid_meeting_loses_nothing() {
             "speaker Some(1)",
             "while full, three",
             "after the disk emptied",
+            // Quitting pauses the room.
+            "TimerPaused",
+            "speaker None",
         ]
     );
 }
