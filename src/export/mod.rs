@@ -157,6 +157,9 @@ pub enum ExportError {
         /// Its missing directory.
         dir: PathBuf,
     },
+    /// Every numbered name for this export in the directory is taken.
+    #[error("{} holds too many exports of this meeting; move some away or choose another directory", .0.display())]
+    NoFreeName(PathBuf),
     /// Any other I/O failure.
     #[error("cannot write {}: {source}; check the disk and the directory's permissions", .path.display())]
     Io {
