@@ -12,6 +12,7 @@ use crate::agenda::{self, Agenda, AgendaError};
 use crate::app::{self, Ended, NotSaved, StopSignal};
 use crate::export::{self, ExportError, Format};
 use crate::journal::{self, Header, Journal, JournalError, SessionStore, Status};
+use crate::meeting::text::sanitize;
 use crate::meeting::{Clock, Meeting, Participant, ReplayError, Stamped, SystemClock};
 
 /// Run blameless postmortem meetings live in the terminal.
@@ -109,7 +110,7 @@ pub fn main() -> ExitCode {
     match dispatch(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("hotwash: {}", e.sentence());
+            eprintln!("hotwash: {}", sanitize(&e.sentence()));
             ExitCode::from(e.kind().exit_code())
         }
     }
@@ -232,6 +233,8 @@ impl CliError {
             CliError::Export(e) => match e {
                 ExportError::Exists(_)
                 | ExportError::IsDirectory(_)
+                | ExportError::NotRegular { .. }
+                | ExportError::Link(_)
                 | ExportError::NoDirectory { .. } => ErrorKind::Usage,
                 ExportError::NoFreeName(_) | ExportError::Io { .. } => ErrorKind::Storage,
             },
@@ -410,20 +413,20 @@ impl Screen {
         rx: tokio::sync::mpsc::UnboundedReceiver<Status>,
         warnings: Vec<String>,
     ) -> Result<ExitCode, CliError> {
-        let where_saved = format!(
+        let where_saved = sanitize(&format!(
             "The meeting is saved in {}; resume it with: hotwash resume {}",
             self.dir.display(),
             self.name
-        );
+        ));
         app::terminal::set_where_saved(where_saved.clone());
-        let status = (!warnings.is_empty()).then(|| warnings.join("; "));
+        let status = (!warnings.is_empty()).then(|| sanitize(&warnings.join("; ")));
         let (ended, flushed) = app::run(meeting, clock, out_dir, journal, rx, status)
             .map_err(CliError::TerminalSetup)?;
         // The terminal may be gone by now: nothing below may panic writing.
         let say = app::terminal::say;
         if let Err(e) = flushed {
             let e = CliError::from(e);
-            say(&format!("hotwash: WARNING: {}", e.sentence()));
+            say(&sanitize(&format!("hotwash: WARNING: {}", e.sentence())));
             return Ok(ExitCode::from(e.kind().exit_code()));
         }
         let code = match ended {
@@ -431,7 +434,7 @@ impl Screen {
                 let _ = writeln!(
                     std::io::stdout(),
                     "{where_saved}\nWrite the minutes with: hotwash export {}",
-                    self.name
+                    sanitize(&self.name)
                 );
                 0
             }
@@ -459,13 +462,14 @@ fn sessions() -> Result<ExitCode, CliError> {
     if list.is_empty() {
         println!(
             "No meetings saved in {} yet; start one with: hotwash",
-            store.sessions_dir().display()
+            sanitize(&store.sessions_dir().display().to_string())
         );
         return Ok(ExitCode::SUCCESS);
     }
+    // Names, titles and problems come from files anyone may have written.
     for s in list {
-        match (&s.header, &s.problem) {
-            (Some(h), None) => println!(
+        let line = match (&s.header, &s.problem) {
+            (Some(h), None) => format!(
                 "{}  {}  {} events  {}",
                 s.name,
                 h.created
@@ -474,9 +478,10 @@ fn sessions() -> Result<ExitCode, CliError> {
                 s.events,
                 h.incident
             ),
-            (_, Some(p)) => println!("{}  (unreadable: {p})", s.name),
-            (None, None) => println!("{}", s.name),
-        }
+            (_, Some(p)) => format!("{}  (unreadable: {p})", s.name),
+            (None, None) => s.name.clone(),
+        };
+        println!("{}", sanitize(&line).replace('\n', " "));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -490,7 +495,7 @@ fn export(opts: ExportOpts) -> Result<ExitCode, CliError> {
     // Reading needs no lock: a meeting still running can be exported too.
     let replay = journal::replay::<Stamped>(&dir)?;
     for w in &replay.warnings {
-        eprintln!("hotwash: warning: {w}");
+        eprintln!("hotwash: warning: {}", sanitize(w));
     }
     let meeting = Meeting::replay(&replay.events).map_err(|source| CliError::Replay {
         path: dir.clone(),
@@ -507,7 +512,7 @@ fn export(opts: ExportOpts) -> Result<ExitCode, CliError> {
     let path = opts
         .output
         .unwrap_or_else(|| PathBuf::from(export::default_file_name(&meeting, opts.format)));
-    if path.as_os_str() == "-" {
+    if export::is_stdout(&path) {
         use std::io::Write;
         std::io::stdout()
             .write_all(text.as_bytes())
@@ -515,7 +520,7 @@ fn export(opts: ExportOpts) -> Result<ExitCode, CliError> {
         return Ok(ExitCode::SUCCESS);
     }
     export::write_atomic(&path, &text, opts.force)?;
-    println!("wrote {}", path.display());
+    println!("wrote {}", sanitize(&path.display().to_string()));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -524,15 +529,18 @@ fn check_agendas(files: &[PathBuf]) -> ExitCode {
     for f in files {
         match agenda::load_file(f) {
             Ok(a) => println!(
-                "{}: ok — \"{}\", {} sections, {}",
-                f.display(),
-                a.name,
-                a.sections.len(),
-                agenda::format_duration(a.total_timebox_secs())
+                "{}",
+                sanitize(&format!(
+                    "{}: ok — \"{}\", {} sections, {}",
+                    f.display(),
+                    a.name,
+                    a.sections.len(),
+                    agenda::format_duration(a.total_timebox_secs())
+                ))
             ),
             Err(e) => {
                 bad += 1;
-                eprintln!("{e}");
+                eprintln!("{}", sanitize(&e.to_string()));
             }
         }
     }
