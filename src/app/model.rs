@@ -598,7 +598,7 @@ impl App {
     fn export(&mut self) {
         match super::export_minutes(&self.meeting, &self.out_dir) {
             Ok(path) => self.status = Some(super::fit_path("minutes written to ", &path, "")),
-            Err(e) => self.status = Some(e),
+            Err(e) => self.status = Some(super::export_failed(&e)),
         }
     }
 

@@ -170,6 +170,17 @@ pub enum ExportError {
         /// Its missing directory.
         dir: PathBuf,
     },
+    /// `--out-dir` cannot take the minutes (checked before a meeting starts).
+    #[error("--out-dir {} {why}", .dir.display())]
+    OutDir {
+        /// The directory given.
+        dir: PathBuf,
+        /// What is wrong with it and what to do.
+        why: String,
+    },
+    /// Every numbered name for this export in the directory is taken.
+    #[error("{} holds too many exports of this meeting; move some away or choose another directory", .0.display())]
+    NoFreeName(PathBuf),
     /// Any other I/O failure.
     #[error("cannot write {}: {source}; check the disk and the directory's permissions", .path.display())]
     Io {
@@ -190,6 +201,8 @@ impl ExportError {
             ExportError::NotRegular { kind, .. } => format!("it is {kind}, not a regular file"),
             ExportError::Link(_) => "it is a symbolic link".into(),
             ExportError::NoDirectory { .. } => "the directory does not exist".into(),
+            ExportError::NoFreeName(_) => "every numbered name is taken".into(),
+            ExportError::OutDir { why, .. } => why.clone(),
             ExportError::Io { source, .. } => source.to_string(),
         }
     }
@@ -199,9 +212,11 @@ impl ExportError {
         match self {
             ExportError::Exists(p)
             | ExportError::IsDirectory(p)
+            | ExportError::NoFreeName(p)
             | ExportError::Link(p)
             | ExportError::NotRegular { path: p, .. }
             | ExportError::NoDirectory { path: p, .. }
+            | ExportError::OutDir { dir: p, .. }
             | ExportError::Io { path: p, .. } => p,
         }
     }
@@ -265,22 +280,25 @@ fn existing_target(path: &Path) -> Result<bool, ExportError> {
 /// Checks, before a meeting starts, that `--out-dir` can take the minutes
 /// `x` writes: it is a directory and a file can be made in it (one is, and
 /// removed). Returns the sentence to say when not.
-pub fn check_out_dir(dir: &Path) -> Result<(), String> {
-    let shown = dir.display();
+pub fn check_out_dir(dir: &Path) -> Result<(), ExportError> {
+    let refuse = |why: String| ExportError::OutDir {
+        dir: dir.to_path_buf(),
+        why,
+    };
     match std::fs::metadata(dir) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(format!(
-                "--out-dir {shown} does not exist; create it or choose another directory for the minutes"
+            return Err(refuse(
+                "does not exist; create it or choose another directory for the minutes".into(),
             ));
         }
         Err(e) => {
-            return Err(format!(
-                "--out-dir {shown} cannot be read ({e}); choose another directory for the minutes"
-            ));
+            return Err(refuse(format!(
+                "cannot be read ({e}); choose another directory for the minutes"
+            )));
         }
         Ok(md) if !md.is_dir() => {
-            return Err(format!(
-                "--out-dir {shown} is not a directory; choose a directory for the minutes"
+            return Err(refuse(
+                "is not a directory; choose a directory for the minutes".into(),
             ));
         }
         Ok(_) => {}
@@ -290,9 +308,9 @@ pub fn check_out_dir(dir: &Path) -> Result<(), String> {
         .tempfile_in(dir)
         .map(drop)
         .map_err(|e| {
-            format!(
-                "--out-dir {shown} cannot be written to ({e}); choose a directory you can write to"
-            )
+            refuse(format!(
+                "cannot be written to ({e}); choose a directory you can write to"
+            ))
         })
 }
 
