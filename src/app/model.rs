@@ -20,6 +20,11 @@ use crate::ui::{self, InputPurpose, KeyHelp, SaveState};
 /// Longest paste accepted, in characters: beyond this it is surely a mistake.
 pub const MAX_PASTE_CHARS: usize = 100_000;
 
+/// Most characters the input box (and so a draft) holds: the longest paste
+/// and as much again typed or pasted around it. A draft is saved whole, so
+/// this also bounds what each save writes to the journal.
+pub const MAX_DRAFT_CHARS: usize = 2 * MAX_PASTE_CHARS;
+
 /// What the app is doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AppMode {
@@ -228,6 +233,12 @@ impl App {
             AppMode::Normal => self.open_input(InputPurpose::Add),
             _ => return,
         }
+        if self.input_chars() + clean.chars().count() > MAX_DRAFT_CHARS {
+            self.status = Some(format!(
+                "the input holds at most {MAX_DRAFT_CHARS} characters; nothing was pasted"
+            ));
+            return;
+        }
         self.textarea.insert_str(clean);
         self.draft_dirty = true;
     }
@@ -369,13 +380,10 @@ impl App {
         let shift = key.modifiers.contains(KeyModifiers::SHIFT);
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match key.code {
-            KeyCode::Enter if alt || shift => {
-                self.textarea.insert_newline();
-                self.draft_dirty = true;
-            }
-            KeyCode::Char('j') if ctrl => {
-                self.textarea.insert_newline();
-                self.draft_dirty = true;
+            KeyCode::Enter if alt || shift => self.insert_newline(),
+            KeyCode::Char('j') if ctrl => self.insert_newline(),
+            KeyCode::Char(_) if !ctrl && !alt && self.input_chars() >= MAX_DRAFT_CHARS => {
+                self.input_full();
             }
             KeyCode::Char('c') if ctrl => self.exit = Some(Exit::Interrupted),
             KeyCode::Enter => self.commit(purpose),
@@ -395,6 +403,27 @@ impl App {
                 }
             }
         }
+    }
+
+    /// Characters in the input box, line breaks counted.
+    fn input_chars(&self) -> usize {
+        let lines = self.textarea.lines();
+        lines.iter().map(|l| l.chars().count()).sum::<usize>() + lines.len().saturating_sub(1)
+    }
+
+    fn insert_newline(&mut self) {
+        if self.input_chars() >= MAX_DRAFT_CHARS {
+            self.input_full();
+            return;
+        }
+        self.textarea.insert_newline();
+        self.draft_dirty = true;
+    }
+
+    fn input_full(&mut self) {
+        self.status = Some(format!(
+            "input full: at most {MAX_DRAFT_CHARS} characters — Enter commits, Esc keeps a draft"
+        ));
     }
 
     fn commit(&mut self, purpose: InputPurpose) {
@@ -755,6 +784,52 @@ mod tests {
             .collect();
         assert!(screen.contains("Ben (SRE)"), "{screen}");
         assert!(screen.contains("Ana") && !screen.contains("()"), "{screen}");
+    }
+
+    /// A draft built from many pastes stops at MAX_DRAFT_CHARS, with a
+    /// message: it was rewritten whole to the journal every 0.7 s however
+    /// large it grew (6.8 MB in 5 s).
+    #[test]
+    fn a_draft_stops_growing_at_its_cap_with_a_message() {
+        let (mut app, _) = app();
+        let chunk = "word ".repeat(MAX_PASTE_CHARS / 5);
+        let mut pasted = 0;
+        while pasted + chunk.len() <= MAX_DRAFT_CHARS {
+            app.on_paste(&chunk);
+            pasted += chunk.len();
+        }
+        assert_eq!(app.input_text().chars().count(), pasted);
+        app.on_paste(&"x".repeat(MAX_DRAFT_CHARS - pasted + 1));
+        assert_eq!(app.input_text().chars().count(), pasted, "over the cap");
+        let status = app.status.clone().unwrap_or_default();
+        assert!(status.contains("nothing was pasted"), "{status}");
+        app.on_paste(&"y".repeat(MAX_DRAFT_CHARS - pasted));
+        assert_eq!(app.input_text().chars().count(), MAX_DRAFT_CHARS);
+        app.status = None;
+        press(&mut app, KeyCode::Char('z'));
+        app.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::ALT));
+        assert_eq!(
+            app.input_text().chars().count(),
+            MAX_DRAFT_CHARS,
+            "typed past the cap"
+        );
+        let status = app.status.clone().unwrap_or_default();
+        assert!(status.contains("full"), "{status}");
+        // What it holds is saved, and committed whole.
+        app.save_draft();
+        let saved: usize = app
+            .meeting
+            .drafts
+            .values()
+            .map(|d| d.text.chars().count())
+            .sum();
+        assert_eq!(saved, MAX_DRAFT_CHARS);
+        press(&mut app, KeyCode::Backspace);
+        press(&mut app, KeyCode::Char('!'));
+        assert!(
+            app.input_text().ends_with('!'),
+            "room again after a backspace"
+        );
     }
 
     /// The status line has 79 columns on the smallest screen (80x24): what
