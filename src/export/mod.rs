@@ -308,8 +308,13 @@ pub fn check_out_dir(dir: &Path) -> Result<(), ExportError> {
         .tempfile_in(dir)
         .map(drop)
         .map_err(|e| {
+            // tempfile's message names its probe file; the system's reason is enough.
+            let reason = e.raw_os_error().map_or_else(
+                || e.kind().to_string(),
+                |n| std::io::Error::from_raw_os_error(n).to_string(),
+            );
             refuse(format!(
-                "cannot be written to ({e}); choose a directory you can write to"
+                "cannot be written to ({reason}); choose a directory you can write to"
             ))
         })
 }
