@@ -293,3 +293,28 @@ fn a_title_that_cleans_to_nothing_is_untitled_in_the_minutes() {
     let md = String::from_utf8_lossy(&out.stdout);
     assert!(md.starts_with("# Postmortem: Untitled incident\n"), "{md}");
 }
+
+/// A journal edited by hand (or by someone else) never went through the
+/// input boundary: its item text and names are cleaned as they are folded,
+/// so the screen gets no bidi control or escape from it either.
+#[test]
+fn text_from_a_hand_edited_journal_is_cleaned_as_it_is_folded() {
+    let place = Place::new();
+    let dirty = "a\u{202e}b\x1b]0;pwned\x07c\u{2066}d";
+    let lines: String = [
+        serde_json::json!({"at": "2099-01-01T00:00:01Z", "event": {"type": "item_added", "id": 1, "section": 0, "text": dirty}}),
+        serde_json::json!({"at": "2099-01-01T00:00:02Z", "event": {"type": "item_added", "id": 2, "section": 0, "text": "x"}}),
+        serde_json::json!({"at": "2099-01-01T00:00:03Z", "event": {"type": "item_edited", "id": 2, "text": dirty}}),
+        serde_json::json!({"at": "2099-01-01T00:00:04Z", "event": {"type": "participant_added", "person": {"name": dirty, "role": dirty}}}),
+    ]
+    .iter()
+    .map(|l| format!("{l}\n"))
+    .collect();
+    let dir = session(&place, "Hand edited", "", lines.as_bytes());
+    let r = hotwash::journal::replay::<Stamped>(&dir).expect("replays");
+    let m = Meeting::replay(&r.events).expect("a meeting");
+    let texts: Vec<&str> = m.all_items().map(|i| i.text.as_str()).collect();
+    assert_eq!(texts, ["abcd", "abcd"]);
+    let p = m.people.last().expect("a person");
+    assert_eq!((p.name.as_str(), p.role.as_deref()), ("abcd", Some("abcd")));
+}

@@ -19,7 +19,6 @@ use std::str::FromStr;
 use chrono::{DateTime, FixedOffset, Utc};
 
 use crate::meeting::Meeting;
-use crate::meeting::text::{needs_sanitize, sanitize};
 
 pub use csv::CSV_HEADER;
 pub use json::{SCHEMA_ID, SCHEMA_VERSION};
@@ -398,11 +397,7 @@ fn sync_dir(_dir: &Path) -> std::io::Result<()> {
 /// User text as exported: sanitised again, because a meeting replayed from a
 /// hand-edited or damaged journal never went through the input boundary.
 fn clean(s: &str) -> Cow<'_, str> {
-    if needs_sanitize(s) {
-        Cow::Owned(sanitize(s))
-    } else {
-        Cow::Borrowed(s)
-    }
+    crate::meeting::text::clean(s)
 }
 
 /// The meeting's span: from the first timer start (or its creation, if no
