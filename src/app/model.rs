@@ -5,17 +5,17 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyEventKind};
 use ratatui_textarea::{TextArea, WrapMode};
 
-use super::keymap::{self, Action, EXTEND_SECS};
+use super::keymap::{self, Action, EXTEND_SECS, KeyMode, Role};
 use crate::agenda::SectionKind;
 use crate::meeting::text::sanitize;
 use crate::meeting::{
     Clock, Command, Draft, DraftTarget, ItemId, Meeting, Outcome, OvertimeChoice, Participant,
     Refusal, Stamped,
 };
-use crate::ui::{self, InputPurpose, KeyHelp, SaveState};
+use crate::ui::{self, InputPurpose, SaveState};
 
 /// Longest paste accepted, in characters: beyond this it is surely a mistake.
 pub const MAX_PASTE_CHARS: usize = 100_000;
@@ -67,7 +67,8 @@ pub struct App {
     pub out_dir: PathBuf,
     /// The journal's state, as the status line shows it.
     pub save: SaveState,
-    keys: Vec<KeyHelp>,
+    role: Role,
+    keys: ui::Keys,
     /// Colours on (NO_COLOR unset).
     pub color: bool,
     /// Whether the screen must be drawn again.
@@ -93,7 +94,8 @@ impl App {
             ring: false,
             out_dir,
             save: SaveState::Saved,
-            keys: keymap::help(),
+            role: Role::Facilitator,
+            keys: keymap::hints(Role::Facilitator),
             color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
             dirty: true,
         };
@@ -182,34 +184,35 @@ impl App {
         }
     }
 
-    /// A key press.
+    /// A key press: the current mode's key table decides what it does;
+    /// in the input box, a key the table does not take is typed.
     pub fn on_key(&mut self, key: KeyEvent) {
         self.dirty = true;
-        match self.mode {
-            AppMode::Input(purpose) => self.on_input_key(purpose, key),
-            AppMode::Help => self.mode = AppMode::Normal,
-            AppMode::ConfirmQuit => {
-                if key.code == KeyCode::Char('y') || key.code == KeyCode::Char('Y') {
-                    // A deliberate quit pauses the room: time until the
-                    // resume is not the section's, nor the speaker's.
-                    if self.meeting.state().running() {
-                        self.run(Command::ToggleTimer);
-                    }
-                    if self.meeting.speaker.is_some() {
-                        self.run(Command::Speaker(None));
-                    }
-                    self.exit = Some(Exit::Quit);
-                } else {
-                    self.mode = AppMode::Normal;
-                    self.status = Some("carrying on".into());
-                }
-            }
-            AppMode::Normal => {
-                if let Some(action) = keymap::action_for(key) {
+        let mode = self.key_mode();
+        match keymap::lookup(mode, self.role, &key) {
+            Some(binding) => {
+                if matches!(mode, KeyMode::Normal | KeyMode::Offer) {
                     self.status = None;
-                    self.act(action);
+                }
+                self.act(binding.action, &key);
+            }
+            None => {
+                if matches!(self.mode, AppMode::Input(_)) && self.textarea.input(key) {
+                    self.draft_dirty = true;
                 }
             }
+        }
+    }
+
+    /// The mode as the key tables know it: the time-is-up offer has keys
+    /// of its own over the meeting screen's.
+    pub fn key_mode(&self) -> KeyMode {
+        match self.mode {
+            AppMode::Normal if self.meeting.overtime_offer(self.now()) => KeyMode::Offer,
+            AppMode::Normal => KeyMode::Normal,
+            AppMode::Input(purpose) => KeyMode::Input(purpose),
+            AppMode::Help => KeyMode::Help,
+            AppMode::ConfirmQuit => KeyMode::ConfirmQuit,
         }
     }
 
@@ -232,28 +235,23 @@ impl App {
         self.draft_dirty = true;
     }
 
-    fn act(&mut self, action: Action) {
-        let offer = self.meeting.overtime_offer(self.now());
+    fn act(&mut self, action: Action, key: &KeyEvent) {
         match action {
-            Action::NextSection | Action::MoveOn if offer => {
+            Action::MoveOn => {
                 self.run(Command::Overtime(OvertimeChoice::MoveOn));
                 self.after_section_change();
             }
-            Action::Extend if offer => {
+            Action::KeepGoing => {
                 self.run(Command::Overtime(OvertimeChoice::KeepGoing {
-                    extra_secs: EXTEND_SECS as u64,
+                    extra_secs: EXTEND_SECS.unsigned_abs(),
                 }));
             }
-            Action::CarryOn if offer => {
+            Action::CarryOn => {
                 self.run(Command::Overtime(OvertimeChoice::KeepGoing {
                     extra_secs: 0,
                 }));
             }
-            Action::MoveOn | Action::CarryOn => {
-                if action == Action::CarryOn {
-                    self.selected = None;
-                }
-            }
+            Action::Deselect => self.selected = None,
             Action::NextSection => {
                 self.run(Command::NextSection);
                 self.after_section_change();
@@ -271,8 +269,18 @@ impl App {
             Action::Shorten => {
                 self.run(Command::AdjustTimebox(-EXTEND_SECS));
             }
-            Action::Speaker(p) => {
-                self.run(Command::Speaker(p));
+            Action::Speak => {
+                // The digit pressed is the participant's number, from 1.
+                let digit = match key.code {
+                    KeyCode::Char(c) => c.to_digit(10),
+                    _ => None,
+                };
+                if let Some(n) = digit.and_then(|d| (d as usize).checked_sub(1)) {
+                    self.run(Command::Speaker(Some(n)));
+                }
+            }
+            Action::Nobody => {
+                self.run(Command::Speaker(None));
             }
             Action::Add => self.open_input(InputPurpose::Add),
             Action::Park => self.open_input(InputPurpose::Park),
@@ -310,8 +318,38 @@ impl App {
             }
             Action::Export => self.export(),
             Action::Help => self.mode = AppMode::Help,
+            Action::CloseHelp => self.mode = AppMode::Normal,
             Action::Quit => self.mode = AppMode::ConfirmQuit,
+            Action::ConfirmQuit => {
+                // A deliberate quit pauses the room: time until the
+                // resume is not the section's, nor the speaker's.
+                if self.meeting.state().running() {
+                    self.run(Command::ToggleTimer);
+                }
+                if self.meeting.speaker.is_some() {
+                    self.run(Command::Speaker(None));
+                }
+                self.exit = Some(Exit::Quit);
+            }
+            Action::Stay => {
+                self.mode = AppMode::Normal;
+                self.status = Some("carrying on".into());
+            }
             Action::Interrupt => self.exit = Some(Exit::Interrupted),
+            Action::Commit => {
+                if let AppMode::Input(purpose) = self.mode {
+                    self.commit(purpose);
+                }
+            }
+            Action::NewLine => {
+                self.textarea.insert_newline();
+                self.draft_dirty = true;
+            }
+            Action::Cancel => {
+                if let AppMode::Input(purpose) = self.mode {
+                    self.cancel(purpose);
+                }
+            }
         }
     }
 
@@ -339,37 +377,16 @@ impl App {
         }
     }
 
-    fn on_input_key(&mut self, purpose: InputPurpose, key: KeyEvent) {
-        let alt = key.modifiers.contains(KeyModifiers::ALT);
-        let shift = key.modifiers.contains(KeyModifiers::SHIFT);
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::Enter if alt || shift => {
-                self.textarea.insert_newline();
-                self.draft_dirty = true;
-            }
-            KeyCode::Char('j') if ctrl => {
-                self.textarea.insert_newline();
-                self.draft_dirty = true;
-            }
-            KeyCode::Char('c') if ctrl => self.exit = Some(Exit::Interrupted),
-            KeyCode::Enter => self.commit(purpose),
-            KeyCode::Esc => {
-                if let Some(target) = self.draft_target(purpose) {
-                    self.save_draft();
-                    self.run_quietly(Command::CloseDraft(target));
-                    if !self.input_text().trim().is_empty() {
-                        self.status = Some("draft kept — it comes back next time".into());
-                    }
-                }
-                self.close_input();
-            }
-            _ => {
-                if self.textarea.input(key) {
-                    self.draft_dirty = true;
-                }
+    /// Esc in the input: the draft is kept for next time.
+    fn cancel(&mut self, purpose: InputPurpose) {
+        if let Some(target) = self.draft_target(purpose) {
+            self.save_draft();
+            self.run_quietly(Command::CloseDraft(target));
+            if !self.input_text().trim().is_empty() {
+                self.status = Some("draft kept — it comes back next time".into());
             }
         }
+        self.close_input();
     }
 
     fn commit(&mut self, purpose: InputPurpose) {
@@ -613,7 +630,7 @@ mod tests {
     }
 
     fn press(app: &mut App, code: KeyCode) {
-        app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
+        app.on_key(KeyEvent::new(code, crossterm::event::KeyModifiers::NONE));
     }
 
     /// In the parking-lot review `a` parks a tangent; its draft was saved
