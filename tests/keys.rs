@@ -9,7 +9,7 @@ use chrono::{TimeZone, Utc};
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent};
 use hotwash::agenda::{Agenda, Section, SectionKind};
 use hotwash::app::keymap::{Action, Binding, Key, KeyMode, Role};
-use hotwash::app::{App, AppMode, Exit};
+use hotwash::app::{App, AppMode, Effect, Exit, Seat, export_minutes};
 use hotwash::meeting::{
     Clock, Command, DraftTarget, FakeClock, Meeting, Outcome, OvertimeChoice, Participant, Stamped,
 };
@@ -43,6 +43,8 @@ struct Room {
     app: App,
     clock: FakeClock,
     out: tempfile::TempDir,
+    /// Why the app asked to stop, if it did.
+    exit: Option<Exit>,
 }
 
 impl Room {
@@ -69,12 +71,28 @@ impl Room {
             m.record(cmd, now).unwrap();
         }
         let out = tempfile::tempdir().unwrap();
-        let app = App::new(m, Arc::new(clock.clone()), out.path().to_path_buf());
-        Room { app, clock, out }
+        let app = App::new(m, Arc::new(clock.clone()), Seat::default());
+        Room {
+            app,
+            clock,
+            out,
+            exit: None,
+        }
     }
 
+    /// A key press, its effects carried out as the loop does.
     fn press(&mut self, key: KeyEvent) {
-        self.app.on_terminal(TermEvent::Key(key));
+        let mut effects = self.app.on_terminal(TermEvent::Key(key));
+        while let Some(e) = effects.pop() {
+            match e {
+                Effect::Export => {
+                    let result = export_minutes(self.app.meeting(), self.out.path());
+                    effects.extend(self.app.on_exported(result));
+                }
+                Effect::Quit(x) => self.exit = Some(x),
+                _ => {}
+            }
+        }
     }
 
     fn char(&mut self, c: char) {
@@ -86,7 +104,7 @@ impl Room {
     }
 
     fn m(&self) -> &Meeting {
-        &self.app.meeting
+        self.app.meeting()
     }
 
     fn selected(&self) -> Option<usize> {
@@ -128,7 +146,7 @@ impl Room {
                     InputPurpose::Park => 'p',
                     InputPurpose::AddPerson => 'n',
                 });
-                assert_eq!(r.app.mode, AppMode::Input(p));
+                assert_eq!(r.app.mode(), AppMode::Input(p));
                 r.code(KeyCode::End);
                 for c in " typed".chars() {
                     r.char(c);
@@ -184,7 +202,7 @@ fn last_decision(r: &Room, section: usize) -> OvertimeChoice {
 fn check(mode: KeyMode, b: &Binding, key: &Key, r: &Room, was: &Before) {
     let m = r.m();
     let what = format!("{mode:?} {:?} {}", b.action, key.label());
-    let status = r.app.status.clone().unwrap_or_default();
+    let status = r.app.status().unwrap_or_default().to_string();
     match b.action {
         Action::NextSection => assert_eq!(m.current, was.current + 1, "{what}"),
         Action::PrevSection => assert_eq!(m.current, was.current - 1, "{what}"),
@@ -201,15 +219,15 @@ fn check(mode: KeyMode, b: &Binding, key: &Key, r: &Room, was: &Before) {
         Action::Nobody => assert_eq!(m.speaker, None, "{what}"),
         Action::AddPerson => {
             assert_eq!(
-                r.app.mode,
+                r.app.mode(),
                 AppMode::Input(InputPurpose::AddPerson),
                 "{what}"
             )
         }
-        Action::Add => assert_eq!(r.app.mode, AppMode::Input(InputPurpose::Add), "{what}"),
-        Action::Park => assert_eq!(r.app.mode, AppMode::Input(InputPurpose::Park), "{what}"),
+        Action::Add => assert_eq!(r.app.mode(), AppMode::Input(InputPurpose::Add), "{what}"),
+        Action::Park => assert_eq!(r.app.mode(), AppMode::Input(InputPurpose::Park), "{what}"),
         Action::Edit => {
-            assert_eq!(r.app.mode, AppMode::Input(InputPurpose::Edit), "{what}");
+            assert_eq!(r.app.mode(), AppMode::Input(InputPurpose::Edit), "{what}");
             assert_eq!(r.app.input_text(), "14:05 two", "{what}: the selected item");
         }
         Action::Delete => {
@@ -240,9 +258,9 @@ fn check(mode: KeyMode, b: &Binding, key: &Key, r: &Room, was: &Before) {
             assert_eq!(files, 1, "{what}: one file in the out dir");
         }
         Action::Bell => assert_ne!(m.bell, was.bell, "{what}"),
-        Action::Help => assert_eq!(r.app.mode, AppMode::Help, "{what}"),
-        Action::Quit => assert_eq!(r.app.mode, AppMode::ConfirmQuit, "{what}"),
-        Action::Interrupt => assert_eq!(r.app.exit, Some(Exit::Interrupted), "{what}"),
+        Action::Help => assert_eq!(r.app.mode(), AppMode::Help, "{what}"),
+        Action::Quit => assert_eq!(r.app.mode(), AppMode::ConfirmQuit, "{what}"),
+        Action::Interrupt => assert_eq!(r.exit, Some(Exit::Interrupted), "{what}"),
         Action::KeepGoing => {
             let extra_secs = 300;
             let choice = last_decision(r, m.current);
@@ -264,7 +282,7 @@ fn check(mode: KeyMode, b: &Binding, key: &Key, r: &Room, was: &Before) {
             assert_eq!(m.current, was.current, "{what}");
         }
         Action::Commit => {
-            assert_eq!(r.app.mode, AppMode::Normal, "{what}");
+            assert_eq!(r.app.mode(), AppMode::Normal, "{what}");
             let KeyMode::Input(purpose) = mode else {
                 panic!("{what}: commit outside the input")
             };
@@ -285,7 +303,7 @@ fn check(mode: KeyMode, b: &Binding, key: &Key, r: &Room, was: &Before) {
             assert_eq!(r.app.input_text(), format!("{}\n", was.input), "{what}");
         }
         Action::Cancel => {
-            assert_eq!(r.app.mode, AppMode::Normal, "{what}");
+            assert_eq!(r.app.mode(), AppMode::Normal, "{what}");
             assert_eq!(r.texts().len(), was.items, "{what}: nothing added");
             let KeyMode::Input(purpose) = mode else {
                 panic!("{what}: cancel outside the input")
@@ -301,14 +319,14 @@ fn check(mode: KeyMode, b: &Binding, key: &Key, r: &Room, was: &Before) {
                 None => assert_eq!(m.people.len(), was.people, "{what}"),
             }
         }
-        Action::ConfirmQuit => assert_eq!(r.app.exit, Some(Exit::Quit), "{what}"),
+        Action::ConfirmQuit => assert_eq!(r.exit, Some(Exit::Quit), "{what}"),
         Action::Stay => {
-            assert_eq!(r.app.mode, AppMode::Normal, "{what}");
-            assert_eq!(r.app.exit, None, "{what}");
+            assert_eq!(r.app.mode(), AppMode::Normal, "{what}");
+            assert_eq!(r.exit, None, "{what}");
             assert_eq!(status, "carrying on", "{what}");
         }
         Action::CloseHelp => {
-            assert_eq!(r.app.mode, AppMode::Normal, "{what}");
+            assert_eq!(r.app.mode(), AppMode::Normal, "{what}");
             assert_eq!(m.current, was.current, "{what}: the key does nothing else");
             assert_eq!(m.state().running(), was.running, "{what}");
         }
