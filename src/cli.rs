@@ -82,8 +82,8 @@ struct NewOpts {
 struct ExportOpts {
     /// A name from `hotwash sessions`, or a session's path (default: the latest).
     session: Option<String>,
-    /// md (minutes), json (for tools) or csv (action items).
-    #[arg(long, value_name = "FORMAT", value_enum, default_value_t = Format::Markdown)]
+    /// What to write.
+    #[arg(long, value_name = "FORMAT", value_parser = format_parser(), default_value_t = Format::Markdown)]
     format: Format,
     /// The file to write, or - for standard output (default: a name from the date and incident, here).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
@@ -94,6 +94,18 @@ struct ExportOpts {
     /// Include talk time, turns and share per person.
     #[arg(long)]
     talk_times: bool,
+}
+
+/// The export formats as clap offers them: the names, aliases and
+/// descriptions come from [`Format`].
+fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::TypedValueParser;
+    let values = Format::ALL.map(|f| {
+        clap::builder::PossibleValue::new(f.name())
+            .aliases(f.aliases())
+            .help(f.description())
+    });
+    clap::builder::PossibleValuesParser::new(values).try_map(|s| s.parse::<Format>())
 }
 
 /// The incident title when none is given.
