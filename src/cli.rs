@@ -12,7 +12,9 @@ use crate::agenda::{self, Agenda, AgendaError};
 use crate::app::{self, Ended, NotSaved, StopSignal};
 use crate::export::{self, ExportError, Format};
 use crate::journal::{self, Header, Journal, JournalError, SessionStore, Status};
-use crate::meeting::{Clock, Meeting, Participant, ReplayError, Stamped, SystemClock};
+use crate::meeting::{
+    Clock, Meeting, Participant, ReplayError, Stamped, SystemClock, UNTITLED_INCIDENT,
+};
 
 /// Run blameless postmortem meetings live in the terminal.
 #[derive(Debug, Parser)]
@@ -118,9 +120,6 @@ fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
     });
     clap::builder::PossibleValuesParser::new(values).try_map(|s| s.parse::<Format>())
 }
-
-/// The incident title when none is given.
-pub const DEFAULT_INCIDENT: &str = "Untitled incident";
 
 /// How long a new meeting waits for its start to be on disk before the
 /// screen opens.
@@ -394,7 +393,7 @@ fn new_meeting(opts: NewOpts, global: ScreenOpts) -> Result<ExitCode, CliError> 
         .as_deref()
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .unwrap_or(DEFAULT_INCIDENT);
+        .unwrap_or(UNTITLED_INCIDENT);
     let store = SessionStore::from_env()?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let now = clock.now();
