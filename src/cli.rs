@@ -12,6 +12,7 @@ use crate::agenda::{self, Agenda, AgendaError};
 use crate::app::{self, Ended, NotSaved, StopSignal};
 use crate::export::{self, ExportError, Format};
 use crate::journal::{self, Header, Journal, JournalError, SessionStore, Status};
+use crate::meeting::text::sanitize;
 use crate::meeting::{
     Clock, Meeting, Participant, ReplayError, Stamped, SystemClock, UNTITLED_INCIDENT,
 };
@@ -131,7 +132,7 @@ pub fn main() -> ExitCode {
     match dispatch(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("hotwash: {}", e.sentence());
+            eprintln!("hotwash: {}", sanitize(&e.sentence()));
             ExitCode::from(e.kind().exit_code())
         }
     }
@@ -257,6 +258,8 @@ impl CliError {
             CliError::Export(e) => match e {
                 ExportError::Exists(_)
                 | ExportError::IsDirectory(_)
+                | ExportError::NotRegular { .. }
+                | ExportError::Link(_)
                 | ExportError::NoDirectory { .. } => ErrorKind::Usage,
                 ExportError::NoFreeName(_) | ExportError::Io { .. } => ErrorKind::Storage,
             },
@@ -471,20 +474,20 @@ impl Screen {
         rx: tokio::sync::mpsc::UnboundedReceiver<Status>,
         warnings: Vec<String>,
     ) -> Result<ExitCode, CliError> {
-        let where_saved = format!(
+        let where_saved = sanitize(&format!(
             "The meeting is saved in {}; resume it with: hotwash resume {}",
             self.dir.display(),
             self.name
-        );
+        ));
         app::terminal::set_where_saved(where_saved.clone());
-        let status = (!warnings.is_empty()).then(|| warnings.join("; "));
+        let status = (!warnings.is_empty()).then(|| sanitize(&warnings.join("; ")));
         let (ended, flushed) = app::run(meeting, clock, out_dir, journal, rx, status)
             .map_err(CliError::TerminalSetup)?;
         // The terminal may be gone by now: nothing below may panic writing.
         let say = app::terminal::say;
         if let Err(e) = flushed {
             let e = CliError::from(e);
-            say(&format!("hotwash: WARNING: {}", e.sentence()));
+            say(&sanitize(&format!("hotwash: WARNING: {}", e.sentence())));
             return Ok(ExitCode::from(e.kind().exit_code()));
         }
         let code = match ended {
@@ -492,7 +495,7 @@ impl Screen {
                 let _ = writeln!(
                     std::io::stdout(),
                     "{where_saved}\nWrite the minutes with: hotwash export {}",
-                    self.name
+                    sanitize(&self.name)
                 );
                 0
             }
@@ -520,13 +523,14 @@ fn sessions() -> Result<ExitCode, CliError> {
     if list.is_empty() {
         println!(
             "No meetings saved in {} yet; start one with: hotwash",
-            store.sessions_dir().display()
+            sanitize(&store.sessions_dir().display().to_string())
         );
         return Ok(ExitCode::SUCCESS);
     }
+    // Names, titles and problems come from files anyone may have written.
     for s in list {
-        match (&s.header, &s.problem) {
-            (Some(h), None) => println!(
+        let line = match (&s.header, &s.problem) {
+            (Some(h), None) => format!(
                 "{}  {}  {} events  {}",
                 s.name,
                 h.created
@@ -535,9 +539,10 @@ fn sessions() -> Result<ExitCode, CliError> {
                 s.events,
                 h.incident
             ),
-            (_, Some(p)) => println!("{}  (unreadable: {p})", s.name),
-            (None, None) => println!("{}", s.name),
-        }
+            (_, Some(p)) => format!("{}  (unreadable: {p})", s.name),
+            (None, None) => s.name.clone(),
+        };
+        println!("{}", sanitize(&line).replace('\n', " "));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -551,7 +556,7 @@ fn export(opts: ExportOpts) -> Result<ExitCode, CliError> {
     // Reading needs no lock: a meeting still running can be exported too.
     let replay = journal::replay::<Stamped>(&dir)?;
     for w in &replay.warnings {
-        eprintln!("hotwash: warning: {w}");
+        eprintln!("hotwash: warning: {}", sanitize(w));
     }
     let meeting = Meeting::replay(&replay.events).map_err(|source| CliError::Replay {
         path: dir.clone(),
@@ -568,11 +573,11 @@ fn export(opts: ExportOpts) -> Result<ExitCode, CliError> {
     let path = opts
         .output
         .unwrap_or_else(|| PathBuf::from(export::default_file_name(&meeting, opts.format)));
-    if path.as_os_str() == "-" {
+    if export::is_stdout(&path) {
         return print_bytes(text.as_bytes());
     }
     export::write_atomic(&path, &text, opts.force)?;
-    println!("wrote {}", path.display());
+    println!("wrote {}", sanitize(&path.display().to_string()));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -581,15 +586,18 @@ fn check_agendas(files: &[PathBuf]) -> ExitCode {
     for f in files {
         match agenda::load_file(f) {
             Ok(a) => println!(
-                "{}: ok — \"{}\", {} sections, {}",
-                f.display(),
-                a.name,
-                a.sections.len(),
-                agenda::format_duration(a.total_timebox_secs())
+                "{}",
+                sanitize(&format!(
+                    "{}: ok — \"{}\", {} sections, {}",
+                    f.display(),
+                    a.name,
+                    a.sections.len(),
+                    agenda::format_duration(a.total_timebox_secs())
+                ))
             ),
             Err(e) => {
                 bad += 1;
-                eprintln!("{e}");
+                eprintln!("{}", sanitize(&e.to_string()));
             }
         }
     }

@@ -140,7 +140,7 @@ pub fn export_minutes(meeting: &Meeting, dir: &Path) -> Result<PathBuf, export::
         };
         match export::write_atomic(&path, &text, false) {
             Ok(()) => return Ok(path),
-            Err(export::ExportError::Exists(_)) => continue,
+            Err(e) if e.name_taken() => continue,
             Err(e) => return Err(e),
         }
     }
