@@ -14,7 +14,7 @@ use std::sync::{Arc, LazyLock};
 
 use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
 use hotwash::agenda::{self, Agenda, AgendaError, MAX_TIMEBOX_SECS, SectionKind};
-use hotwash::app::App;
+use hotwash::app::{App, Seat};
 use hotwash::journal::{self, Header};
 use hotwash::meeting::quick::{parse_action, parse_factor, parse_timeline};
 use hotwash::meeting::text::sanitize;
@@ -644,13 +644,13 @@ fn exercise(m: &Meeting, now: DateTime<Utc>) {
 
 /// What `hotwash resume` does with a meeting: open the app on it and draw.
 fn resume_screen(m: Meeting, now: DateTime<Utc>) {
-    let mut app = App::new(m, Arc::new(FakeClock::new(now)), std::env::temp_dir());
+    let mut app = App::new(m, Arc::new(FakeClock::new(now)), Seat::default());
     let mut term =
         ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).expect("test terminal");
     let view = app.view(now);
     term.draw(|f| hotwash::ui::draw(f, &view)).expect("draw");
-    app.save_draft();
-    app.on_tick();
+    let _ = app.save_draft();
+    let _ = app.on_tick();
 }
 
 /// Plays commands on a fresh meeting; returns it and its journal.

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use hotwash::agenda::{Agenda, SectionKind};
-use hotwash::app::App;
+use hotwash::app::{App, Seat};
 use hotwash::journal::{Header, Journal, SessionStore};
 use hotwash::meeting::{
     Command, Draft, DraftTarget, Event, FakeClock, ItemId, Meeting, Outcome, OvertimeChoice,
@@ -339,7 +339,7 @@ impl Room {
         App::new(
             self.m.clone(),
             Arc::new(FakeClock::new(self.now)),
-            std::env::temp_dir(),
+            Seat::default(),
         )
     }
 }

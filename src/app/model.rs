@@ -1,6 +1,8 @@
-//! The app's state and its update: keys and pastes in, meeting events out.
-//! No terminal and no files here but the export the user asks for, so every
-//! rule is testable with a fake clock.
+//! The app's state and its update: keys, pastes and ticks in, [`Effect`]s
+//! out. No terminal, no files and no environment here: the loop carries the
+//! effects out (journal, draw, ring, export, quit) and feeds results back,
+//! so every rule is testable with a fake clock, and the same update can run
+//! for any terminal.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -8,14 +10,14 @@ use std::sync::Arc;
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui_textarea::{TextArea, WrapMode};
 
-use super::keymap::{self, Action, EXTEND_SECS};
+use super::keymap::{self, Action, EXTEND_SECS, KeyMode, Role};
 use crate::agenda::SectionKind;
 use crate::meeting::text::sanitize;
 use crate::meeting::{
     Clock, Command, Draft, DraftTarget, ItemId, Meeting, Outcome, OvertimeChoice, Participant,
     Refusal, Stamped,
 };
-use crate::ui::{self, InputPurpose, KeyHelp, SaveState};
+use crate::ui::{self, InputPurpose, SaveState};
 
 /// Longest paste accepted, in characters: beyond this it is surely a mistake.
 pub const MAX_PASTE_CHARS: usize = 100_000;
@@ -47,60 +49,79 @@ pub enum Exit {
     Interrupted,
 }
 
+/// What the loop must do after an update, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Hand these events, already folded into the meeting, to the journal.
+    Journal(Vec<Stamped>),
+    /// Draw the screen again.
+    Draw,
+    /// Ring the bell once.
+    Ring,
+    /// Write the minutes (Markdown) and report with [`App::on_exported`].
+    Export,
+    /// The input changed: call [`App::save_draft`] soon.
+    SaveDraftSoon,
+    /// Stop the meeting screen.
+    Quit(Exit),
+}
+
+/// The terminal an app runs for: who is at it and what it can show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seat {
+    /// Who is at the terminal; their role filters the keys.
+    pub role: Role,
+    /// Colours on (the caller reads `NO_COLOR`).
+    pub color: bool,
+}
+
+impl Default for Seat {
+    fn default() -> Seat {
+        Seat {
+            role: Role::Facilitator,
+            color: true,
+        }
+    }
+}
+
 /// The live app.
 pub struct App {
-    /// The meeting, folded from everything recorded so far.
-    pub meeting: Meeting,
+    meeting: Meeting,
     clock: Arc<dyn Clock>,
-    /// Events recorded but not yet handed to the journal.
-    pub outbox: Vec<Stamped>,
-    /// The mode.
-    pub mode: AppMode,
+    mode: AppMode,
     selected: Option<ItemId>,
     editing: Option<ItemId>,
     textarea: TextArea<'static>,
-    /// The status line.
-    pub status: Option<String>,
-    /// Whether the input changed since the draft was last saved.
-    pub draft_dirty: bool,
-    /// Set when the app should stop.
-    pub exit: Option<Exit>,
-    /// Set when the bell should ring once.
-    pub ring: bool,
+    status: Option<String>,
     rung_for: Option<(usize, u64)>,
-    /// Where `x` writes the minutes.
-    pub out_dir: PathBuf,
-    /// The journal's state, as the status line shows it.
-    pub save: SaveState,
-    keys: Vec<KeyHelp>,
-    /// Colours on (NO_COLOR unset).
-    pub color: bool,
-    /// Whether the screen must be drawn again.
-    pub dirty: bool,
+    save: SaveState,
+    seat: Seat,
+    keys: ui::Keys,
+    /// Events recorded during this update, for the journal.
+    outbox: Vec<Stamped>,
+    /// Everything else this update asks of the loop.
+    effects: Vec<Effect>,
 }
 
 impl App {
-    /// An app on a meeting; reopens a draft that was being typed when it stopped.
-    pub fn new(meeting: Meeting, clock: Arc<dyn Clock>, out_dir: PathBuf) -> App {
+    /// An app on a meeting for the terminal `seat`; reopens a draft that
+    /// was being typed when it stopped.
+    pub fn new(meeting: Meeting, clock: Arc<dyn Clock>, seat: Seat) -> App {
         let now = clock.now();
         let mut app = App {
             rung_for: None,
             meeting,
             clock,
-            outbox: Vec::new(),
             mode: AppMode::Normal,
             selected: None,
             editing: None,
             textarea: new_textarea(),
             status: None,
-            draft_dirty: false,
-            exit: None,
-            ring: false,
-            out_dir,
             save: SaveState::Saved,
-            keys: keymap::help(),
-            color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-            dirty: true,
+            seat,
+            keys: keymap::hints(seat.role),
+            outbox: Vec::new(),
+            effects: Vec::new(),
         };
         // Already past time at resume: the bell rang before the crash.
         if app.meeting.overtime_offer(now) {
@@ -109,6 +130,74 @@ impl App {
         app.selected = app.visible().last().copied();
         app.reopen_draft();
         app
+    }
+
+    /// The meeting, folded from everything recorded so far.
+    pub fn meeting(&self) -> &Meeting {
+        &self.meeting
+    }
+
+    /// The mode.
+    pub fn mode(&self) -> AppMode {
+        self.mode
+    }
+
+    /// The status line.
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+
+    /// Sets the status line (a message from before the screen opened).
+    pub fn set_status(&mut self, status: String) {
+        self.status = Some(status);
+    }
+
+    /// The journal's state, as the status line shows it.
+    pub fn save_state(&self) -> &SaveState {
+        &self.save
+    }
+
+    /// The journal's state changed; redraws when it shows differently.
+    pub fn on_save(&mut self, save: SaveState) -> Vec<Effect> {
+        if save != self.save {
+            self.save = save;
+            self.draw();
+        }
+        self.take_effects()
+    }
+
+    /// The minutes the loop wrote for [`Effect::Export`], or why not.
+    pub fn on_exported(
+        &mut self,
+        result: Result<PathBuf, crate::export::ExportError>,
+    ) -> Vec<Effect> {
+        self.status = Some(match result {
+            Ok(path) => super::fit_path("minutes written to ", &path, ""),
+            Err(e) => super::export_failed(&e),
+        });
+        self.draw();
+        self.take_effects()
+    }
+
+    /// What this update asks of the loop: the journal first, so that what
+    /// is drawn next is already on its way to disk.
+    fn take_effects(&mut self) -> Vec<Effect> {
+        let mut out = Vec::with_capacity(self.effects.len() + 1);
+        if !self.outbox.is_empty() {
+            out.push(Effect::Journal(std::mem::take(&mut self.outbox)));
+        }
+        out.append(&mut self.effects);
+        out
+    }
+
+    fn draw(&mut self) {
+        self.effect(Effect::Draw);
+    }
+
+    fn effect(&mut self, e: Effect) {
+        if !self.effects.contains(&e) {
+            self.effects.push(e);
+        }
     }
 
     /// The screen's view of the app at `now`.
@@ -132,7 +221,7 @@ impl App {
             status: self.status.as_deref(),
             save: self.save.clone(),
             keys: &self.keys,
-            color: self.color,
+            color: self.seat.color,
         }
     }
 
@@ -152,31 +241,41 @@ impl App {
     }
 
     /// Handles anything the terminal sends.
-    pub fn on_terminal(&mut self, ev: TermEvent) {
+    pub fn on_terminal(&mut self, ev: TermEvent) -> Vec<Effect> {
         match ev {
             TermEvent::Key(key) if key.kind == KeyEventKind::Press => self.on_key(key),
             TermEvent::Paste(text) => self.on_paste(&text),
-            TermEvent::Resize(..) => self.dirty = true,
-            _ => {}
+            TermEvent::Resize(..) => {
+                self.draw();
+                self.take_effects()
+            }
+            _ => Vec::new(),
         }
     }
 
     /// A second went by: redraw, and ring once when a timebox runs out.
-    pub fn on_tick(&mut self) {
-        self.dirty = true;
+    pub fn on_tick(&mut self) -> Vec<Effect> {
+        self.draw();
         let now = self.now();
         if self.meeting.overtime_offer(now) {
             let key = self.offer_key();
             if self.rung_for != Some(key) {
                 self.rung_for = Some(key);
-                self.ring = self.meeting.bell;
+                if self.meeting.bell {
+                    self.effect(Effect::Ring);
+                }
             }
         }
+        self.take_effects()
     }
 
     /// Saves the draft being typed, if it changed.
-    pub fn save_draft(&mut self) {
-        self.draft_dirty = false;
+    pub fn save_draft(&mut self) -> Vec<Effect> {
+        self.record_draft();
+        self.take_effects()
+    }
+
+    fn record_draft(&mut self) {
         let target = match self.mode {
             AppMode::Input(p) => self.draft_target(p),
             _ => None,
@@ -187,69 +286,79 @@ impl App {
         }
     }
 
-    /// A key press.
-    pub fn on_key(&mut self, key: KeyEvent) {
-        self.dirty = true;
-        match self.mode {
-            AppMode::Input(purpose) => self.on_input_key(purpose, key),
-            AppMode::Help => self.mode = AppMode::Normal,
-            AppMode::ConfirmQuit => {
-                if key.code == KeyCode::Char('y') || key.code == KeyCode::Char('Y') {
-                    // A deliberate quit pauses the room: time until the
-                    // resume is not the section's, nor the speaker's.
-                    if self.meeting.state().running() {
-                        self.run(Command::ToggleTimer);
-                    }
-                    if self.meeting.speaker.is_some() {
-                        self.run(Command::Speaker(None));
-                    }
-                    self.exit = Some(Exit::Quit);
-                } else {
-                    self.mode = AppMode::Normal;
-                    self.status = Some("carrying on".into());
-                }
-            }
-            AppMode::Normal => {
-                if let Some(action) = keymap::action_for(key) {
+    /// A key press: the current mode's key table decides what it does;
+    /// in the input box, a key the table does not take is typed.
+    pub fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        self.draw();
+        let mode = self.key_mode();
+        match keymap::lookup(mode, self.seat.role, &key) {
+            Some(binding) => {
+                if matches!(mode, KeyMode::Normal | KeyMode::Offer) {
                     self.status = None;
-                    self.act(action);
+                }
+                self.act(binding.action, &key);
+            }
+            None => {
+                let typing = matches!(key.code, KeyCode::Char(_))
+                    && !key
+                        .modifiers
+                        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+                if matches!(self.mode, AppMode::Input(_))
+                    && !(typing && self.input_full())
+                    && self.textarea.input(key)
+                {
+                    self.effect(Effect::SaveDraftSoon);
                 }
             }
+        }
+        self.take_effects()
+    }
+
+    /// The mode as the key tables know it: the time-is-up offer has keys
+    /// of its own over the meeting screen's.
+    pub fn key_mode(&self) -> KeyMode {
+        match self.mode {
+            AppMode::Normal if self.meeting.overtime_offer(self.now()) => KeyMode::Offer,
+            AppMode::Normal => KeyMode::Normal,
+            AppMode::Input(purpose) => KeyMode::Input(purpose),
+            AppMode::Help => KeyMode::Help,
+            AppMode::ConfirmQuit => KeyMode::ConfirmQuit,
         }
     }
 
     /// A paste: into the input box, or a new item when none is open.
-    pub fn on_paste(&mut self, text: &str) {
-        self.dirty = true;
+    pub fn on_paste(&mut self, text: &str) -> Vec<Effect> {
+        self.draw();
         if text.chars().count() > MAX_PASTE_CHARS {
             self.status = Some(format!(
                 "that paste is over {MAX_PASTE_CHARS} characters; nothing was pasted"
             ));
-            return;
+            return self.take_effects();
         }
         let clean = sanitize(text);
         match self.mode {
             AppMode::Input(_) => {}
             AppMode::Normal => self.open_input(InputPurpose::Add),
-            _ => return,
+            _ => return self.take_effects(),
         }
         if self.input_chars() + clean.chars().count() > MAX_DRAFT_CHARS {
             self.status = Some(format!(
                 "the input holds at most {MAX_DRAFT_CHARS} characters; nothing was pasted"
             ));
-            return;
+            return self.take_effects();
         }
         self.textarea.insert_str(clean);
-        self.draft_dirty = true;
+        self.effect(Effect::SaveDraftSoon);
+        self.take_effects()
     }
 
     /// A key that arrived in the same read as a paste's end: taken as more
     /// of the paste's text, never as a command. Pasted text can carry its own
     /// end marker (`ESC[201~`) and keys after it (Enter, `d`, `q`, `y`); a
     /// person cannot type that fast, so such keys are the paste's, not theirs.
-    pub fn on_paste_tail(&mut self, key: KeyEvent) {
+    pub fn on_paste_tail(&mut self, key: KeyEvent) -> Vec<Effect> {
         if key.kind != KeyEventKind::Press {
-            return;
+            return Vec::new();
         }
         let plain = !key
             .modifiers
@@ -261,35 +370,51 @@ impl App {
             // Esc, arrows, Ctrl and Alt keys are dropped: no text, no command.
             _ => String::new(),
         };
-        if !text.is_empty() {
-            self.on_paste(&text);
-        }
+        let mut effects = if text.is_empty() {
+            Vec::new()
+        } else {
+            self.on_paste(&text)
+        };
         self.status = Some("keys that came in with the paste were taken as text".into());
-        self.dirty = true;
+        self.draw();
+        effects.append(&mut self.take_effects());
+        effects
     }
 
-    fn act(&mut self, action: Action) {
-        let offer = self.meeting.overtime_offer(self.now());
+    /// Characters in the input box, line breaks counted.
+    fn input_chars(&self) -> usize {
+        let lines = self.textarea.lines();
+        lines.iter().map(|l| l.chars().count()).sum::<usize>() + lines.len().saturating_sub(1)
+    }
+
+    /// Whether the input box is full; says so when it is.
+    fn input_full(&mut self) -> bool {
+        let full = self.input_chars() >= MAX_DRAFT_CHARS;
+        if full {
+            self.status = Some(format!(
+                "input full: at most {MAX_DRAFT_CHARS} characters — Enter commits, Esc keeps a draft"
+            ));
+        }
+        full
+    }
+
+    fn act(&mut self, action: Action, key: &KeyEvent) {
         match action {
-            Action::NextSection | Action::MoveOn if offer => {
+            Action::MoveOn => {
                 self.run(Command::Overtime(OvertimeChoice::MoveOn));
                 self.after_section_change();
             }
-            Action::Extend if offer => {
+            Action::KeepGoing => {
                 self.run(Command::Overtime(OvertimeChoice::KeepGoing {
-                    extra_secs: EXTEND_SECS as u64,
+                    extra_secs: EXTEND_SECS.unsigned_abs(),
                 }));
             }
-            Action::CarryOn if offer => {
+            Action::CarryOn => {
                 self.run(Command::Overtime(OvertimeChoice::KeepGoing {
                     extra_secs: 0,
                 }));
             }
-            Action::MoveOn | Action::CarryOn => {
-                if action == Action::CarryOn {
-                    self.selected = None;
-                }
-            }
+            Action::Deselect => self.selected = None,
             Action::NextSection => {
                 self.run(Command::NextSection);
                 self.after_section_change();
@@ -307,8 +432,18 @@ impl App {
             Action::Shorten => {
                 self.run(Command::AdjustTimebox(-EXTEND_SECS));
             }
-            Action::Speaker(p) => {
-                self.run(Command::Speaker(p));
+            Action::Speak => {
+                // The digit pressed is the participant's number, from 1.
+                let digit = match key.code {
+                    KeyCode::Char(c) => c.to_digit(10),
+                    _ => None,
+                };
+                if let Some(n) = digit.and_then(|d| (d as usize).checked_sub(1)) {
+                    self.run(Command::Speaker(Some(n)));
+                }
+            }
+            Action::Nobody => {
+                self.run(Command::Speaker(None));
             }
             Action::Add => self.open_input(InputPurpose::Add),
             Action::Park => self.open_input(InputPurpose::Park),
@@ -344,10 +479,42 @@ impl App {
                 self.run(Command::SetBell(on));
                 self.status = Some(if on { "bell on" } else { "bell off" }.into());
             }
-            Action::Export => self.export(),
+            Action::Export => self.effect(Effect::Export),
             Action::Help => self.mode = AppMode::Help,
+            Action::CloseHelp => self.mode = AppMode::Normal,
             Action::Quit => self.mode = AppMode::ConfirmQuit,
-            Action::Interrupt => self.exit = Some(Exit::Interrupted),
+            Action::ConfirmQuit => {
+                // A deliberate quit pauses the room: time until the
+                // resume is not the section's, nor the speaker's.
+                if self.meeting.state().running() {
+                    self.run(Command::ToggleTimer);
+                }
+                if self.meeting.speaker.is_some() {
+                    self.run(Command::Speaker(None));
+                }
+                self.effect(Effect::Quit(Exit::Quit));
+            }
+            Action::Stay => {
+                self.mode = AppMode::Normal;
+                self.status = Some("carrying on".into());
+            }
+            Action::Interrupt => self.effect(Effect::Quit(Exit::Interrupted)),
+            Action::Commit => {
+                if let AppMode::Input(purpose) = self.mode {
+                    self.commit(purpose);
+                }
+            }
+            Action::NewLine => {
+                if !self.input_full() {
+                    self.textarea.insert_newline();
+                    self.effect(Effect::SaveDraftSoon);
+                }
+            }
+            Action::Cancel => {
+                if let AppMode::Input(purpose) = self.mode {
+                    self.cancel(purpose);
+                }
+            }
         }
     }
 
@@ -375,55 +542,16 @@ impl App {
         }
     }
 
-    fn on_input_key(&mut self, purpose: InputPurpose, key: KeyEvent) {
-        let alt = key.modifiers.contains(KeyModifiers::ALT);
-        let shift = key.modifiers.contains(KeyModifiers::SHIFT);
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::Enter if alt || shift => self.insert_newline(),
-            KeyCode::Char('j') if ctrl => self.insert_newline(),
-            KeyCode::Char(_) if !ctrl && !alt && self.input_chars() >= MAX_DRAFT_CHARS => {
-                self.input_full();
-            }
-            KeyCode::Char('c') if ctrl => self.exit = Some(Exit::Interrupted),
-            KeyCode::Enter => self.commit(purpose),
-            KeyCode::Esc => {
-                if let Some(target) = self.draft_target(purpose) {
-                    self.save_draft();
-                    self.run_quietly(Command::CloseDraft(target));
-                    if !self.input_text().trim().is_empty() {
-                        self.status = Some("draft kept — it comes back next time".into());
-                    }
-                }
-                self.close_input();
-            }
-            _ => {
-                if self.textarea.input(key) {
-                    self.draft_dirty = true;
-                }
+    /// Esc in the input: the draft is kept for next time.
+    fn cancel(&mut self, purpose: InputPurpose) {
+        if let Some(target) = self.draft_target(purpose) {
+            self.record_draft();
+            self.run_quietly(Command::CloseDraft(target));
+            if !self.input_text().trim().is_empty() {
+                self.status = Some("draft kept — it comes back next time".into());
             }
         }
-    }
-
-    /// Characters in the input box, line breaks counted.
-    fn input_chars(&self) -> usize {
-        let lines = self.textarea.lines();
-        lines.iter().map(|l| l.chars().count()).sum::<usize>() + lines.len().saturating_sub(1)
-    }
-
-    fn insert_newline(&mut self) {
-        if self.input_chars() >= MAX_DRAFT_CHARS {
-            self.input_full();
-            return;
-        }
-        self.textarea.insert_newline();
-        self.draft_dirty = true;
-    }
-
-    fn input_full(&mut self) {
-        self.status = Some(format!(
-            "input full: at most {MAX_DRAFT_CHARS} characters — Enter commits, Esc keeps a draft"
-        ));
+        self.close_input();
     }
 
     fn commit(&mut self, purpose: InputPurpose) {
@@ -506,14 +634,12 @@ impl App {
             self.textarea.insert_str(t);
         }
         self.mode = AppMode::Input(purpose);
-        self.draft_dirty = false;
     }
 
     fn close_input(&mut self) {
         self.mode = AppMode::Normal;
         self.textarea = new_textarea();
         self.editing = None;
-        self.draft_dirty = false;
     }
 
     fn draft_target(&self, purpose: InputPurpose) -> Option<DraftTarget> {
@@ -624,17 +750,22 @@ impl App {
         (self.meeting.current, self.meeting.state().timebox_secs)
     }
 
-    fn export(&mut self) {
-        match super::export_minutes(&self.meeting, &self.out_dir) {
-            Ok(path) => self.status = Some(super::fit_path("minutes written to ", &path, "")),
-            Err(e) => self.status = Some(super::export_failed(&e)),
-        }
-    }
-
     /// Whether the current section is the parking-lot review.
     pub fn in_parking_review(&self) -> bool {
         self.meeting.section().kind == SectionKind::ParkingLot
     }
+}
+
+/// The events in `effects` that are for the journal, in order.
+pub fn journaled(effects: &[Effect]) -> Vec<Stamped> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Journal(events) => Some(events.iter().cloned()),
+            _ => None,
+        })
+        .flatten()
+        .collect()
 }
 
 fn new_textarea() -> TextArea<'static> {
@@ -660,14 +791,11 @@ mod tests {
             event: Meeting::start_event("drafts", &agenda, &[], 0),
         };
         let meeting = Meeting::begin(&first).expect("a meeting");
-        (
-            App::new(meeting, Arc::new(clock), std::env::temp_dir()),
-            first,
-        )
+        (App::new(meeting, Arc::new(clock), Seat::default()), first)
     }
 
-    fn press(app: &mut App, code: KeyCode) {
-        app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
+    fn press(app: &mut App, code: KeyCode) -> Vec<Stamped> {
+        journaled(&app.on_key(KeyEvent::new(code, crossterm::event::KeyModifiers::NONE)))
     }
 
     /// In the parking-lot review `a` parks a tangent; its draft was saved
@@ -677,18 +805,19 @@ mod tests {
     #[test]
     fn a_tangent_added_in_the_parking_lot_review_leaves_no_draft_behind() {
         let (mut app, first) = app();
+        let mut journal = vec![first];
         while !app.in_parking_review() {
-            press(&mut app, KeyCode::Char(']'));
+            journal.extend(press(&mut app, KeyCode::Char(']')));
         }
         for (text, saved) in [("first tangent", true), ("second tangent", false)] {
-            press(&mut app, KeyCode::Char('a'));
+            journal.extend(press(&mut app, KeyCode::Char('a')));
             assert_eq!(app.input_text(), "", "the input opens empty");
-            app.on_paste(text);
+            journal.extend(journaled(&app.on_paste(text)));
             if saved {
                 // The draft timer fired before Enter.
-                app.save_draft();
+                journal.extend(journaled(&app.save_draft()));
             }
-            press(&mut app, KeyCode::Enter);
+            journal.extend(press(&mut app, KeyCode::Enter));
             assert_eq!(app.mode, AppMode::Normal);
         }
         let texts: Vec<&str> = app
@@ -699,9 +828,39 @@ mod tests {
             .collect();
         assert_eq!(texts, ["first tangent", "second tangent"]);
         assert!(app.meeting.drafts.is_empty(), "{:?}", app.meeting.drafts);
-        let journal: Vec<Stamped> = std::iter::once(first).chain(app.outbox.clone()).collect();
         let replayed = Meeting::replay(&journal).expect("replays");
         assert!(replayed.drafts.is_empty(), "{:?}", replayed.drafts);
+    }
+
+    /// The text area counts columns in 16 bits: a line scrolled sideways
+    /// past 65,535 columns showed some other stretch of it than the cursor's.
+    #[test]
+    fn a_paste_wider_than_65535_columns_shows_its_end_where_the_cursor_is() {
+        let clock = FakeClock::new(chrono::Utc::now());
+        let agenda = crate::agenda::default_agenda();
+        let first = Stamped {
+            at: clock.now(),
+            event: Meeting::start_event("long", &agenda, &[], 0),
+        };
+        let meeting = Meeting::begin(&first).expect("a meeting");
+        let mut app = App::new(meeting, Arc::new(clock), Seat::default());
+        let text = "word ".repeat(19_998) + "THE-END";
+        app.on_paste(&text);
+        assert_eq!(app.mode, AppMode::Input(InputPurpose::Add));
+        let backend = ratatui::backend::TestBackend::new(100, 30);
+        let mut terminal = ratatui::Terminal::new(backend).expect("a terminal");
+        let now = app.now();
+        terminal
+            .draw(|f| ui::draw(f, &app.view(now)))
+            .expect("drawn");
+        let screen: String = terminal
+            .backend()
+            .buffer()
+            .content
+            .iter()
+            .map(|c| c.symbol())
+            .collect();
+        assert!(screen.contains("THE-END"), "{screen}");
     }
 
     /// The edit box promises "Esc cancel (draft kept)": the words typed
@@ -710,40 +869,43 @@ mod tests {
     #[test]
     fn an_edit_cancelled_with_esc_keeps_its_draft() {
         let (mut app, first) = app();
-        press(&mut app, KeyCode::Char('a'));
-        app.on_paste("the cache was cold");
-        press(&mut app, KeyCode::Enter);
-        press(&mut app, KeyCode::Char('e'));
+        let mut journal = vec![first];
+        let run = |app: &mut App, journal: &mut Vec<Stamped>, code: KeyCode| {
+            journal.extend(press(app, code));
+        };
+        run(&mut app, &mut journal, KeyCode::Char('a'));
+        journal.extend(journaled(&app.on_paste("the cache was cold")));
+        run(&mut app, &mut journal, KeyCode::Enter);
+        run(&mut app, &mut journal, KeyCode::Char('e'));
         assert_eq!(app.input_text(), "the cache was cold");
-        app.on_paste(" after the deploy");
-        press(&mut app, KeyCode::Esc);
+        journal.extend(journaled(&app.on_paste(" after the deploy")));
+        run(&mut app, &mut journal, KeyCode::Esc);
         assert_eq!(app.mode, AppMode::Normal);
         let item = app.meeting.all_items().next().unwrap().text.clone();
         assert_eq!(item, "the cache was cold", "Esc does not commit");
-        press(&mut app, KeyCode::Char('e'));
+        run(&mut app, &mut journal, KeyCode::Char('e'));
         assert_eq!(app.input_text(), "the cache was cold after the deploy");
-        press(&mut app, KeyCode::Esc);
+        run(&mut app, &mut journal, KeyCode::Esc);
         // Another item edited in between, its draft saved by the timer.
-        press(&mut app, KeyCode::Char('a'));
-        app.on_paste("second");
-        press(&mut app, KeyCode::Enter);
-        press(&mut app, KeyCode::Char('e'));
-        app.on_paste(" edited");
-        app.save_draft();
-        press(&mut app, KeyCode::Esc);
-        press(&mut app, KeyCode::Char('k'));
-        press(&mut app, KeyCode::Char('e'));
+        run(&mut app, &mut journal, KeyCode::Char('a'));
+        journal.extend(journaled(&app.on_paste("second")));
+        run(&mut app, &mut journal, KeyCode::Enter);
+        run(&mut app, &mut journal, KeyCode::Char('e'));
+        journal.extend(journaled(&app.on_paste(" edited")));
+        journal.extend(journaled(&app.save_draft()));
+        run(&mut app, &mut journal, KeyCode::Esc);
+        run(&mut app, &mut journal, KeyCode::Char('k'));
+        run(&mut app, &mut journal, KeyCode::Char('e'));
         assert_eq!(app.input_text(), "the cache was cold after the deploy");
-        press(&mut app, KeyCode::Esc);
-        press(&mut app, KeyCode::Char('j'));
-        press(&mut app, KeyCode::Char('e'));
+        run(&mut app, &mut journal, KeyCode::Esc);
+        run(&mut app, &mut journal, KeyCode::Char('j'));
+        run(&mut app, &mut journal, KeyCode::Char('e'));
         assert_eq!(app.input_text(), "second edited");
-        press(&mut app, KeyCode::Esc);
+        run(&mut app, &mut journal, KeyCode::Esc);
 
-        let journal: Vec<Stamped> = std::iter::once(first).chain(app.outbox.clone()).collect();
         let replayed = Meeting::replay(&journal).expect("replays");
         let clock = FakeClock::new(chrono::Utc::now());
-        let mut again = App::new(replayed, Arc::new(clock), std::env::temp_dir());
+        let mut again = App::new(replayed, Arc::new(clock), Seat::default());
         assert_eq!(
             again.mode,
             AppMode::Normal,
@@ -768,7 +930,7 @@ mod tests {
             event: Meeting::start_event("roles", &crate::agenda::default_agenda(), &people, 0),
         };
         let meeting = Meeting::begin(&first).expect("a meeting");
-        let app = App::new(meeting, Arc::new(clock), std::env::temp_dir());
+        let app = App::new(meeting, Arc::new(clock), Seat::default());
         let backend = ratatui::backend::TestBackend::new(100, 30);
         let mut terminal = ratatui::Terminal::new(backend).expect("a terminal");
         let now = app.now();
@@ -845,8 +1007,8 @@ mod tests {
             .join("and-another-level-of-nesting-here");
         std::fs::create_dir_all(&deep).unwrap();
         let (mut app, _) = app();
-        app.out_dir = deep.clone();
         press(&mut app, KeyCode::Char('x'));
+        app.on_exported(super::super::export_minutes(app.meeting(), &deep));
         let status = app.status.clone().unwrap();
         assert!(status.width() <= 79, "{} columns: {status}", status.width());
         assert!(status.starts_with("minutes written to /"), "{status}");
@@ -859,42 +1021,11 @@ mod tests {
         let written: Vec<_> = std::fs::read_dir(&deep).unwrap().collect();
         assert_eq!(written.len(), 1);
 
-        app.out_dir = deep.join("gone-missing-since-the-start-of-the-meeting");
-        press(&mut app, KeyCode::Char('x'));
+        let gone = deep.join("gone-missing-since-the-start-of-the-meeting");
+        app.on_exported(super::super::export_minutes(app.meeting(), &gone));
         let status = app.status.clone().unwrap();
         assert!(status.width() <= 79, "{} columns: {status}", status.width());
         assert!(status.starts_with("export failed: "), "{status}");
         assert!(status.ends_with("the directory does not exist"), "{status}");
-    }
-
-    /// The text area counts columns in 16 bits: a line scrolled sideways
-    /// past 65,535 columns showed some other stretch of it than the cursor's.
-    #[test]
-    fn a_paste_wider_than_65535_columns_shows_its_end_where_the_cursor_is() {
-        let clock = FakeClock::new(chrono::Utc::now());
-        let agenda = crate::agenda::default_agenda();
-        let first = Stamped {
-            at: clock.now(),
-            event: Meeting::start_event("long", &agenda, &[], 0),
-        };
-        let meeting = Meeting::begin(&first).expect("a meeting");
-        let mut app = App::new(meeting, Arc::new(clock), std::env::temp_dir());
-        let text = "word ".repeat(19_998) + "THE-END";
-        app.on_paste(&text);
-        assert_eq!(app.mode, AppMode::Input(InputPurpose::Add));
-        let backend = ratatui::backend::TestBackend::new(100, 30);
-        let mut terminal = ratatui::Terminal::new(backend).expect("a terminal");
-        let now = app.now();
-        terminal
-            .draw(|f| ui::draw(f, &app.view(now)))
-            .expect("drawn");
-        let screen: String = terminal
-            .backend()
-            .buffer()
-            .content
-            .iter()
-            .map(|c| c.symbol())
-            .collect();
-        assert!(screen.contains("THE-END"), "{screen}");
     }
 }

@@ -1,9 +1,6 @@
 //! The one sanitising function at the input boundary, so no escape sequence
 //! ever reaches the journal, the screen or the export.
 
-/// What a meeting is called when its title is empty, or cleans to nothing.
-pub const UNTITLED_INCIDENT: &str = "Untitled incident";
-
 /// Spaces a tab becomes: a tab's width depends on the terminal, spaces do not.
 const TAB: &str = "    ";
 

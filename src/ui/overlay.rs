@@ -100,7 +100,7 @@ pub fn draw_confirm_quit(buf: &mut Buffer, area: Rect, view: &View, theme: Theme
     };
     let lines = [
         (format!("Quit? {saved}"), style),
-        ("y quit · any other key stay".to_string(), theme.text()),
+        (super::footer::line(&view.keys.quit), theme.text()),
     ];
     let want = lines.iter().map(|(l, _)| width(l)).max().unwrap_or(0) + 6;
     let w = u16::try_from(want).unwrap_or(u16::MAX).min(area.width);
@@ -143,14 +143,16 @@ pub fn draw_offer(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
     let w = inner.width.saturating_sub(1);
     let title = format!("Time is up for {}.", view.meeting.section().title);
     super::paint::put_cut(buf, inner, x, inner.y, &title, w, theme.overtime());
-    let choices: [(&str, &str); 3] = [
-        ("+", "keep going 5 more minutes"),
-        ("]", "move on"),
-        ("Esc", "carry on in overtime"),
-    ];
     let y = inner.y.saturating_add(1);
     let mut cx = x;
-    for (i, (key, what)) in choices.iter().enumerate() {
+    for (
+        i,
+        super::Hint {
+            keys: key,
+            label: what,
+        },
+    ) in view.keys.offer.iter().enumerate()
+    {
         if i > 0 {
             cx = put(buf, inner, cx, y, " · ", 3, theme.text());
         }
