@@ -4,7 +4,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use clap::{Args, Parser, Subcommand};
 
@@ -179,6 +179,8 @@ fn new_meeting(opts: NewOpts, global: ScreenOpts) -> Result<ExitCode, String> {
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .unwrap_or(DEFAULT_INCIDENT);
+    check_name_length("the incident title (--incident)", incident)?;
+    check_name_length("the agenda's name", &agenda.name)?;
     let store = SessionStore::from_env().map_err(|e| e.to_string())?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let now = clock.now();
@@ -190,10 +192,9 @@ fn new_meeting(opts: NewOpts, global: ScreenOpts) -> Result<ExitCode, String> {
     let meeting = Meeting::begin(&first).ok_or("the meeting could not start")?;
     let header = Header::new(now, meeting.incident.clone(), meeting.agenda.name.clone());
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let (session, mut journal) = Journal::create(&store, &header, move |s: Status| {
-        let _ = tx.send(s);
-    })
-    .map_err(|e| e.to_string())?;
+    let (report, notices) = status_reporter(tx);
+    let (session, mut journal) =
+        Journal::create(&store, &header, report).map_err(|e| e.to_string())?;
     journal.append(&first).map_err(|e| e.to_string())?;
     // Once the screen shows the meeting, a `kill -9` must leave something to
     // resume: the start (agenda, roster) is on disk before the first frame.
@@ -206,8 +207,21 @@ fn new_meeting(opts: NewOpts, global: ScreenOpts) -> Result<ExitCode, String> {
     let screen = Screen {
         name: session.name,
         dir: session.dir,
+        notices,
     };
     screen.run(meeting, clock, out_dir, journal, rx, Vec::new())
+}
+
+/// Refuses a title or name longer than a screen and a document can use.
+fn check_name_length(what: &str, text: &str) -> Result<(), String> {
+    let n = text.chars().count();
+    if n > journal::NAME_MAX_CHARS {
+        return Err(format!(
+            "{what} is {n} characters long; at most {} fit on the screen and in the minutes, so shorten it",
+            journal::NAME_MAX_CHARS
+        ));
+    }
+    Ok(())
 }
 
 fn resume(session: Option<String>, screen_opts: ScreenOpts) -> Result<ExitCode, String> {
@@ -220,10 +234,8 @@ fn resume(session: Option<String>, screen_opts: ScreenOpts) -> Result<ExitCode, 
     // elsewhere, or a journal that cannot be resumed, is the answer the user
     // needs, wherever they typed the command.
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let (replay, journal) = Journal::open::<Stamped, _>(&dir, move |s: Status| {
-        let _ = tx.send(s);
-    })
-    .map_err(|e| e.to_string())?;
+    let (report, notices) = status_reporter(tx);
+    let (replay, journal) = Journal::open::<Stamped, _>(&dir, report).map_err(|e| e.to_string())?;
     let meeting = Meeting::replay(&replay.events)
         .map_err(|e| format!("{}: {e}; it cannot be resumed", dir.display()))?;
     need_terminal()?;
@@ -232,7 +244,7 @@ fn resume(session: Option<String>, screen_opts: ScreenOpts) -> Result<ExitCode, 
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let out_dir = screen_opts.out_dir.unwrap_or_else(|| ".".into());
-    Screen { name, dir }.run(
+    Screen { name, dir, notices }.run(
         meeting,
         Arc::new(SystemClock),
         out_dir,
@@ -242,9 +254,28 @@ fn resume(session: Option<String>, screen_opts: ScreenOpts) -> Result<ExitCode, 
     )
 }
 
+/// Passes the journal writer's reports to the screen, and keeps its notices
+/// (a replaced journal put back) to repeat them once the screen is gone.
+fn status_reporter(
+    tx: tokio::sync::mpsc::UnboundedSender<Status>,
+) -> (impl Fn(Status) + Send + 'static, Arc<Mutex<Vec<String>>>) {
+    let notices = Arc::new(Mutex::new(Vec::new()));
+    let kept = Arc::clone(&notices);
+    let report = move |s: Status| {
+        if let Status::Notice(n) = &s {
+            kept.lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push(n.clone());
+        }
+        let _ = tx.send(s);
+    };
+    (report, notices)
+}
+
 struct Screen {
     name: String,
     dir: PathBuf,
+    notices: Arc<Mutex<Vec<String>>>,
 }
 
 impl Screen {
@@ -268,6 +299,14 @@ impl Screen {
             .map_err(|e| format!("the terminal could not be set up: {e}"))?;
         // The terminal may be gone by now: nothing below may panic writing.
         let say = app::terminal::say;
+        for n in self
+            .notices
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+        {
+            say(&format!("hotwash: note: {n}"));
+        }
         if let Err(e) = flushed {
             say(&format!("hotwash: WARNING: {e}"));
             return Ok(ExitCode::from(1));

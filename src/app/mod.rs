@@ -83,22 +83,22 @@ pub fn export_minutes(meeting: &Meeting, dir: &Path) -> Result<PathBuf, String> 
     let text = export::render(meeting, format, &export::Options::default());
     let name = export::default_file_name(meeting, format);
     let (stem, ext) = name.rsplit_once('.').unwrap_or((&name, "md"));
-    for n in 1..1000 {
-        let path = if n == 1 {
-            dir.join(&name)
-        } else {
-            dir.join(format!("{stem}-{n}.{ext}"))
-        };
-        match export::write_atomic(&path, &text, false) {
-            Ok(()) => return Ok(path),
-            Err(export::ExportError::Exists(_)) => continue,
-            Err(e) => return Err(e.to_string()),
+    crate::fsutil::first_free(
+        stem,
+        &format!(".{ext}"),
+        1000,
+        |name| {
+            let path = dir.join(name);
+            export::write_atomic(&path, &text, false).map(|()| path)
+        },
+        |e| matches!(e, export::ExportError::Exists(_)),
+    )
+    .map_err(|e| match e {
+        export::ExportError::Exists(_) => {
+            format!("{} holds too many exports of this meeting", dir.display())
         }
-    }
-    Err(format!(
-        "{} holds too many exports of this meeting",
-        dir.display()
-    ))
+        e => e.to_string(),
+    })
 }
 
 /// Runs the meeting screen until the user quits, a signal comes, or the
@@ -170,8 +170,9 @@ struct Unsaved {
     events: std::collections::VecDeque<(u64, Stamped)>,
 }
 
-/// Writes events the disk would not take to a file in the temp directory
-/// (or, failing that, to stderr); returns the sentence that says where.
+/// Writes events the disk would not take to a rescue file in the session
+/// directory, or the temp directory (or, failing both, to stderr); returns
+/// the sentence that says where.
 fn rescue(
     error: &str,
     journal: &Path,
@@ -180,32 +181,28 @@ fn rescue(
     if events.is_empty() {
         return error.to_string();
     }
-    let lines: String = events
-        .iter()
-        .filter_map(|(_, e)| serde_json::to_string(e).ok())
-        .map(|l| l + "\n")
-        .collect();
-    let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
-    let path = std::env::temp_dir().join(format!("hotwash-unsaved-{stamp}.jsonl"));
-    let written = {
-        use std::io::Write;
-        use std::os::unix::fs::OpenOptionsExt;
-        std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&path)
-            .and_then(|mut f| f.write_all(lines.as_bytes()).and_then(|()| f.sync_all()))
-    };
+    let written = crate::journal::keep_rescue(journal, events.iter().map(|(seq, e)| (*seq, e)));
     match written {
-        Ok(()) => format!(
-            "{error}; the {} events not yet on disk are kept in {}: append that file to {} once there is room",
-            events.len(),
-            path.display(),
-            journal.display()
-        ),
+        Ok(path) => {
+            let merge = if path.parent() == journal.parent() {
+                "`hotwash resume` merges that file back".to_string()
+            } else {
+                let dir = journal.parent().unwrap_or(journal);
+                format!(
+                    "move it into {} and `hotwash resume` merges it back",
+                    dir.display()
+                )
+            };
+            format!(
+                "{error}; the {} events not yet on disk are kept in {}: {merge}",
+                events.len(),
+                path.display(),
+            )
+        }
         Err(_) => {
-            eprint!("{lines}");
+            for (_, e) in events {
+                eprintln!("{}", serde_json::to_string(e).unwrap_or_default());
+            }
             format!(
                 "{error}; the {} events not yet on disk are printed above: append them to {} once there is room",
                 events.len(),
@@ -396,6 +393,11 @@ async fn event_loop(
 
 fn on_status(app: &mut App, journal: &JournalWriter<Stamped>, st: Status) {
     let save = match st {
+        Status::Notice(message) => {
+            app.status = Some(message);
+            app.dirty = true;
+            return;
+        }
         Status::Durable { seq } if seq >= journal.appended() => SaveState::Saved,
         Status::Durable { .. } => SaveState::Saving,
         Status::Failed { error, .. } => SaveState::Failed(error),
