@@ -6,7 +6,10 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Local, Utc};
 
-use super::replay::{parse_header, strip_bom, strip_newline};
+use super::replay::{parse_header, rebuild_header, strip_bom, strip_newline};
+
+/// How much of a first event `sessions` reads to rebuild a damaged header.
+const EVENT_PEEK_LIMIT: u64 = 4 << 20;
 use super::{DIR_ENV, HEADER_LIMIT, Header, JOURNAL_FILE, JournalError, SLUG_MAX};
 use crate::fsutil::{
     self, create_private, first_free, is_taken, open_regular, private_dir_builder, sync_dir,
@@ -171,6 +174,7 @@ impl SessionStore {
     /// The session directory for a name from `list`, a session directory, or
     /// a path to a `journal.jsonl`.
     pub fn resolve(&self, name_or_path: &str) -> Result<PathBuf, JournalError> {
+        self.check_safe()?;
         let plain_name = !name_or_path.is_empty()
             && !name_or_path.contains(['/', '\\'])
             && name_or_path != "."
@@ -297,8 +301,29 @@ pub(super) fn peek(journal: &Path) -> Result<(Header, u64), JournalError> {
         .take(HEADER_LIMIT)
         .read_until(b'\n', &mut first)
         .map_err(|e| JournalError::read(journal, e))?;
-    let header = parse_header(strip_newline(strip_bom(&first)), journal)?;
+    let first = strip_newline(strip_bom(&first));
     let mut count = 0u64;
+    let header = match parse_header(first, journal) {
+        Ok(header) => header,
+        Err(e @ JournalError::TooNew { .. }) => return Err(e),
+        // Salvaged as replay does: the header rebuilt from the first event,
+        // on this line (no header) or the next (a damaged one).
+        Err(e) => match rebuild_header(first) {
+            Some(header) => {
+                count += 1;
+                header
+            }
+            None => {
+                let mut next = Vec::new();
+                (&mut reader)
+                    .take(EVENT_PEEK_LIMIT)
+                    .read_until(b'\n', &mut next)
+                    .map_err(|e| JournalError::read(journal, e))?;
+                count += u64::from(next.ends_with(b"\n"));
+                rebuild_header(strip_newline(&next)).ok_or(e)?
+            }
+        },
+    };
     loop {
         let buf = reader
             .fill_buf()

@@ -155,7 +155,14 @@ impl Sink for FileSink {
     fn in_place(&mut self) -> io::Result<bool> {
         match fs::symlink_metadata(&self.path) {
             Ok(on_disk) => Ok(same_file(&on_disk, &self.file.metadata()?)),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+                ) =>
+            {
+                Ok(false)
+            }
             Err(e) => Err(e),
         }
     }
@@ -570,7 +577,8 @@ impl Worker {
             Status::Failed { error, .. } => Some(error.clone()),
             Status::Durable { .. } | Status::Notice(_) => None,
         };
-        let displaced = failure.is_some() && !self.sink.in_place().unwrap_or(true);
+        // A journal that cannot even be looked at is not trusted either.
+        let displaced = failure.is_some() && !self.sink.in_place().unwrap_or(false);
         let checked = std::mem::take(&mut self.check_requested);
         // Someone is quitting and the journal is not where it belongs: every
         // event held, durable or not, goes to a rescue file.
