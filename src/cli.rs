@@ -236,8 +236,17 @@ fn resume(session: Option<String>, screen_opts: ScreenOpts) -> Result<ExitCode, 
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let (report, notices) = status_reporter(tx);
     let (replay, journal) = Journal::open::<Stamped, _>(&dir, report).map_err(|e| e.to_string())?;
-    let meeting = Meeting::replay(&replay.events)
+    let mut meeting = Meeting::replay(&replay.events)
         .map_err(|e| format!("{}: {e}; it cannot be resumed", dir.display()))?;
+    let mut journal = journal;
+    let mut warnings = replay.warnings;
+    merge_rescues(
+        &mut meeting,
+        &mut journal,
+        replay.events,
+        replay.rescued,
+        &mut warnings,
+    )?;
     need_terminal()?;
     let name = dir
         .file_name()
@@ -250,8 +259,43 @@ fn resume(session: Option<String>, screen_opts: ScreenOpts) -> Result<ExitCode, 
         out_dir,
         journal,
         rx,
-        replay.warnings,
+        warnings,
     )
+}
+
+/// Merges the session's rescue files (events a failing disk would not take)
+/// into the journal and the meeting, and says so; each merged file is
+/// renamed `….merged` once its events are on disk.
+fn merge_rescues(
+    meeting: &mut Meeting,
+    journal: &mut crate::journal::JournalWriter<Stamped>,
+    mut known: Vec<Stamped>,
+    rescued: Vec<journal::Rescued<Stamped>>,
+    warnings: &mut Vec<String>,
+) -> Result<(), String> {
+    for r in rescued {
+        warnings.extend(r.warnings);
+        let merged = crate::meeting::merge::merge_rescued(meeting, &known, &r.events);
+        for e in &merged.events {
+            journal.append(e).map_err(|e| e.to_string())?;
+            meeting.apply(e);
+        }
+        journal
+            .flush(START_FLUSH_TIMEOUT)
+            .map_err(|e| e.to_string())?;
+        let kept = journal::mark_merged(&r.path)
+            .map(|p| format!("; the file is kept as {}", p.display()))
+            .unwrap_or_default();
+        warnings.push(format!(
+            "merged {} rescued events from {} ({} already in the journal, {} items renumbered){kept}",
+            merged.events.len(),
+            r.path.display(),
+            merged.already,
+            merged.renumbered,
+        ));
+        known.extend(merged.events);
+    }
+    Ok(())
 }
 
 /// Passes the journal writer's reports to the screen, and keeps its notices
@@ -355,13 +399,21 @@ fn sessions() -> Result<ExitCode, String> {
     for s in list {
         match (&s.header, &s.problem) {
             (Some(h), None) => println!(
-                "{}  {}  {} events  {}",
+                "{}  {}  {} events  {}{}",
                 s.name,
                 h.created
                     .with_timezone(&chrono::Local)
                     .format("%Y-%m-%d %H:%M"),
                 s.events,
-                h.incident
+                h.incident,
+                if s.rescues > 0 {
+                    format!(
+                        "  ({} rescue files: `hotwash resume {}` merges them)",
+                        s.rescues, s.name
+                    )
+                } else {
+                    String::new()
+                }
             ),
             (_, Some(p)) => println!("{}  (unreadable: {p})", s.name),
             (None, None) => println!("{}", s.name),

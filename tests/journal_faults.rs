@@ -294,7 +294,11 @@ fn a_duplicated_line_is_skipped_with_a_warning_naming_it() {
     assert_eq!(back.events, log);
     assert_eq!(back.warnings.len(), 1, "{:?}", back.warnings);
     assert!(back.warnings[0].contains("line 4"), "{:?}", back.warnings);
-    assert!(back.warnings[0].contains("duplicated"), "{:?}", back.warnings);
+    assert!(
+        back.warnings[0].contains("duplicated"),
+        "{:?}",
+        back.warnings
+    );
 }
 
 #[test]
@@ -348,7 +352,8 @@ fn old_journals_without_sequence_numbers_still_replay_and_resume_counting_on() {
 #[test]
 fn a_bom_a_cut_header_or_no_header_still_replays_exports_and_lists() {
     let log = meeting(&["one", "two"]);
-    let cases: [(&str, fn(&[u8]) -> Vec<u8>); 3] = [
+    type Damage = fn(&[u8]) -> Vec<u8>;
+    let cases: [(&str, Damage); 3] = [
         ("a BOM", |b| [b"\xEF\xBB\xBF".as_slice(), b].concat()),
         ("a cut header", |b| {
             let nl = b.iter().position(|&c| c == b'\n').expect("header");
@@ -483,16 +488,19 @@ fn a_data_directory_another_user_owns_is_refused() {
 #[test]
 fn a_fifo_or_a_link_to_dev_zero_as_journal_is_refused_without_hanging() {
     for (what, make) in [
-        ("a FIFO", (|p: &Path| {
-            rustix::fs::mknodat(
-                rustix::fs::CWD,
-                p,
-                rustix::fs::FileType::Fifo,
-                rustix::fs::Mode::from_raw_mode(0o600),
-                0,
-            )
-            .expect("mkfifo");
-        }) as fn(&Path)),
+        (
+            "a FIFO",
+            (|p: &Path| {
+                rustix::fs::mknodat(
+                    rustix::fs::CWD,
+                    p,
+                    rustix::fs::FileType::Fifo,
+                    rustix::fs::Mode::from_raw_mode(0o600),
+                    0,
+                )
+                .expect("mkfifo");
+            }) as fn(&Path),
+        ),
         ("a link to /dev/zero", |p: &Path| {
             std::os::unix::fs::symlink("/dev/zero", p).expect("link");
         }),
@@ -541,14 +549,21 @@ fn a_new_meeting_with_a_600_kb_agenda_name_is_refused_with_a_clear_message() {
         .find(|l| l.starts_with("name"))
         .expect("a name line")
         .to_string();
-    let huge = text.replacen(&name_line, &format!("name = \"{}\"", "B".repeat(600_000)), 1);
+    let huge = text.replacen(
+        &name_line,
+        &format!("name = \"{}\"", "B".repeat(600_000)),
+        1,
+    );
     fs::write(&agenda, huge).expect("write agenda");
     let mut tui = place.start(&["new", "--agenda", &agenda.display().to_string()], 100, 30);
     let code = tui.wait_exit();
     let screen = tui.screen();
     assert_eq!(code, 2, "{screen}");
     assert!(screen.contains("characters long"), "{screen}");
-    assert!(!place.data().join("sessions").exists(), "a session was made");
+    assert!(
+        !place.data().join("sessions").exists(),
+        "a session was made"
+    );
 }
 
 // ---- 14. a failed create leaves nothing behind ----
@@ -569,4 +584,51 @@ fn a_session_whose_header_cannot_be_written_is_not_left_behind() {
         .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
         .unwrap_or_default();
     assert!(left.is_empty(), "left behind: {left:?}");
+}
+
+// ---- 2. rescue files merged on resume ----
+
+#[test]
+fn resume_merges_a_rescue_file_renumbering_items_that_collide() {
+    let place = Place::new();
+    // Item 1 was saved; item 2 only reached a rescue file; after that the
+    // meeting was resumed without it and another item took id 2.
+    let saved = meeting(&["saved", "typed after resume"]);
+    let rescued = meeting(&["saved", "rescued"]);
+    let dir = written_session(&place, &saved);
+    let journal_path = dir.join(JOURNAL_FILE);
+    let rescue =
+        journal::keep_rescue(&journal_path, rescued[2..].iter().map(|e| (3, e))).expect("rescue");
+    assert_eq!(rescue.parent(), Some(dir.as_path()));
+
+    let (code, out, err) = run_within(&place, &["sessions"], LIMIT);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("1 rescue files"), "{out}");
+
+    let mut tui = place.start(&["resume", &name_of(&dir)], 120, 30);
+    tui.wait_for("merged 1 rescued events");
+    tui.send("q");
+    tui.send("y");
+    assert_eq!(tui.wait_exit(), 0, "{}", tui.screen());
+
+    let back = journal::replay::<Stamped>(&journal_path).expect("replays");
+    let m = Meeting::replay(&back.events).expect("meeting");
+    let mut items: Vec<(u64, String)> = m.all_items().map(|i| (i.id, i.text.clone())).collect();
+    items.sort();
+    assert_eq!(
+        items,
+        vec![
+            (1, "saved".to_string()),
+            (2, "typed after resume".to_string()),
+            (3, "rescued".to_string())
+        ]
+    );
+    assert!(
+        !rescue.exists(),
+        "the rescue file is still there to merge again"
+    );
+    // Resuming again merges nothing twice.
+    let (code, out, _) = run_within(&place, &["sessions"], LIMIT);
+    assert_eq!(code, Some(0));
+    assert!(!out.contains("rescue files"), "{out}");
 }

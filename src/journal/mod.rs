@@ -295,6 +295,20 @@ pub struct Replay<T> {
     /// The sequence number of the last event read (lines written before
     /// sequence numbers count one each).
     pub last_seq: u64,
+    /// Rescue files found in the session directory, for the caller to merge
+    /// (see [`mark_merged`]); only [`Journal::open`] looks for them.
+    pub rescued: Vec<Rescued<T>>,
+}
+
+/// A rescue file in a session directory and the events it holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rescued<T> {
+    /// The file.
+    pub path: PathBuf,
+    /// Its events, in order.
+    pub events: Vec<T>,
+    /// What could not be read in it.
+    pub warnings: Vec<String>,
 }
 
 /// What the writer thread tells the app about the disk.
@@ -366,6 +380,7 @@ impl Journal {
         file.read_to_end(&mut bytes)
             .map_err(|e| JournalError::read(&journal, e))?;
         let mut replay = parse::<T>(&bytes, &journal)?;
+        replay.rescued = find_rescues(session_dir);
 
         let good = usize::try_from(replay.good_len).unwrap_or(bytes.len());
         let mut changed = false;
@@ -421,6 +436,55 @@ impl Journal {
         let (_, writer) = Journal::open(&session.dir, on_status)?;
         Ok((session, writer))
     }
+}
+
+/// Whether a file name is a rescue file's (merged ones are renamed away).
+pub fn is_rescue_name(name: &str) -> bool {
+    name.starts_with(RESCUE_PREFIX) && name.ends_with(".jsonl")
+}
+
+/// The rescue files in a session directory, oldest first, with their events.
+fn find_rescues<T: DeserializeOwned>(session_dir: &Path) -> Vec<Rescued<T>> {
+    let Ok(entries) = fs::read_dir(session_dir) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .filter(|e| is_rescue_name(&e.file_name().to_string_lossy()))
+        .map(|e| e.path())
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| match fsutil::read_regular(&path) {
+            Ok(bytes) => {
+                let r = replay::parse_rescue::<T>(&bytes, &path);
+                Rescued {
+                    path,
+                    events: r.events,
+                    warnings: r.warnings,
+                }
+            }
+            Err(e) => Rescued {
+                warnings: vec![format!("{} could not be read ({e})", path.display())],
+                path,
+                events: Vec::new(),
+            },
+        })
+        .collect()
+}
+
+/// Marks a rescue file merged, so it is not merged again: it is renamed to
+/// `<name>.merged` and kept, in case anyone wants to look.
+pub fn mark_merged(path: &Path) -> io::Result<PathBuf> {
+    let mut merged = path.as_os_str().to_owned();
+    merged.push(".merged");
+    let merged = PathBuf::from(merged);
+    fs::rename(path, &merged)?;
+    if let Some(dir) = path.parent() {
+        sync_dir(dir)?;
+    }
+    Ok(merged)
 }
 
 /// Copies a torn tail beside the journal, durably, before it is cut off: even

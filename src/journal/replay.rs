@@ -132,8 +132,20 @@ pub(super) fn parse<T: DeserializeOwned>(
         good_len: pos as u64,
         torn: false,
         last_seq: 0,
+        rescued: Vec::new(),
     };
-    let mut line_no = usize::from(pos > start);
+    read_events(bytes, pos, usize::from(pos > start), &mut replay);
+    Ok(replay)
+}
+
+/// Reads the event lines of `bytes` from `pos` into `replay`; `line_no` is
+/// the number of the line before `pos`.
+fn read_events<T: DeserializeOwned>(
+    bytes: &[u8],
+    mut pos: usize,
+    mut line_no: usize,
+    replay: &mut Replay<T>,
+) {
     while pos < bytes.len() {
         line_no += 1;
         let (line, next, terminated) = match find_newline(bytes, pos) {
@@ -181,7 +193,6 @@ pub(super) fn parse<T: DeserializeOwned>(
         }
         pos = next;
     }
-    Ok(replay)
 }
 
 /// A header rebuilt from `line`, if it is an event.
@@ -214,4 +225,23 @@ fn damaged_line(line_no: usize, e: &serde_json::Error) -> String {
             "line {line_no} of the journal is damaged (not valid JSON) and was skipped; the events around it are restored"
         )
     }
+}
+
+/// The events of a rescue file: journal lines, with or without a header.
+pub(super) fn parse_rescue<T: DeserializeOwned>(bytes: &[u8], path: &Path) -> Replay<T> {
+    if let Ok(replay) = parse::<T>(bytes, path) {
+        return replay;
+    }
+    let mut replay = Replay {
+        header: Header::new(DateTime::<Utc>::UNIX_EPOCH, "", ""),
+        events: Vec::new(),
+        warnings: Vec::new(),
+        good_len: 0,
+        torn: false,
+        last_seq: 0,
+        rescued: Vec::new(),
+    };
+    let start = bytes.len() - strip_bom(bytes).len();
+    read_events(bytes, start, 0, &mut replay);
+    replay
 }

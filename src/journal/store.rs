@@ -53,6 +53,8 @@ pub struct SessionInfo {
     pub modified: Option<DateTime<Utc>>,
     /// Why the journal could not be read, when it could not.
     pub problem: Option<String>,
+    /// Rescue files waiting to be merged by `resume`.
+    pub rescues: usize,
 }
 
 impl SessionStore {
@@ -240,6 +242,12 @@ impl SessionInfo {
             ),
             Err(e) => (None, 0, Some(e.to_string())),
         };
+        let rescues = fs::read_dir(&dir).map_or(0, |entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter(|e| super::is_rescue_name(&e.file_name().to_string_lossy()))
+                .count()
+        });
         SessionInfo {
             name,
             dir,
@@ -247,6 +255,7 @@ impl SessionInfo {
             events,
             modified,
             problem,
+            rescues,
         }
     }
 
