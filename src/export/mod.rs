@@ -18,6 +18,7 @@ use std::str::FromStr;
 
 use chrono::{DateTime, FixedOffset, Utc};
 
+use crate::fsutil;
 use crate::meeting::Meeting;
 use crate::meeting::text::{needs_sanitize, sanitize};
 
@@ -140,31 +141,9 @@ pub fn default_file_name(meeting: &Meeting, format: Format) -> String {
     }
 }
 
-/// Lowercase letters and digits of `title`, runs of anything else as one `-`;
-/// never a path separator, a dot or a leading dash.
+/// The incident title as a file-name part (see [`fsutil::slug`]).
 fn slug(title: &str) -> String {
-    let mut out = String::new();
-    let mut dash = false;
-    let mut chars = 0;
-    for c in title.chars() {
-        if c.is_alphanumeric() {
-            if dash && !out.is_empty() {
-                out.push('-');
-                chars += 1;
-            }
-            dash = false;
-            for l in c.to_lowercase() {
-                out.push(l);
-                chars += 1;
-            }
-        } else {
-            dash = true;
-        }
-        if chars >= SLUG_MAX_CHARS {
-            break;
-        }
-    }
-    out
+    fsutil::slug(title, SLUG_MAX_CHARS)
 }
 
 /// Why an export could not be written: one sentence naming the path and
@@ -326,20 +305,7 @@ pub fn write_atomic(path: &Path, contents: &str, force: bool) -> Result<(), Expo
             io(e.error)
         });
     }
-    sync_dir(&dir).map_err(io)
-}
-
-/// Makes a rename in `dir` durable.
-#[cfg(unix)]
-fn sync_dir(dir: &Path) -> std::io::Result<()> {
-    std::fs::File::open(dir)?.sync_all()
-}
-
-/// Directories cannot be opened for fsync here; the rename is as durable as
-/// the platform makes it.
-#[cfg(not(unix))]
-fn sync_dir(_dir: &Path) -> std::io::Result<()> {
-    Ok(())
+    fsutil::sync_dir(&dir).map_err(io)
 }
 
 // ---- shared by the formats ----
