@@ -188,7 +188,7 @@ fn new_meeting(opts: NewOpts, global: ScreenOpts) -> Result<ExitCode, String> {
         event: Meeting::start_event(incident, &agenda, &people, offset),
     };
     let meeting = Meeting::begin(&first).ok_or("the meeting could not start")?;
-    let header = Header::new(now, meeting.incident.clone(), meeting.agenda.name.clone());
+    let header = Header::new(now, meeting.incident(), meeting.agenda().name.clone());
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let (session, mut journal) = Journal::create(&store, &header, move |s: Status| {
         let _ = tx.send(s);
