@@ -162,7 +162,10 @@ impl App {
     }
 
     /// The minutes the loop wrote for [`Effect::Export`], or why not.
-    pub fn on_exported(&mut self, result: Result<PathBuf, String>) -> Vec<Effect> {
+    pub fn on_exported(
+        &mut self,
+        result: Result<PathBuf, crate::export::ExportError>,
+    ) -> Vec<Effect> {
         self.status = Some(match result {
             Ok(path) => format!("minutes written to {}", path.display()),
             Err(e) => format!("export failed: {e}"),
