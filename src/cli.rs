@@ -426,7 +426,7 @@ fn new_meeting(opts: NewOpts, global: ScreenOpts) -> Result<ExitCode, CliError> 
         event: Meeting::start_event(incident, &agenda, &people, offset),
     };
     let meeting = Meeting::begin(&first).ok_or(CliError::NoStart)?;
-    let header = Header::new(now, meeting.incident.clone(), meeting.agenda.name.clone());
+    let header = Header::new(now, meeting.incident(), meeting.agenda().name.clone());
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let (report, notices) = status_reporter(tx);
     let (session, mut journal) = Journal::create(&store, &header, report)?;

@@ -129,7 +129,7 @@ const SLUG_MAX_CHARS: usize = 60;
 /// `2026-11-22-checkout-outage-postmortem.md` (local date of the meeting).
 pub fn default_file_name(meeting: &Meeting, format: Format) -> String {
     let date = local(meeting, span(meeting).0).format("%Y-%m-%d");
-    let slug = slug(&meeting.incident);
+    let slug = slug(meeting.incident());
     let what = match format {
         Format::Csv => "actions",
         Format::Markdown | Format::Json => "postmortem",
@@ -323,25 +323,25 @@ fn clean(s: &str) -> Cow<'_, str> {
 /// The meeting's span: from the first timer start (or its creation, if no
 /// timer ever ran) to its last event.
 fn span(m: &Meeting) -> (DateTime<Utc>, DateTime<Utc>) {
-    let start = m.started.unwrap_or(m.created);
-    (start, m.last_event.max(start))
+    let start = m.started().unwrap_or(m.created());
+    (start, m.last_event().max(start))
 }
 
 /// An instant in the room's time zone.
 fn local(m: &Meeting, t: DateTime<Utc>) -> DateTime<FixedOffset> {
-    t.with_timezone(&m.offset)
+    t.with_timezone(&m.offset())
 }
 
 /// Time on a section's timer at the end of the export.
 fn spent_ms(m: &Meeting, section: usize) -> i64 {
-    m.sections
+    m.sections()
         .get(section)
-        .map_or(0, |s| s.elapsed_ms(m.last_event))
+        .map_or(0, |s| s.elapsed_ms(m.last_event()))
 }
 
 /// How far a section ran past its (final) timebox, 0 if it did not.
 fn over_ms(m: &Meeting, section: usize) -> i64 {
-    let timebox = m.sections.get(section).map_or(0, |s| s.timebox_secs);
+    let timebox = m.sections().get(section).map_or(0, |s| s.timebox_secs);
     (spent_ms(m, section) - timebox as i64 * 1000).max(0)
 }
 
