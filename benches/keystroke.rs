@@ -39,7 +39,7 @@ impl Screen {
     fn new(app: App) -> Screen {
         let dir = tempfile::tempdir().expect("a temp dir");
         let store = SessionStore::at(dir.path().to_path_buf());
-        let header = Header::new(app.meeting().created, "bench", "bench");
+        let header = Header::new(app.meeting().created(), "bench", "bench");
         let (_, journal) = Journal::create(&store, &header, |_| {}).expect("a journal");
         let mut s = Screen {
             app,
@@ -88,7 +88,7 @@ fn key(code: KeyCode) -> TermEvent {
 /// The room in its timeline section, as the app shows it.
 fn in_timeline(mut room: Room) -> Room {
     let section = section_of(&room.m, SectionKind::Timeline);
-    if room.m.current != section {
+    if room.m.current() != section {
         room.enter(section);
     }
     room

@@ -67,7 +67,7 @@ fn bench(c: &mut Criterion) {
                     let (replay, writer) =
                         Journal::open::<Stamped, _>(dir, |_| {}).expect("the session");
                     let m = Meeting::replay(&replay.events).expect("a meeting");
-                    let clock = Arc::new(FakeClock::new(m.last_event));
+                    let clock = Arc::new(FakeClock::new(m.last_event()));
                     let app = App::new(m, clock, Seat::default());
                     let t = first_frame(&app);
                     total += start.elapsed();

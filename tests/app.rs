@@ -7,6 +7,7 @@ use chrono::{TimeZone, Utc};
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
 use hotwash::agenda::{Agenda, Section, SectionKind};
 use hotwash::app::{App, AppMode, Effect, Exit, Seat, journaled};
+use hotwash::export::ExportError;
 use hotwash::meeting::{
     Clock, DraftTarget, Event, FakeClock, Meeting, Outcome, OvertimeChoice, Participant, Stamped,
 };
@@ -114,7 +115,7 @@ impl Harness {
     }
     fn texts(&self) -> Vec<String> {
         let m = self.app.meeting();
-        m.items_in(m.current)
+        m.items_in(m.current())
             .iter()
             .map(|i| i.text.clone())
             .collect()
@@ -145,8 +146,8 @@ fn keys_typed_into_the_input_do_not_fire_commands() {
     h.keys("a");
     h.type_line("q] [1 d u x p?");
     assert_eq!(h.texts(), vec!["q] [1 d u x p?"]);
-    assert_eq!(h.app.meeting().current, 0);
-    assert!(h.app.meeting().speaker.is_none());
+    assert_eq!(h.app.meeting().current(), 0);
+    assert!(h.app.meeting().speaker().is_none());
     assert_eq!(h.exit(), None);
 }
 
@@ -159,14 +160,14 @@ fn alt_enter_breaks_the_line_and_esc_keeps_the_draft_for_next_time() {
     h.key(KeyCode::Esc);
     assert_eq!(h.app.mode(), AppMode::Normal);
     assert!(h.texts().is_empty());
-    let draft = &h.app.meeting().drafts[&DraftTarget::Add { section: 0 }];
+    let draft = &h.app.meeting().drafts()[&DraftTarget::Add { section: 0 }];
     assert_eq!(draft.text, "first line\nsecond");
     h.keys("a");
     assert_eq!(h.app.input_text(), "first line\nsecond");
     h.keys(" line");
     h.key(KeyCode::Enter);
     assert_eq!(h.texts(), vec!["first line\nsecond line"]);
-    assert!(h.app.meeting().drafts.is_empty());
+    assert!(h.app.meeting().drafts().is_empty());
 }
 
 #[test]
@@ -231,10 +232,10 @@ fn a_huge_paste_is_refused_cleanly() {
 fn digits_mark_the_speaker_and_zero_nobody() {
     let mut h = Harness::new();
     h.keys("2");
-    assert_eq!(h.app.meeting().speaker.map(|s| s.0), Some(1));
+    assert_eq!(h.app.meeting().speaker().map(|s| s.0), Some(1));
     h.clock.advance(30);
     h.keys("0");
-    assert_eq!(h.app.meeting().speaker, None);
+    assert_eq!(h.app.meeting().speaker(), None);
     assert_eq!(h.app.meeting().talk(1, h.clock.now()).talk_ms, 30_000);
     h.keys("7");
     assert!(h.app.status().unwrap().contains("no participant 7"));
@@ -245,9 +246,9 @@ fn n_adds_a_latecomer_with_a_role() {
     let mut h = Harness::new();
     h.keys("n");
     h.type_line("Dee:SRE on call");
-    assert_eq!(h.app.meeting().people[3].name, "Dee");
+    assert_eq!(h.app.meeting().people()[3].name, "Dee");
     assert_eq!(
-        h.app.meeting().people[3].role.as_deref(),
+        h.app.meeting().people()[3].role.as_deref(),
         Some("SRE on call")
     );
     assert!(h.app.status().unwrap().contains("key 4"));
@@ -300,15 +301,15 @@ fn the_timebox_runs_out_rings_once_and_the_room_chooses() {
     h.tick();
     assert!(!h.rang(), "only one");
     h.keys("+");
-    let d = &h.app.meeting().sections[0].decisions;
+    let d = &h.app.meeting().sections()[0].decisions;
     assert_eq!(d[0].choice, OvertimeChoice::KeepGoing { extra_secs: 300 });
     h.clock.advance(300);
     h.tick();
     assert!(h.rang(), "the extension ran out too");
     h.key(KeyCode::Enter);
-    assert_eq!(h.app.meeting().current, 1);
+    assert_eq!(h.app.meeting().current(), 1);
     assert_eq!(
-        h.app.meeting().sections[0].decisions[1].choice,
+        h.app.meeting().sections()[0].decisions[1].choice,
         OvertimeChoice::MoveOn
     );
 }
@@ -370,7 +371,7 @@ fn q_asks_and_only_y_quits() {
         !h.app.meeting().state().running(),
         "quitting pauses the timer"
     );
-    assert_eq!(h.app.meeting().speaker, None, "and ends the turn");
+    assert_eq!(h.app.meeting().speaker(), None, "and ends the turn");
     assert!(matches!(
         h.journal.last().unwrap().event,
         Event::SpeakerChanged { person: None }
@@ -393,7 +394,7 @@ fn help_opens_and_any_key_closes_it() {
     h.keys("]");
     assert_eq!(h.app.mode(), AppMode::Normal);
     assert_eq!(
-        h.app.meeting().current,
+        h.app.meeting().current(),
         0,
         "the key that closes help does nothing else"
     );
@@ -411,9 +412,9 @@ fn esc_when_time_is_up_carries_on_in_overtime_and_is_recorded() {
         !h.app.meeting().overtime_offer(h.clock.now()),
         "the offer goes"
     );
-    assert_eq!(h.app.meeting().current, 0, "the room stays");
+    assert_eq!(h.app.meeting().current(), 0, "the room stays");
     assert_eq!(
-        h.app.meeting().sections[0].decisions[0].choice,
+        h.app.meeting().sections()[0].decisions[0].choice,
         OvertimeChoice::KeepGoing { extra_secs: 0 }
     );
 }
@@ -445,14 +446,12 @@ fn x_asks_the_loop_to_export_and_shows_what_it_reports() {
         .app
         .on_terminal(TermEvent::Key(KeyEvent::from(KeyCode::Char('x'))));
     assert_eq!(effects, vec![Effect::Draw, Effect::Export]);
-    let effects = h.app.on_exported(Err(hotwash::export::ExportError::Io {
-        path: "/tmp/minutes.md".into(),
-        source: std::io::Error::other("disk full"),
-    }));
+    let full = std::path::PathBuf::from("/full");
+    let effects = h.app.on_exported(Err(ExportError::NoFreeName(full)));
     assert_eq!(effects, vec![Effect::Draw]);
-    let status = h.app.status().unwrap_or_default();
+    let status = h.app.status().unwrap();
     assert!(
-        status.starts_with("export failed: cannot write /tmp/minutes.md: disk full"),
+        status.starts_with("export failed: ") && status.contains("/full"),
         "{status}"
     );
     let _ = h.app.on_exported(Ok("/tmp/minutes.md".into()));

@@ -315,6 +315,6 @@ fn text_from_a_hand_edited_journal_is_cleaned_as_it_is_folded() {
     let m = Meeting::replay(&r.events).expect("a meeting");
     let texts: Vec<&str> = m.all_items().map(|i| i.text.as_str()).collect();
     assert_eq!(texts, ["abcd", "abcd"]);
-    let p = m.people.last().expect("a person");
+    let p = m.people().last().expect("a person");
     assert_eq!((p.name.as_str(), p.role.as_deref()), ("abcd", Some("abcd")));
 }

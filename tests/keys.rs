@@ -113,7 +113,7 @@ impl Room {
 
     fn texts(&self) -> Vec<String> {
         let m = self.m();
-        m.items_in(m.current)
+        m.items_in(m.current())
             .iter()
             .map(|i| i.text.clone())
             .collect()
@@ -177,21 +177,21 @@ impl Before {
     fn of(r: &Room) -> Before {
         let m = r.m();
         Before {
-            current: m.current,
+            current: m.current(),
             running: m.state().running(),
             timebox: m.state().timebox_secs,
             items: r.texts().len(),
-            people: m.people.len(),
-            bell: m.bell,
+            people: m.people().len(),
+            bell: m.bell(),
             selected: r.selected(),
             input: r.app.input_text(),
-            decisions: m.sections[m.current].decisions.len(),
+            decisions: m.sections()[m.current()].decisions.len(),
         }
     }
 }
 
 fn last_decision(r: &Room, section: usize) -> OvertimeChoice {
-    r.m().sections[section]
+    r.m().sections()[section]
         .decisions
         .last()
         .expect("a decision")
@@ -204,8 +204,8 @@ fn check(mode: KeyMode, b: &Binding, key: &Key, r: &Room, was: &Before) {
     let what = format!("{mode:?} {:?} {}", b.action, key.label());
     let status = r.app.status().unwrap_or_default().to_string();
     match b.action {
-        Action::NextSection => assert_eq!(m.current, was.current + 1, "{what}"),
-        Action::PrevSection => assert_eq!(m.current, was.current - 1, "{what}"),
+        Action::NextSection => assert_eq!(m.current(), was.current + 1, "{what}"),
+        Action::PrevSection => assert_eq!(m.current(), was.current - 1, "{what}"),
         Action::ToggleTimer => assert_ne!(m.state().running(), was.running, "{what}"),
         Action::Extend => assert_eq!(m.state().timebox_secs, was.timebox + 300, "{what}"),
         Action::Shorten => assert_eq!(m.state().timebox_secs, was.timebox - 300, "{what}"),
@@ -214,9 +214,9 @@ fn check(mode: KeyMode, b: &Binding, key: &Key, r: &Room, was: &Before) {
                 panic!("{what}: a digit")
             };
             let n = c.to_digit(10).unwrap() as usize;
-            assert_eq!(m.speaker.map(|s| s.0), Some(n - 1), "{what}");
+            assert_eq!(m.speaker().map(|s| s.0), Some(n - 1), "{what}");
         }
-        Action::Nobody => assert_eq!(m.speaker, None, "{what}"),
+        Action::Nobody => assert_eq!(m.speaker(), None, "{what}"),
         Action::AddPerson => {
             assert_eq!(
                 r.app.mode(),
@@ -257,18 +257,18 @@ fn check(mode: KeyMode, b: &Binding, key: &Key, r: &Room, was: &Before) {
             let files = std::fs::read_dir(r.out.path()).unwrap().count();
             assert_eq!(files, 1, "{what}: one file in the out dir");
         }
-        Action::Bell => assert_ne!(m.bell, was.bell, "{what}"),
+        Action::Bell => assert_ne!(m.bell(), was.bell, "{what}"),
         Action::Help => assert_eq!(r.app.mode(), AppMode::Help, "{what}"),
         Action::Quit => assert_eq!(r.app.mode(), AppMode::ConfirmQuit, "{what}"),
         Action::Interrupt => assert_eq!(r.exit, Some(Exit::Interrupted), "{what}"),
         Action::KeepGoing => {
             let extra_secs = 300;
-            let choice = last_decision(r, m.current);
+            let choice = last_decision(r, m.current());
             assert_eq!(choice, OvertimeChoice::KeepGoing { extra_secs }, "{what}");
             assert!(!m.overtime_offer(r.clock.now()), "{what}");
         }
         Action::MoveOn => {
-            assert_eq!(m.current, was.current + 1, "{what}");
+            assert_eq!(m.current(), was.current + 1, "{what}");
             assert_eq!(
                 last_decision(r, was.current),
                 OvertimeChoice::MoveOn,
@@ -276,10 +276,10 @@ fn check(mode: KeyMode, b: &Binding, key: &Key, r: &Room, was: &Before) {
             );
         }
         Action::CarryOn => {
-            let choice = last_decision(r, m.current);
+            let choice = last_decision(r, m.current());
             let extra_secs = 0;
             assert_eq!(choice, OvertimeChoice::KeepGoing { extra_secs }, "{what}");
-            assert_eq!(m.current, was.current, "{what}");
+            assert_eq!(m.current(), was.current, "{what}");
         }
         Action::Commit => {
             assert_eq!(r.app.mode(), AppMode::Normal, "{what}");
@@ -294,8 +294,8 @@ fn check(mode: KeyMode, b: &Binding, key: &Key, r: &Room, was: &Before) {
                 }
                 InputPurpose::Edit => assert!(r.texts().contains(&"14:05 two typed".into())),
                 InputPurpose::AddPerson => {
-                    assert_eq!(m.people.len(), was.people + 1, "{what}");
-                    assert!(m.people[was.people].name.contains("typed"), "{what}");
+                    assert_eq!(m.people().len(), was.people + 1, "{what}");
+                    assert!(m.people()[was.people].name.contains("typed"), "{what}");
                 }
             }
         }
@@ -315,8 +315,8 @@ fn check(mode: KeyMode, b: &Binding, key: &Key, r: &Room, was: &Before) {
                 InputPurpose::AddPerson => None,
             };
             match target {
-                Some(t) => assert_eq!(m.drafts[&t].text, was.input, "{what}: draft kept"),
-                None => assert_eq!(m.people.len(), was.people, "{what}"),
+                Some(t) => assert_eq!(m.drafts()[&t].text, was.input, "{what}: draft kept"),
+                None => assert_eq!(m.people().len(), was.people, "{what}"),
             }
         }
         Action::ConfirmQuit => assert_eq!(r.exit, Some(Exit::Quit), "{what}"),
@@ -327,7 +327,11 @@ fn check(mode: KeyMode, b: &Binding, key: &Key, r: &Room, was: &Before) {
         }
         Action::CloseHelp => {
             assert_eq!(r.app.mode(), AppMode::Normal, "{what}");
-            assert_eq!(m.current, was.current, "{what}: the key does nothing else");
+            assert_eq!(
+                m.current(),
+                was.current,
+                "{what}: the key does nothing else"
+            );
             assert_eq!(m.state().running(), was.running, "{what}");
         }
     }
@@ -335,7 +339,7 @@ fn check(mode: KeyMode, b: &Binding, key: &Key, r: &Room, was: &Before) {
         b.action,
         Action::KeepGoing | Action::MoveOn | Action::CarryOn
     ) {
-        let now = m.sections[was.current].decisions.len();
+        let now = m.sections()[was.current].decisions.len();
         assert_eq!(now, was.decisions, "{what}: no overtime decision");
     }
 }

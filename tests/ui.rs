@@ -840,7 +840,7 @@ fn busy(n: usize) -> Room {
 fn five_hundred_items_keep_the_selection_in_view() {
     let r = busy(500);
     let keys = keys();
-    let items = r.m.items_in(r.m.current);
+    let items = r.m.items_in(r.m.current());
     assert_eq!(items.len(), 500);
     for sel in [0usize, 250, 499] {
         let mut v = view(&r, &keys, Mode::Normal);

@@ -152,6 +152,14 @@ impl App {
         self.status = Some(status);
     }
 
+    /// The journal has something to tell the room (a replaced journal put
+    /// back, say): it goes on the status line at once.
+    pub fn on_notice(&mut self, message: String) -> Vec<Effect> {
+        self.status = Some(message);
+        self.draw();
+        self.take_effects()
+    }
+
     /// The journal's state, as the status line shows it.
     pub fn save_state(&self) -> &SaveState {
         &self.save
@@ -232,7 +240,7 @@ impl App {
 
     /// Whether something on screen changes with time: a timer or a speaker.
     pub fn ticking(&self) -> bool {
-        self.meeting.state().running() || self.meeting.speaker.is_some()
+        self.meeting.state().running() || self.meeting.speaker().is_some()
     }
 
     /// The text in the input box.
@@ -261,7 +269,7 @@ impl App {
             let key = self.offer_key();
             if self.rung_for != Some(key) {
                 self.rung_for = Some(key);
-                if self.meeting.bell {
+                if self.meeting.bell() {
                     self.effect(Effect::Ring);
                 }
             }
@@ -475,7 +483,7 @@ impl App {
             Action::SelectPrev => self.move_selection(-1),
             Action::Outcome => self.cycle_outcome(),
             Action::Bell => {
-                let on = !self.meeting.bell;
+                let on = !self.meeting.bell();
                 self.run(Command::SetBell(on));
                 self.status = Some(if on { "bell on" } else { "bell off" }.into());
             }
@@ -489,7 +497,7 @@ impl App {
                 if self.meeting.state().running() {
                     self.run(Command::ToggleTimer);
                 }
-                if self.meeting.speaker.is_some() {
+                if self.meeting.speaker().is_some() {
                     self.run(Command::Speaker(None));
                 }
                 self.effect(Effect::Quit(Exit::Quit));
@@ -585,13 +593,14 @@ impl App {
                 };
                 let ok = self.run(Command::AddParticipant(Participant { name, role }));
                 if ok {
-                    let n = self.meeting.people.len();
+                    let n = self.meeting.people().len();
                     let key = if n <= 9 {
                         format!(" — key {n}")
                     } else {
                         String::new()
                     };
-                    self.status = Some(format!("{} joined{key}", self.meeting.people[n - 1].name));
+                    self.status =
+                        Some(format!("{} joined{key}", self.meeting.people()[n - 1].name));
                 }
                 ok
             }
@@ -600,7 +609,7 @@ impl App {
         if done || empty {
             if empty
                 && let Some(target) = self.draft_target(purpose)
-                && self.meeting.drafts.contains_key(&target)
+                && self.meeting.drafts().contains_key(&target)
             {
                 self.run(Command::SaveDraft(Draft {
                     target,
@@ -626,7 +635,7 @@ impl App {
                 .map(|i| i.text.clone());
         }
         if let Some(target) = self.draft_target(purpose)
-            && let Some(d) = self.meeting.drafts.get(&target)
+            && let Some(d) = self.meeting.drafts().get(&target)
         {
             text = Some(d.text.clone());
         }
@@ -645,7 +654,7 @@ impl App {
     fn draft_target(&self, purpose: InputPurpose) -> Option<DraftTarget> {
         match purpose {
             InputPurpose::Add => Some(DraftTarget::Add {
-                section: self.meeting.current,
+                section: self.meeting.current(),
             }),
             InputPurpose::Park => Some(DraftTarget::Park),
             InputPurpose::Edit => self.editing.map(|id| DraftTarget::Edit { id }),
@@ -656,14 +665,14 @@ impl App {
     /// On resume, the input that was being typed into comes back open; a
     /// draft kept with Esc waits, closed, for its key.
     fn reopen_draft(&mut self) {
-        let Some(target) = self.meeting.open_draft else {
+        let Some(target) = self.meeting.open_draft() else {
             return;
         };
-        if !self.meeting.drafts.contains_key(&target) {
+        if !self.meeting.drafts().contains_key(&target) {
             return;
         }
         match target {
-            DraftTarget::Add { section } if section == self.meeting.current => {
+            DraftTarget::Add { section } if section == self.meeting.current() => {
                 self.open_input(InputPurpose::Add);
             }
             DraftTarget::Park => self.open_input(InputPurpose::Park),
@@ -677,7 +686,7 @@ impl App {
 
     fn visible(&self) -> Vec<ItemId> {
         self.meeting
-            .items_in(self.meeting.current)
+            .items_in(self.meeting.current())
             .iter()
             .map(|i| i.id)
             .collect()
@@ -747,7 +756,7 @@ impl App {
     }
 
     fn offer_key(&self) -> (usize, u64) {
-        (self.meeting.current, self.meeting.state().timebox_secs)
+        (self.meeting.current(), self.meeting.state().timebox_secs)
     }
 
     /// Whether the current section is the parking-lot review.
@@ -827,9 +836,13 @@ mod tests {
             .map(|i| i.text.as_str())
             .collect();
         assert_eq!(texts, ["first tangent", "second tangent"]);
-        assert!(app.meeting.drafts.is_empty(), "{:?}", app.meeting.drafts);
+        assert!(
+            app.meeting.drafts().is_empty(),
+            "{:?}",
+            app.meeting.drafts()
+        );
         let replayed = Meeting::replay(&journal).expect("replays");
-        assert!(replayed.drafts.is_empty(), "{:?}", replayed.drafts);
+        assert!(replayed.drafts().is_empty(), "{:?}", replayed.drafts());
     }
 
     /// The text area counts columns in 16 bits: a line scrolled sideways
@@ -981,7 +994,7 @@ mod tests {
         app.save_draft();
         let saved: usize = app
             .meeting
-            .drafts
+            .drafts()
             .values()
             .map(|d| d.text.chars().count())
             .sum();

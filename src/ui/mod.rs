@@ -185,7 +185,7 @@ fn draw_body(buf: &mut ratatui::buffer::Buffer, body: Rect, view: &View, theme: 
 
     let roster_h = roster::height(view, right.width, right.height);
     let side_room = right.height.saturating_sub(roster_h);
-    let opening = view.meeting.current == 0;
+    let opening = view.meeting.current() == 0;
     // The opening is where the ground rules are read out and few notes are
     // taken: there they and the prompts may take all but a small notes box,
     // and the prompts move beside the roster when they do not fit above.

@@ -16,7 +16,7 @@ const FALLBACK_ROWS: u16 = 3;
 
 /// Rows the safeword banner wants in a frame of `area`, borders included.
 pub fn safeword_height(view: &View, area: Rect) -> u16 {
-    let word = view.meeting.agenda.safeword.to_uppercase();
+    let word = view.meeting.agenda().safeword.to_uppercase();
     let inner_w = area.width.saturating_sub(2);
     let tall = area.height >= 40;
     let glyph_rows = [8u16, 4]
@@ -31,8 +31,8 @@ pub fn safeword_height(view: &View, area: Rect) -> u16 {
 fn raised(view: &View) -> String {
     let m = view.meeting;
     let who = m
-        .speaker
-        .and_then(|(p, _)| m.people.get(p))
+        .speaker()
+        .and_then(|(p, _)| m.people().get(p))
         .map_or("no one marked as speaking", |p| p.name.as_str());
     format!("parked from {}, raised by {who}", m.section().title)
 }
@@ -52,7 +52,7 @@ pub fn draw_safeword(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
     if inner.is_empty() {
         return;
     }
-    let word = view.meeting.agenda.safeword.to_uppercase();
+    let word = view.meeting.agenda().safeword.to_uppercase();
     let big_area = Rect::new(
         inner.x,
         inner.y,
