@@ -438,7 +438,7 @@ fn a_journal_reached_through_a_link_is_refused() {
     let err = Journal::open::<Stamped, _>(&dir, quiet).expect_err("refused");
     assert!(err.to_string().contains("symbolic link"), "{err}");
     let (code, _, err) = run_within(&place, &["export", &name_of(&dir), "-o", "-"], LIMIT);
-    assert_eq!(code, Some(2));
+    assert_eq!(code, Some(5), "{err}");
     assert!(err.contains("symbolic link"), "{err}");
     assert_eq!(fs::read(&elsewhere).expect("journal"), before);
 }
@@ -456,7 +456,7 @@ fn a_sessions_directory_others_can_write_is_refused() {
         vec!["resume", &name_of(&dir)],
     ] {
         let (code, _, err) = run_within(&place, &args, LIMIT);
-        assert_eq!(code, Some(2), "{args:?}: {err}");
+        assert_eq!(code, Some(3), "{args:?}: {err}");
         assert!(err.contains("can be written by other users"), "{err}");
         assert!(err.contains(&sessions.display().to_string()), "{err}");
     }
@@ -479,7 +479,7 @@ fn a_data_directory_another_user_owns_is_refused() {
     )
     .expect("chown to nobody");
     let (code, _, err) = run_within(&place, &["sessions"], LIMIT);
-    assert_eq!(code, Some(2), "{err}");
+    assert_eq!(code, Some(3), "{err}");
     assert!(err.contains("belongs to another user"), "{err}");
 }
 
@@ -516,7 +516,7 @@ fn a_fifo_or_a_link_to_dev_zero_as_journal_is_refused_without_hanging() {
         assert!(out.contains("not a regular file"), "{what}: {out}");
         for args in [["export", name.as_str()], ["resume", name.as_str()]] {
             let (code, _, err) = run_within(&place, &args, LIMIT);
-            assert_eq!(code, Some(2), "{what} {args:?}: {err}");
+            assert_eq!(code, Some(5), "{what} {args:?}: {err}");
             assert!(err.contains("not a regular file"), "{what} {args:?}: {err}");
         }
     }
@@ -558,7 +558,7 @@ fn a_new_meeting_with_a_600_kb_agenda_name_is_refused_with_a_clear_message() {
     let mut tui = place.start(&["new", "--agenda", &agenda.display().to_string()], 100, 30);
     let code = tui.wait_exit();
     let screen = tui.screen();
-    assert_eq!(code, 2, "{screen}");
+    assert_eq!(code, 3, "{screen}");
     assert!(screen.contains("characters long"), "{screen}");
     assert!(
         !place.data().join("sessions").exists(),
@@ -579,7 +579,7 @@ fn a_session_whose_header_cannot_be_written_is_not_left_behind() {
         100,
         30,
     );
-    assert_eq!(tui.wait_exit(), 2, "{}", tui.screen());
+    assert_eq!(tui.wait_exit(), 5, "{}", tui.screen());
     let left: Vec<_> = fs::read_dir(place.data().join("sessions"))
         .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
         .unwrap_or_default();
