@@ -396,6 +396,16 @@ fn a_bom_a_cut_header_or_no_header_still_replays_exports_and_lists() {
         assert_eq!(code, Some(0), "{what}: {err}");
         assert!(out.contains("Disk outage"), "{what}: {out}");
         assert!(!out.contains("unreadable"), "{what}: {out}");
+
+        // Resuming reads the same meeting and carries on after it.
+        let (resumed, mut writer) = open_again(&dir, quiet);
+        assert_eq!(resumed.events, log, "{what}");
+        let more = meeting(&["one", "two", "three"]);
+        writer.append(&more[3]).expect("append");
+        writer.flush(WAIT).expect("saved");
+        drop(writer);
+        let back = journal::replay::<Stamped>(&path).expect(what);
+        assert_eq!(items_of(&back.events), vec!["one", "two", "three"], "{what}");
     }
 }
 
