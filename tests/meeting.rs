@@ -3,8 +3,8 @@
 use chrono::{DateTime, TimeZone, Utc};
 use hotwash::agenda::{Agenda, Section, SectionKind};
 use hotwash::meeting::{
-    Clock, Command, Event, FakeClock, Meeting, Outcome, OvertimeChoice, Parsed, Participant, Phase,
-    Refusal, Stamped,
+    Clock, Command, Event, FakeClock, Flag, Meeting, Outcome, OvertimeChoice, Parsed, Participant,
+    Phase, Refusal, Stamped,
 };
 
 fn agenda() -> Agenda {
@@ -402,7 +402,7 @@ fn items_are_parsed_by_section_kind() {
     assert!(matches!(r.m.item(4).unwrap().parsed, Parsed::Action(_)));
     assert_eq!(
         r.m.item(4).unwrap().flags(),
-        vec!["no owner", "no due date"]
+        vec![Flag::NoOwner, Flag::NoDueDate]
     );
 }
 
@@ -482,7 +482,7 @@ fn the_timeline_shows_in_time_order_whatever_order_it_was_typed() {
         ]
     );
     let untimed = r.m.items_in(1)[4];
-    assert_eq!(untimed.flags(), vec!["no time"]);
+    assert_eq!(untimed.flags(), vec![Flag::NoTime]);
     let Parsed::Timeline(first) = &r.m.items_in(1)[1].parsed else {
         panic!()
     };

@@ -132,19 +132,23 @@ pub fn export_minutes(meeting: &Meeting, dir: &Path) -> Result<PathBuf, export::
     let text = export::render(meeting, format, &export::Options::default());
     let name = export::default_file_name(meeting, format);
     let (stem, ext) = name.rsplit_once('.').unwrap_or((&name, "md"));
-    for n in 1..1000 {
-        let path = if n == 1 {
-            dir.join(&name)
+    crate::fsutil::first_free(
+        stem,
+        &format!(".{ext}"),
+        1000,
+        |name| {
+            let path = dir.join(name);
+            export::write_atomic(&path, &text, false).map(|()| path)
+        },
+        export::ExportError::name_taken,
+    )
+    .map_err(|e| {
+        if e.name_taken() {
+            export::ExportError::NoFreeName(dir.to_path_buf())
         } else {
-            dir.join(format!("{stem}-{n}.{ext}"))
-        };
-        match export::write_atomic(&path, &text, false) {
-            Ok(()) => return Ok(path),
-            Err(e) if e.name_taken() => continue,
-            Err(e) => return Err(e),
+            e
         }
-    }
-    Err(export::ExportError::NoFreeName(dir.to_path_buf()))
+    })
 }
 
 /// Runs the meeting screen until the user quits, a signal comes, or the
@@ -233,39 +237,35 @@ struct Unsaved {
     events: std::collections::VecDeque<(u64, Stamped)>,
 }
 
-/// Writes events the disk would not take to a file in the temp directory
-/// (or, failing that, to stderr); returns the sentence that says where, or
-/// nothing if there were none.
+/// Writes events the disk would not take to a rescue file in the session
+/// directory, or the temp directory (or, failing both, to stderr); returns
+/// the sentence that says where, or nothing if there were none.
 fn rescue(journal: &Path, events: &std::collections::VecDeque<(u64, Stamped)>) -> Option<String> {
     if events.is_empty() {
         return None;
     }
-    let lines: String = events
-        .iter()
-        .filter_map(|(_, e)| serde_json::to_string(e).ok())
-        .map(|l| l + "\n")
-        .collect();
-    let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
-    let path = std::env::temp_dir().join(format!("hotwash-unsaved-{stamp}.jsonl"));
-    let written = {
-        use std::io::Write;
-        use std::os::unix::fs::OpenOptionsExt;
-        std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&path)
-            .and_then(|mut f| f.write_all(lines.as_bytes()).and_then(|()| f.sync_all()))
-    };
+    let written = crate::journal::keep_rescue(journal, events.iter().map(|(seq, e)| (*seq, e)));
     Some(match written {
-        Ok(()) => format!(
-            "the {} events not yet on disk are kept in {}: append that file to {} once there is room",
-            events.len(),
-            path.display(),
-            journal.display()
-        ),
+        Ok(path) => {
+            let merge = if path.parent() == journal.parent() {
+                "`hotwash resume` merges that file back".to_string()
+            } else {
+                let dir = journal.parent().unwrap_or(journal);
+                format!(
+                    "move it into {} and `hotwash resume` merges it back",
+                    dir.display()
+                )
+            };
+            format!(
+                "the {} events not yet on disk are kept in {}: {merge}",
+                events.len(),
+                path.display(),
+            )
+        }
         Err(_) => {
-            eprint!("{lines}");
+            for (_, e) in events {
+                eprintln!("{}", serde_json::to_string(e).unwrap_or_default());
+            }
             format!(
                 "the {} events not yet on disk are printed above: append them to {} once there is room",
                 events.len(),
@@ -502,6 +502,7 @@ async fn event_loop(
 
 fn on_status(app: &mut App, journal: &JournalWriter<Stamped>, st: Status) -> Vec<Effect> {
     let save = match st {
+        Status::Notice(message) => return app.on_notice(message),
         Status::Durable { seq } if seq >= journal.appended() => SaveState::Saved,
         Status::Durable { .. } => SaveState::Saving,
         Status::Failed { error, .. } => SaveState::Failed(error),

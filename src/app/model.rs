@@ -147,6 +147,14 @@ impl App {
         self.status = Some(status);
     }
 
+    /// The journal has something to tell the room (a replaced journal put
+    /// back, say): it goes on the status line at once.
+    pub fn on_notice(&mut self, message: String) -> Vec<Effect> {
+        self.status = Some(message);
+        self.draw();
+        self.take_effects()
+    }
+
     /// The journal's state, as the status line shows it.
     pub fn save_state(&self) -> &SaveState {
         &self.save

@@ -24,8 +24,7 @@ use std::fmt::Write;
 
 use super::{Options, clean, local, over_ms, span, spent_ms};
 use crate::agenda::SectionKind;
-use crate::meeting::quick::format_event_time;
-use crate::meeting::{Item, Meeting, OvertimeChoice, Parsed};
+use crate::meeting::{Flag, Item, Meeting, OvertimeChoice, Parsed};
 
 /// What an empty table cell shows: markdownlint's compact table style wants
 /// content in every cell, and a dash reads as "none".
@@ -206,10 +205,10 @@ fn timeline(doc: &mut Doc, items: &[&Item]) {
         .map(|i| match &i.parsed {
             Parsed::Timeline(t) => {
                 let time = match &t.when {
-                    Some(w) => format_event_time(w),
+                    Some(w) => w.to_string(),
                     None => {
                         untimed += 1;
-                        format!("{FLAG} no time")
+                        flag(Flag::NoTime)
                     }
                 };
                 let source = t
@@ -230,6 +229,11 @@ fn timeline(doc: &mut Doc, items: &[&Item]) {
             count(untimed, "event", "events")
         ));
     }
+}
+
+/// A table cell for something missing: `⚠ no owner`.
+fn flag(f: Flag) -> String {
+    format!("{FLAG} {f}")
 }
 
 fn factors(doc: &mut Doc, items: &[&Item]) {
@@ -259,18 +263,16 @@ fn actions(doc: &mut Doc, items: &[&Item]) {
         .iter()
         .map(|i| match &i.parsed {
             Parsed::Action(a) => {
-                if a.owner.is_none() || a.due.is_none() {
+                if !i.flags().is_empty() {
                     flagged += 1;
                 }
                 [
                     cell(&a.description),
-                    a.owner
-                        .as_deref()
-                        .map_or_else(|| format!("{FLAG} no owner"), cell),
+                    a.owner.as_deref().map_or_else(|| flag(Flag::NoOwner), cell),
                     a.priority
                         .map_or_else(|| NONE.to_string(), |p| p.as_str().to_string()),
                     a.due.map_or_else(
-                        || format!("{FLAG} no due date"),
+                        || flag(Flag::NoDueDate),
                         |d| d.format("%Y-%m-%d").to_string(),
                     ),
                     a.ticket.as_deref().map_or_else(|| NONE.to_string(), cell),

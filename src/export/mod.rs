@@ -18,35 +18,60 @@ use std::str::FromStr;
 
 use chrono::{DateTime, FixedOffset, Utc};
 
+use crate::fsutil;
 use crate::meeting::Meeting;
 use crate::meeting::text::{needs_sanitize, sanitize};
 
 pub use csv::CSV_HEADER;
 pub use json::{SCHEMA_ID, SCHEMA_VERSION};
 
-/// A file format the meeting can be exported to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum)]
+/// A file format the meeting can be exported to. Its names are given here
+/// only: [`Format::name`], [`Format::aliases`], and parsing with `FromStr`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Format {
     /// The postmortem document (minutes).
     #[default]
-    #[value(name = "md", alias = "markdown")]
     Markdown,
     /// Everything, for tools, following `docs/export-schema.json`.
-    #[value(name = "json")]
     Json,
     /// The action items, one row each, for a ticket tracker's CSV import.
-    #[value(name = "csv")]
     Csv,
 }
 
 impl Format {
-    /// The file name extension, without the dot.
-    pub fn extension(self) -> &'static str {
+    /// Every format, in the order they are offered.
+    pub const ALL: [Format; 3] = [Format::Markdown, Format::Json, Format::Csv];
+
+    /// The format's name on the command line, which is also its file
+    /// name extension (without the dot).
+    pub fn name(self) -> &'static str {
         match self {
             Format::Markdown => "md",
             Format::Json => "json",
             Format::Csv => "csv",
         }
+    }
+
+    /// Other names accepted for the format.
+    pub fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Format::Markdown => &["markdown"],
+            Format::Json | Format::Csv => &[],
+        }
+    }
+
+    /// What the format holds, in a few words.
+    pub fn description(self) -> &'static str {
+        match self {
+            Format::Markdown => "the postmortem document (minutes)",
+            Format::Json => "everything, for tools",
+            Format::Csv => "the action items, for a ticket tracker",
+        }
+    }
+
+    /// The file name extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        self.name()
     }
 }
 
@@ -56,21 +81,25 @@ impl fmt::Display for Format {
     }
 }
 
-/// A format name that is none of `md`, `markdown`, `json`, `csv`.
+/// A format name that is none of the formats' names or aliases.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown export format {0:?}; use md, json or csv")]
+#[error("unknown export format {0:?}; use {names}", names = Format::ALL.map(Format::name).join(", "))]
 pub struct UnknownFormat(pub String);
 
 impl FromStr for Format {
     type Err = UnknownFormat;
 
+    /// Any format's name or alias, in any case, around spaces.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "md" | "markdown" => Ok(Format::Markdown),
-            "json" => Ok(Format::Json),
-            "csv" => Ok(Format::Csv),
-            _ => Err(UnknownFormat(s.to_string())),
-        }
+        let wanted = s.trim();
+        Format::ALL
+            .into_iter()
+            .find(|f| {
+                std::iter::once(f.name())
+                    .chain(f.aliases().iter().copied())
+                    .any(|n| n.eq_ignore_ascii_case(wanted))
+            })
+            .ok_or_else(|| UnknownFormat(s.to_string()))
     }
 }
 
@@ -112,31 +141,9 @@ pub fn default_file_name(meeting: &Meeting, format: Format) -> String {
     }
 }
 
-/// Lowercase letters and digits of `title`, runs of anything else as one `-`;
-/// never a path separator, a dot or a leading dash.
+/// The incident title as a file-name part (see [`fsutil::slug`]).
 fn slug(title: &str) -> String {
-    let mut out = String::new();
-    let mut dash = false;
-    let mut chars = 0;
-    for c in title.chars() {
-        if c.is_alphanumeric() {
-            if dash && !out.is_empty() {
-                out.push('-');
-                chars += 1;
-            }
-            dash = false;
-            for l in c.to_lowercase() {
-                out.push(l);
-                chars += 1;
-            }
-        } else {
-            dash = true;
-        }
-        if chars >= SLUG_MAX_CHARS {
-            break;
-        }
-    }
-    out
+    fsutil::slug(title, SLUG_MAX_CHARS)
 }
 
 /// Why an export could not be written: one sentence naming the path and
@@ -298,20 +305,7 @@ pub fn write_atomic(path: &Path, contents: &str, force: bool) -> Result<(), Expo
             io(e.error)
         });
     }
-    sync_dir(&dir).map_err(io)
-}
-
-/// Makes a rename in `dir` durable.
-#[cfg(unix)]
-fn sync_dir(dir: &Path) -> std::io::Result<()> {
-    std::fs::File::open(dir)?.sync_all()
-}
-
-/// Directories cannot be opened for fsync here; the rename is as durable as
-/// the platform makes it.
-#[cfg(not(unix))]
-fn sync_dir(_dir: &Path) -> std::io::Result<()> {
-    Ok(())
+    fsutil::sync_dir(&dir).map_err(io)
 }
 
 // ---- shared by the formats ----
@@ -362,24 +356,11 @@ mod tests {
         assert_eq!("json".parse::<Format>(), Ok(Format::Json));
         assert_eq!("CSV".parse::<Format>(), Ok(Format::Csv));
         assert!("pdf".parse::<Format>().is_err());
-        for f in [Format::Markdown, Format::Json, Format::Csv] {
+        for f in Format::ALL {
             assert_eq!(f.to_string().parse::<Format>(), Ok(f));
         }
-    }
-
-    #[test]
-    fn clap_offers_the_same_names() {
-        use clap::ValueEnum;
-        let names: Vec<String> = Format::value_variants()
-            .iter()
-            .filter_map(|f| f.to_possible_value())
-            .map(|v| v.get_name().to_string())
-            .collect();
-        assert_eq!(names, ["md", "json", "csv"]);
-        assert_eq!(
-            <Format as ValueEnum>::from_str("markdown", true),
-            Ok(Format::Markdown)
-        );
+        let err = "pdf".parse::<Format>().unwrap_err().to_string();
+        assert!(err.contains("use md, json, csv"), "{err}");
     }
 
     #[test]

@@ -73,21 +73,49 @@ pub struct Item {
 impl Item {
     /// Whether this item needs attention: an event without a time, an action
     /// without an owner or a due date.
-    pub fn flags(&self) -> Vec<&'static str> {
+    pub fn flags(&self) -> Vec<Flag> {
         match &self.parsed {
-            Parsed::Timeline(t) if t.when.is_none() => vec!["no time"],
+            Parsed::Timeline(t) if t.when.is_none() => vec![Flag::NoTime],
             Parsed::Action(a) => {
                 let mut f = Vec::new();
                 if a.owner.is_none() {
-                    f.push("no owner");
+                    f.push(Flag::NoOwner);
                 }
                 if a.due.is_none() {
-                    f.push("no due date");
+                    f.push(Flag::NoDueDate);
                 }
                 f
             }
             _ => Vec::new(),
         }
+    }
+}
+
+/// Something an item lacks that the room should see: flagged, not refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Flag {
+    /// A timeline event without a time.
+    NoTime,
+    /// An action without an owner.
+    NoOwner,
+    /// An action without a due date.
+    NoDueDate,
+}
+
+impl Flag {
+    /// The flag as the screen and the exports name it: `no time`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Flag::NoTime => "no time",
+            Flag::NoOwner => "no owner",
+            Flag::NoDueDate => "no due date",
+        }
+    }
+}
+
+impl std::fmt::Display for Flag {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.label())
     }
 }
 

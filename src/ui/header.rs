@@ -99,7 +99,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
     let w = words.width.saturating_sub(1);
 
     let title = if m.incident().is_empty() {
-        "Untitled incident"
+        crate::meeting::UNTITLED_INCIDENT
     } else {
         m.incident()
     };

@@ -42,7 +42,7 @@ fn flag_runs<'a>(item: &Item, ctx: &Ctx, runs: &mut Vec<Run<'a>>) {
     for f in item.flags() {
         runs.push(Run::new("  ", ctx.theme.text()));
         runs.push(Run::new(
-            format!("[{}]", f.replace(' ', NBSP)),
+            format!("[{}]", f.label().replace(' ', NBSP)),
             ctx.theme.flag(),
         ));
     }
