@@ -7,6 +7,7 @@ use chrono::{TimeZone, Utc};
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
 use hotwash::agenda::{Agenda, Section, SectionKind};
 use hotwash::app::{App, AppMode, Effect, Exit, Seat, journaled};
+use hotwash::export::ExportError;
 use hotwash::meeting::{
     Clock, DraftTarget, Event, FakeClock, Meeting, Outcome, OvertimeChoice, Participant, Stamped,
 };
@@ -445,14 +446,12 @@ fn x_asks_the_loop_to_export_and_shows_what_it_reports() {
         .app
         .on_terminal(TermEvent::Key(KeyEvent::from(KeyCode::Char('x'))));
     assert_eq!(effects, vec![Effect::Draw, Effect::Export]);
-    let effects = h.app.on_exported(Err(hotwash::export::ExportError::Io {
-        path: "/tmp/minutes.md".into(),
-        source: std::io::Error::other("disk full"),
-    }));
+    let full = std::path::PathBuf::from("/full");
+    let effects = h.app.on_exported(Err(ExportError::NoFreeName(full)));
     assert_eq!(effects, vec![Effect::Draw]);
-    let status = h.app.status().unwrap_or_default();
+    let status = h.app.status().unwrap();
     assert!(
-        status.starts_with("export failed: cannot write /tmp/minutes.md: disk full"),
+        status.starts_with("export failed: ") && status.contains("/full"),
         "{status}"
     );
     let _ = h.app.on_exported(Ok("/tmp/minutes.md".into()));
