@@ -263,11 +263,11 @@ impl CliError {
                     ErrorKind::BadInput
                 }
                 JournalError::Locked { .. } => ErrorKind::Busy,
+                JournalError::UnsafeDir { .. } => ErrorKind::BadInput,
                 JournalError::Io { .. }
                 | JournalError::NoDataDir
                 | JournalError::NotSaved { .. }
                 | JournalError::Displaced { .. }
-                | JournalError::UnsafeDir { .. }
                 | JournalError::Timeout { .. } => ErrorKind::Storage,
 
                 JournalError::Encode(_) | JournalError::WriterStopped { .. } => ErrorKind::Internal,
