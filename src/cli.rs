@@ -6,14 +6,16 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use crate::agenda::{self, Agenda, AgendaError};
 use crate::app::{self, Ended, NotSaved, StopSignal};
 use crate::export::{self, ExportError, Format};
 use crate::journal::{self, Header, Journal, JournalError, SessionStore, Status};
 use crate::meeting::text::sanitize;
-use crate::meeting::{Clock, Meeting, Participant, ReplayError, Stamped, SystemClock};
+use crate::meeting::{
+    Clock, Meeting, Participant, ReplayError, Stamped, SystemClock, UNTITLED_INCIDENT,
+};
 
 /// Run blameless postmortem meetings live in the terminal.
 #[derive(Debug, Parser)]
@@ -44,6 +46,17 @@ enum Cmd {
     Agenda {
         #[command(subcommand)]
         command: AgendaCmd,
+    },
+    /// Print a completion script for SHELL, e.g. `hotwash completions bash > ~/.local/share/bash-completion/completions/hotwash`.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) of hotwash or of one of its commands, e.g. `hotwash man export | man -l -`.
+    Man {
+        /// A command, such as `export` or `agenda check` (default: hotwash itself).
+        command: Vec<String>,
     },
 }
 
@@ -83,8 +96,8 @@ struct NewOpts {
 struct ExportOpts {
     /// A name from `hotwash sessions`, or a session's path (default: the latest).
     session: Option<String>,
-    /// md (minutes), json (for tools) or csv (action items).
-    #[arg(long, value_name = "FORMAT", value_enum, default_value_t = Format::Markdown)]
+    /// What to write.
+    #[arg(long, value_name = "FORMAT", value_parser = format_parser(), default_value_t = Format::Markdown)]
     format: Format,
     /// The file to write, or - for standard output (default: a name from the date and incident, here).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
@@ -97,8 +110,17 @@ struct ExportOpts {
     talk_times: bool,
 }
 
-/// The incident title when none is given.
-pub const DEFAULT_INCIDENT: &str = "Untitled incident";
+/// The export formats as clap offers them: the names, aliases and
+/// descriptions come from [`Format`].
+fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::TypedValueParser;
+    let values = Format::ALL.map(|f| {
+        clap::builder::PossibleValue::new(f.name())
+            .aliases(f.aliases())
+            .help(f.description())
+    });
+    clap::builder::PossibleValuesParser::new(values).try_map(|s| s.parse::<Format>())
+}
 
 /// How long a new meeting waits for its start to be on disk before the
 /// screen opens.
@@ -206,16 +228,20 @@ pub enum CliError {
     /// The meeting ended, but not everything could be saved.
     #[error(transparent)]
     NotSaved(#[from] NotSaved),
-    /// An incident title or agenda name too long for a screen or a document.
+    /// `hotwash man` was asked for a command that does not exist.
+    #[error("hotwash has no command {0:?}")]
+    UnknownCommand(String),
+    /// A title or name is longer than a screen and a document can use.
     #[error(
-        "{what} is {chars} characters long; at most {} fit on the screen and in the minutes",
-        journal::NAME_MAX_CHARS
+        "{what} is {chars} characters long; at most {max} fit on the screen and in the minutes, so shorten it"
     )]
-    NameTooLong {
-        /// Which text ("the agenda's name").
+    TooLong {
+        /// What was too long ("the incident title (--incident)").
         what: &'static str,
-        /// Its length in characters.
+        /// How many characters it has.
         chars: usize,
+        /// How many fit.
+        max: usize,
     },
     /// The start event built here was not a meeting's start.
     #[error("the meeting could not start")]
@@ -226,7 +252,7 @@ impl CliError {
     /// The kind of failure, which decides the exit status.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            CliError::Agenda(_) | CliError::Replay { .. } | CliError::NameTooLong { .. } => {
+            CliError::Agenda(_) | CliError::Replay { .. } | CliError::TooLong { .. } => {
                 ErrorKind::BadInput
             }
             CliError::Journal(e) => match e {
@@ -237,12 +263,13 @@ impl CliError {
                     ErrorKind::BadInput
                 }
                 JournalError::Locked { .. } => ErrorKind::Busy,
-                JournalError::UnsafeDir { .. } => ErrorKind::BadInput,
                 JournalError::Io { .. }
                 | JournalError::NoDataDir
                 | JournalError::NotSaved { .. }
                 | JournalError::Displaced { .. }
+                | JournalError::UnsafeDir { .. }
                 | JournalError::Timeout { .. } => ErrorKind::Storage,
+
                 JournalError::Encode(_) | JournalError::WriterStopped { .. } => ErrorKind::Internal,
             },
             CliError::Export(e) => match e {
@@ -253,6 +280,7 @@ impl CliError {
                 | ExportError::NoDirectory { .. } => ErrorKind::Usage,
                 ExportError::NoFreeName(_) | ExportError::Io { .. } => ErrorKind::Storage,
             },
+            CliError::UnknownCommand(_) => ErrorKind::Usage,
             CliError::NoTerminal | CliError::TerminalSetup(_) => ErrorKind::Terminal,
             CliError::Stdout(_) | CliError::NotSaved(_) => ErrorKind::Storage,
             CliError::NoStart => ErrorKind::Internal,
@@ -270,9 +298,10 @@ impl CliError {
                 Some("run hotwash in an ordinary terminal window".to_string())
             }
             CliError::Stdout(_) => Some("write to a file with -o FILE instead".to_string()),
+            CliError::UnknownCommand(_) => Some("`hotwash --help` lists them".to_string()),
             CliError::NoStart => Some("this is a bug in hotwash, please report it".to_string()),
-            CliError::NameTooLong { .. } => Some("shorten it".to_string()),
             CliError::Agenda(_)
+            | CliError::TooLong { .. }
             | CliError::Journal(_)
             | CliError::Export(_)
             | CliError::NotSaved(_) => None,
@@ -306,7 +335,41 @@ fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
         Some(Cmd::Agenda {
             command: AgendaCmd::Check { files },
         }) => Ok(check_agendas(&files)),
+        Some(Cmd::Completions { shell }) => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "hotwash", &mut script);
+            print_bytes(&script)
+        }
+        Some(Cmd::Man { command }) => print_bytes(&man_page(&command)?),
     }
+}
+
+/// The manual page of hotwash, or of the command named by `path`; it refers
+/// to its commands' pages as `hotwash-export(1)` and so on, which
+/// `hotwash man export` prints.
+fn man_page(path: &[String]) -> Result<Vec<u8>, CliError> {
+    let mut cmd = Cli::command().disable_help_subcommand(true);
+    cmd.build();
+    let mut at = &cmd;
+    for name in path {
+        at = at
+            .find_subcommand(name)
+            .ok_or_else(|| CliError::UnknownCommand(path.join(" ")))?;
+    }
+    let mut page = Vec::new();
+    clap_mangen::Man::new(at.clone())
+        .render(&mut page)
+        .map_err(CliError::Stdout)?;
+    Ok(page)
+}
+
+/// Writes generated text to standard output; a closed pipe is an error, not a panic.
+fn print_bytes(bytes: &[u8]) -> Result<ExitCode, CliError> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(CliError::Stdout)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn merge(a: ScreenOpts, b: ScreenOpts) -> ScreenOpts {
@@ -351,7 +414,7 @@ fn new_meeting(opts: NewOpts, global: ScreenOpts) -> Result<ExitCode, CliError> 
         .as_deref()
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .unwrap_or(DEFAULT_INCIDENT);
+        .unwrap_or(UNTITLED_INCIDENT);
     check_name_length("the incident title (--incident)", incident)?;
     check_name_length("the agenda's name", &agenda.name)?;
     let store = SessionStore::from_env()?;
@@ -363,7 +426,7 @@ fn new_meeting(opts: NewOpts, global: ScreenOpts) -> Result<ExitCode, CliError> 
         event: Meeting::start_event(incident, &agenda, &people, offset),
     };
     let meeting = Meeting::begin(&first).ok_or(CliError::NoStart)?;
-    let header = Header::new(now, meeting.incident.clone(), meeting.agenda.name.clone());
+    let header = Header::new(now, meeting.incident(), meeting.agenda().name.clone());
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let (report, notices) = status_reporter(tx);
     let (session, mut journal) = Journal::create(&store, &header, report)?;
@@ -386,7 +449,11 @@ fn new_meeting(opts: NewOpts, global: ScreenOpts) -> Result<ExitCode, CliError> 
 fn check_name_length(what: &'static str, text: &str) -> Result<(), CliError> {
     let chars = text.chars().count();
     if chars > journal::NAME_MAX_CHARS {
-        return Err(CliError::NameTooLong { what, chars });
+        return Err(CliError::TooLong {
+            what,
+            chars,
+            max: journal::NAME_MAX_CHARS,
+        });
     }
     Ok(())
 }
@@ -616,11 +683,7 @@ fn export(opts: ExportOpts) -> Result<ExitCode, CliError> {
         .output
         .unwrap_or_else(|| PathBuf::from(export::default_file_name(&meeting, opts.format)));
     if export::is_stdout(&path) {
-        use std::io::Write;
-        std::io::stdout()
-            .write_all(text.as_bytes())
-            .map_err(CliError::Stdout)?;
-        return Ok(ExitCode::SUCCESS);
+        return print_bytes(text.as_bytes());
     }
     export::write_atomic(&path, &text, opts.force)?;
     println!("wrote {}", sanitize(&path.display().to_string()));

@@ -445,3 +445,29 @@ fn no_terminal_for_the_screen_exits_6() {
     assert_eq!(code, Some(6), "{err}");
     assert!(err.contains("needs a terminal"), "{err}");
 }
+
+#[test]
+fn export_offers_each_format_by_its_name_and_alias() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = hotwash(dir.path(), &["export", "--help"]);
+    let help = text(&out.stdout);
+    for format in hotwash::export::Format::ALL {
+        assert!(help.contains(format.name()), "{format}: {help}");
+        assert!(help.contains(format.description()), "{format}: {help}");
+    }
+    let name = saved_meeting(dir.path(), "formats");
+    for (asked, starts) in [
+        ("markdown", "# "),
+        ("md", "# "),
+        ("json", "{"),
+        ("csv", "owner,"),
+    ] {
+        let out = hotwash(dir.path(), &["export", &name, "--format", asked, "-o", "-"]);
+        assert!(out.status.success(), "{asked}: {}", text(&out.stderr));
+        assert!(
+            text(&out.stdout).starts_with(starts),
+            "{asked}: {}",
+            text(&out.stdout)
+        );
+    }
+}

@@ -479,7 +479,7 @@ fn a_sessions_directory_others_can_write_is_refused() {
         vec!["resume", &name_of(&dir)],
     ] {
         let (code, _, err) = run_within(&place, &args, LIMIT);
-        assert_eq!(code, Some(3), "{args:?}: {err}");
+        assert_eq!(code, Some(5), "{args:?}: {err}");
         assert!(err.contains("can be written by other users"), "{err}");
         assert!(err.contains(&sessions.display().to_string()), "{err}");
     }
@@ -502,7 +502,7 @@ fn a_data_directory_another_user_owns_is_refused() {
     )
     .expect("chown to nobody");
     let (code, _, err) = run_within(&place, &["sessions"], LIMIT);
-    assert_eq!(code, Some(3), "{err}");
+    assert_eq!(code, Some(5), "{err}");
     assert!(err.contains("belongs to another user"), "{err}");
 }
 

@@ -25,29 +25,53 @@ use crate::meeting::text::{needs_sanitize, sanitize};
 pub use csv::CSV_HEADER;
 pub use json::{SCHEMA_ID, SCHEMA_VERSION};
 
-/// A file format the meeting can be exported to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum)]
+/// A file format the meeting can be exported to. Its names are given here
+/// only: [`Format::name`], [`Format::aliases`], and parsing with `FromStr`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Format {
     /// The postmortem document (minutes).
     #[default]
-    #[value(name = "md", alias = "markdown")]
     Markdown,
     /// Everything, for tools, following `docs/export-schema.json`.
-    #[value(name = "json")]
     Json,
     /// The action items, one row each, for a ticket tracker's CSV import.
-    #[value(name = "csv")]
     Csv,
 }
 
 impl Format {
-    /// The file name extension, without the dot.
-    pub fn extension(self) -> &'static str {
+    /// Every format, in the order they are offered.
+    pub const ALL: [Format; 3] = [Format::Markdown, Format::Json, Format::Csv];
+
+    /// The format's name on the command line, which is also its file
+    /// name extension (without the dot).
+    pub fn name(self) -> &'static str {
         match self {
             Format::Markdown => "md",
             Format::Json => "json",
             Format::Csv => "csv",
         }
+    }
+
+    /// Other names accepted for the format.
+    pub fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Format::Markdown => &["markdown"],
+            Format::Json | Format::Csv => &[],
+        }
+    }
+
+    /// What the format holds, in a few words.
+    pub fn description(self) -> &'static str {
+        match self {
+            Format::Markdown => "the postmortem document (minutes)",
+            Format::Json => "everything, for tools",
+            Format::Csv => "the action items, for a ticket tracker",
+        }
+    }
+
+    /// The file name extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        self.name()
     }
 }
 
@@ -57,21 +81,25 @@ impl fmt::Display for Format {
     }
 }
 
-/// A format name that is none of `md`, `markdown`, `json`, `csv`.
+/// A format name that is none of the formats' names or aliases.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown export format {0:?}; use md, json or csv")]
+#[error("unknown export format {0:?}; use {names}", names = Format::ALL.map(Format::name).join(", "))]
 pub struct UnknownFormat(pub String);
 
 impl FromStr for Format {
     type Err = UnknownFormat;
 
+    /// Any format's name or alias, in any case, around spaces.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "md" | "markdown" => Ok(Format::Markdown),
-            "json" => Ok(Format::Json),
-            "csv" => Ok(Format::Csv),
-            _ => Err(UnknownFormat(s.to_string())),
-        }
+        let wanted = s.trim();
+        Format::ALL
+            .into_iter()
+            .find(|f| {
+                std::iter::once(f.name())
+                    .chain(f.aliases().iter().copied())
+                    .any(|n| n.eq_ignore_ascii_case(wanted))
+            })
+            .ok_or_else(|| UnknownFormat(s.to_string()))
     }
 }
 
@@ -101,7 +129,7 @@ const SLUG_MAX_CHARS: usize = 60;
 /// `2026-11-22-checkout-outage-postmortem.md` (local date of the meeting).
 pub fn default_file_name(meeting: &Meeting, format: Format) -> String {
     let date = local(meeting, span(meeting).0).format("%Y-%m-%d");
-    let slug = slug(&meeting.incident);
+    let slug = slug(meeting.incident());
     let what = match format {
         Format::Csv => "actions",
         Format::Markdown | Format::Json => "postmortem",
@@ -295,25 +323,25 @@ fn clean(s: &str) -> Cow<'_, str> {
 /// The meeting's span: from the first timer start (or its creation, if no
 /// timer ever ran) to its last event.
 fn span(m: &Meeting) -> (DateTime<Utc>, DateTime<Utc>) {
-    let start = m.started.unwrap_or(m.created);
-    (start, m.last_event.max(start))
+    let start = m.started().unwrap_or(m.created());
+    (start, m.last_event().max(start))
 }
 
 /// An instant in the room's time zone.
 fn local(m: &Meeting, t: DateTime<Utc>) -> DateTime<FixedOffset> {
-    t.with_timezone(&m.offset)
+    t.with_timezone(&m.offset())
 }
 
 /// Time on a section's timer at the end of the export.
 fn spent_ms(m: &Meeting, section: usize) -> i64 {
-    m.sections
+    m.sections()
         .get(section)
-        .map_or(0, |s| s.elapsed_ms(m.last_event))
+        .map_or(0, |s| s.elapsed_ms(m.last_event()))
 }
 
 /// How far a section ran past its (final) timebox, 0 if it did not.
 fn over_ms(m: &Meeting, section: usize) -> i64 {
-    let timebox = m.sections.get(section).map_or(0, |s| s.timebox_secs);
+    let timebox = m.sections().get(section).map_or(0, |s| s.timebox_secs);
     (spent_ms(m, section) - timebox as i64 * 1000).max(0)
 }
 
@@ -328,24 +356,11 @@ mod tests {
         assert_eq!("json".parse::<Format>(), Ok(Format::Json));
         assert_eq!("CSV".parse::<Format>(), Ok(Format::Csv));
         assert!("pdf".parse::<Format>().is_err());
-        for f in [Format::Markdown, Format::Json, Format::Csv] {
+        for f in Format::ALL {
             assert_eq!(f.to_string().parse::<Format>(), Ok(f));
         }
-    }
-
-    #[test]
-    fn clap_offers_the_same_names() {
-        use clap::ValueEnum;
-        let names: Vec<String> = Format::value_variants()
-            .iter()
-            .filter_map(|f| f.to_possible_value())
-            .map(|v| v.get_name().to_string())
-            .collect();
-        assert_eq!(names, ["md", "json", "csv"]);
-        assert_eq!(
-            <Format as ValueEnum>::from_str("markdown", true),
-            Ok(Format::Markdown)
-        );
+        let err = "pdf".parse::<Format>().unwrap_err().to_string();
+        assert!(err.contains("use md, json, csv"), "{err}");
     }
 
     #[test]

@@ -14,4 +14,7 @@ pub use command::{Command, Refusal};
 pub use event::{
     Draft, DraftTarget, Event, ItemId, Outcome, OvertimeChoice, Participant, PersonId, Stamped,
 };
-pub use state::{InviteHint, Item, Meeting, Parsed, Phase, ReplayError, Talk};
+pub use state::{Flag, InviteHint, Item, Meeting, Parsed, Phase, ReplayError, Talk};
+
+/// The incident title when none is given (or a journal holds an empty one).
+pub const UNTITLED_INCIDENT: &str = "Untitled incident";

@@ -42,7 +42,7 @@ fn flag_runs<'a>(item: &Item, ctx: &Ctx, runs: &mut Vec<Run<'a>>) {
     for f in item.flags() {
         runs.push(Run::new("  ", ctx.theme.text()));
         runs.push(Run::new(
-            format!("[{}]", f.replace(' ', NBSP)),
+            format!("[{}]", f.label().replace(' ', NBSP)),
             ctx.theme.flag(),
         ));
     }
@@ -57,15 +57,15 @@ fn runs<'a>(item: &'a Item, ctx: &Ctx) -> (Vec<Run<'a>>, u16) {
         runs.push(Run::new(item.text.as_str(), t.text()));
         let from = ctx
             .meeting
-            .agenda
+            .agenda()
             .sections
             .get(item.section)
             .map_or("?", |s| s.title.as_str());
         let mut meta = format!(
             "\nfrom {from} · {}",
-            format::clock(item.created, ctx.meeting.offset)
+            format::clock(item.created, ctx.meeting.offset())
         );
-        if let Some(p) = parking.raised_by.and_then(|p| ctx.meeting.people.get(p)) {
+        if let Some(p) = parking.raised_by.and_then(|p| ctx.meeting.people().get(p)) {
             meta.push_str(" · raised by ");
             meta.push_str(&p.name);
         }
@@ -189,13 +189,13 @@ fn cap_rows(rows: usize) -> usize {
 pub fn draw(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
     let m = view.meeting;
     let kind = m.section().kind;
-    let items = m.items_in(m.current);
+    let items = m.items_in(m.current());
     let (label, one, many) = names(kind);
     let noun = if items.len() == 1 { one } else { many };
     let ctx = Ctx {
         meeting: m,
         theme,
-        day: m.local_date(m.created),
+        day: m.local_date(m.created()),
     };
 
     let inner = Block::bordered().inner(area);
