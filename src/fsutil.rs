@@ -5,6 +5,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io;
 use std::path::Path;
 
+/// A directory builder that creates directories only their owner may enter.
 pub fn private_dir_builder() -> fs::DirBuilder {
     #[allow(unused_mut)]
     let mut builder = fs::DirBuilder::new();
@@ -16,6 +17,7 @@ pub fn private_dir_builder() -> fs::DirBuilder {
     builder
 }
 
+/// Open options that create files only their owner may read or write.
 pub fn private_file_options() -> OpenOptions {
     #[allow(unused_mut)]
     let mut options = OpenOptions::new();
@@ -55,12 +57,14 @@ pub fn sync_dir(path: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// Whether two metadata describe the same file (device and inode).
 #[cfg(unix)]
 pub fn same_file(a: &fs::Metadata, b: &fs::Metadata) -> bool {
     use std::os::unix::fs::MetadataExt;
     a.dev() == b.dev() && a.ino() == b.ino()
 }
 
+/// Whether two metadata describe the same file (always assumed here).
 #[cfg(not(unix))]
 pub fn same_file(_: &fs::Metadata, _: &fs::Metadata) -> bool {
     true
