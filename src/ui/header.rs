@@ -5,7 +5,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 
-use super::paint::{put, put_cut, width};
+use super::paint::{cells, put, put_cut, width};
 use super::theme::Theme;
 use super::{SaveState, View, big, format};
 use crate::meeting::Phase;
@@ -79,7 +79,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
             w + 2
         }
         None => {
-            let w = u16::try_from(width(&timer)).unwrap_or(0);
+            let w = cells(width(&timer));
             let x = area.right().saturating_sub(w + 1);
             put(buf, area, x, area.y, &timer, w, timer_style);
             w + 2
@@ -135,7 +135,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
         format::clock(m.projected_end(view.now), m.offset),
     );
     let (saved, saved_style) = save_words(&view.save, theme);
-    let saved_w = u16::try_from(width(&saved)).unwrap_or(u16::MAX);
+    let saved_w = cells(width(&saved));
     // The saved state matters more than the times: it keeps its room.
     let meta_end = put_cut(
         buf,

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Widget};
 use ratatui_textarea::TextArea;
 
-use super::paint::{clear, put, put_cut};
+use super::paint::{cells, clear, put, put_cut};
 use super::theme::Theme;
 use super::{InputPurpose, View};
 use crate::agenda::SectionKind;
@@ -58,7 +58,7 @@ fn keys(purpose: InputPurpose) -> &'static str {
 
 /// Rows the box wants, borders included.
 pub fn height(purpose: InputPurpose, kind: SectionKind, textarea: &TextArea<'static>) -> u16 {
-    let lines = u16::try_from(textarea.lines().len()).unwrap_or(u16::MAX);
+    let lines = cells(textarea.lines().len());
     let hint = u16::from(syntax(purpose, kind).is_some());
     lines.clamp(TEXT_MIN, TEXT_MAX) + hint + 2
 }

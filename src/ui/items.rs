@@ -8,7 +8,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Widget};
 
-use super::paint::{fill, put, put_centred};
+use super::paint::{cells, fill, put, put_centred};
 use super::theme::Theme;
 use super::wrap::{Run, Wrapped, draw as draw_rows, wrap};
 use super::{View, format};
@@ -84,7 +84,7 @@ fn runs<'a>(item: &'a Item, ctx: &Ctx) -> (Vec<Run<'a>>, u16) {
                 .when
                 .as_ref()
                 .map_or_else(|| "--:--".to_string(), |w| format::event_time(w, ctx.day));
-            hang = u16::try_from(super::paint::width(&time) + 2).unwrap_or(0);
+            hang = cells(super::paint::width(&time) + 2);
             runs.push(Run::new(time, t.time()));
             runs.push(Run::new("  ", t.text()));
             runs.push(Run::new(e.text.as_str(), t.text()));
@@ -227,7 +227,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
         let left = usize::from(bottom - y);
         let h = heights.shown(shown, Some(shown) == sel).min(left);
         drawn.push((y, h));
-        y = y.saturating_add(u16::try_from(h).unwrap_or(u16::MAX));
+        y = y.saturating_add(cells(h));
         shown += 1;
     }
 
@@ -268,7 +268,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
         let wrapped: Wrapped = wrap(&runs, content_w, hang, max);
         let over = (Some(i) == sel).then(|| theme.selected());
         if let Some(style) = over {
-            let h = u16::try_from(wrapped.rows.len().max(1)).unwrap_or(u16::MAX);
+            let h = cells(wrapped.rows.len().max(1));
             fill(
                 buf,
                 Rect::new(inner.x, y, inner.width, h).intersection(inner),

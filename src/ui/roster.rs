@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Widget};
 
-use super::paint::{fill, put, put_cut, width};
+use super::paint::{cells, fill, put, put_cut, width};
 use super::theme::Theme;
 use super::wrap::{Run, draw as draw_rows, wrap};
 use super::{View, format};
@@ -153,10 +153,7 @@ pub fn height(view: &View, width: u16, max: u16) -> u16 {
     let hint = hint_rows(&hint(view), inner_w);
     let shape = shape(&entries, inner_w, inner_max, hint);
     let want = rows_for(&entries, shape).max(1) + hint;
-    u16::try_from(want)
-        .unwrap_or(u16::MAX)
-        .saturating_add(2)
-        .min(max)
+    cells(want).saturating_add(2).min(max)
 }
 
 /// Draws the roster into `area`.
@@ -189,9 +186,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
     // The people come first; the hint gets what is left.
     let people_rows = rows_for(&entries, shape).min(rows);
     let mut y = inner.y;
-    let end = inner
-        .y
-        .saturating_add(u16::try_from(people_rows).unwrap_or(u16::MAX));
+    let end = inner.y.saturating_add(cells(people_rows));
     for (i, e) in entries.iter().enumerate() {
         if y >= end {
             break;
@@ -313,6 +308,6 @@ fn draw_entry(buf: &mut Buffer, inner: Rect, y: u16, e: &Entry, shape: Shape, th
 
 /// Writes `text` so that it ends at column `end`.
 fn right(buf: &mut Buffer, clip: Rect, end: u16, y: u16, text: &str, style: Style) {
-    let w = u16::try_from(width(text)).unwrap_or(u16::MAX);
+    let w = cells(width(text));
     put(buf, clip, end.saturating_sub(w), y, text, w, style);
 }

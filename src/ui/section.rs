@@ -8,7 +8,7 @@ use ratatui::text::Span;
 use ratatui::widgets::{Block, Widget};
 
 use super::View;
-use super::paint::put_cut;
+use super::paint::{cells, put_cut};
 use super::theme::Theme;
 use super::wrap::{Run, draw as draw_rows, wrap};
 
@@ -102,7 +102,7 @@ pub fn height(view: &View, parts: &[Part], width: u16) -> u16 {
     }
     let inner = width.saturating_sub(2);
     let n: usize = lines.iter().map(|l| l.rows(inner)).sum();
-    u16::try_from(n).unwrap_or(u16::MAX).saturating_add(2)
+    cells(n).saturating_add(2)
 }
 
 /// Draws a box of `parts` into `area`.
@@ -137,7 +137,7 @@ fn draw_lines(buf: &mut Buffer, inner: Rect, lines: &[Line], theme: Theme) {
         let runs = line.runs();
         let wrapped = wrap(&runs, inner.width, MARK_W, h);
         draw_rows(buf, inner, inner.x, y, &wrapped, inner.width, None);
-        y = y.saturating_add(u16::try_from(h).unwrap_or(u16::MAX));
+        y = y.saturating_add(cells(h));
         used += h;
         shown += 1;
     }
