@@ -16,7 +16,7 @@ mod wrap;
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui_textarea::TextArea;
 
 use crate::meeting::Meeting;
@@ -113,18 +113,18 @@ struct Areas {
 
 impl Areas {
     fn of(area: Rect, view: &View) -> Areas {
-        let row = |y: u16, h: u16| Rect::new(area.x, y, area.width, h).intersection(area);
-        let header_h = header::height(area.height);
-        let failure_h = u16::from(matches!(view.save, SaveState::Failed(_)));
-        let header = row(area.y, header_h);
-        let failure = (failure_h > 0).then(|| row(header.bottom(), 1));
-        let footer = row(area.bottom().saturating_sub(1), 1);
-        let status = row(footer.y.saturating_sub(1), 1);
-        let top = header.bottom().saturating_add(failure_h);
-        let body = row(top, status.y.saturating_sub(top));
+        let failed = matches!(view.save, SaveState::Failed(_));
+        let [header, failure, body, status, footer] = Layout::vertical([
+            Constraint::Length(header::height(area.height)),
+            Constraint::Length(u16::from(failed)),
+            Constraint::Fill(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
         Areas {
             header,
-            failure,
+            failure: failed.then_some(failure),
             body,
             status,
             footer,
@@ -142,9 +142,11 @@ fn roster_width(width: u16) -> u16 {
 
 /// Draws the meeting panels (section, items, roster, ground rules) into `body`.
 fn draw_body(buf: &mut ratatui::buffer::Buffer, body: Rect, view: &View, theme: Theme) {
-    let rw = roster_width(body.width);
-    let left = Rect::new(body.x, body.y, body.width.saturating_sub(rw), body.height);
-    let right = Rect::new(left.right(), body.y, rw, body.height);
+    let [left, right] = Layout::horizontal([
+        Constraint::Fill(1),
+        Constraint::Length(roster_width(body.width)),
+    ])
+    .areas(body);
 
     let roster_h = roster::height(view, right.width, right.height);
     let side_room = right.height.saturating_sub(roster_h);
@@ -182,27 +184,20 @@ fn draw_body(buf: &mut ratatui::buffer::Buffer, body: Rect, view: &View, theme: 
     if panel_h < 3 {
         panel_h = 0;
     }
+    let [panel, items] =
+        Layout::vertical([Constraint::Length(panel_h), Constraint::Fill(1)]).areas(left);
     if panel_h > 0 {
-        let panel = Rect::new(left.x, left.y, left.width, panel_h);
         section::draw(buf, panel, view, &main, theme);
     }
-    let items = Rect::new(
-        left.x,
-        left.y.saturating_add(panel_h),
-        left.width,
-        left.height.saturating_sub(panel_h),
-    );
     items::draw(buf, items, view, theme);
 
+    // The side panel was chosen above only if it fits under the roster.
     let side_h = section::height(view, &side, right.width);
+    let [roster, rest] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(side_h)]).areas(right);
+    roster::draw(buf, roster, view, theme);
     if side_h > 0 {
-        let split = right.height.saturating_sub(side_h);
-        let roster = Rect::new(right.x, right.y, right.width, split);
-        roster::draw(buf, roster, view, theme);
-        let rest = Rect::new(right.x, right.y.saturating_add(split), right.width, side_h);
         section::draw(buf, rest, view, &side, theme);
-    } else {
-        roster::draw(buf, right, view, theme);
     }
 }
 
@@ -233,15 +228,11 @@ fn draw_screen(frame: &mut Frame, view: &View) {
     // The time-is-up offer takes its rows from the body rather than covering
     // the first items, which are what the room is talking about.
     let offer = matches!(view.mode, Mode::Normal) && view.meeting.overtime_offer(view.now);
-    let mut body = areas.body;
+    let offer_h = if offer { overlay::OFFER_HEIGHT } else { 0 };
+    let [offer_area, body] =
+        Layout::vertical([Constraint::Length(offer_h), Constraint::Fill(1)]).areas(areas.body);
     if offer {
-        let h = overlay::OFFER_HEIGHT.min(body.height);
-        overlay::draw_offer(buf, Rect { height: h, ..body }, view, theme);
-        body = Rect {
-            y: body.y.saturating_add(h),
-            height: body.height.saturating_sub(h),
-            ..body
-        };
+        overlay::draw_offer(buf, offer_area, view, theme);
     }
     draw_body(buf, body, view, theme);
     footer::draw_status(buf, areas.status, view, theme);
