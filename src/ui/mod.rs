@@ -17,6 +17,7 @@ mod wrap;
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::widgets::Widget;
 use ratatui_textarea::TextArea;
 
 use crate::meeting::Meeting;
@@ -187,17 +188,27 @@ fn draw_body(buf: &mut ratatui::buffer::Buffer, body: Rect, view: &View, theme: 
     let [panel, items] =
         Layout::vertical([Constraint::Length(panel_h), Constraint::Fill(1)]).areas(left);
     if panel_h > 0 {
-        section::draw(buf, panel, view, &main, theme);
+        section::SectionPanel {
+            view,
+            parts: &main,
+            theme,
+        }
+        .render(panel, buf);
     }
-    items::draw(buf, items, view, theme);
+    items::Items { view, theme }.render(items, buf);
 
     // The side panel was chosen above only if it fits under the roster.
     let side_h = section::height(view, &side, right.width);
     let [roster, rest] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(side_h)]).areas(right);
-    roster::draw(buf, roster, view, theme);
+    roster::Roster { view, theme }.render(roster, buf);
     if side_h > 0 {
-        section::draw(buf, rest, view, &side, theme);
+        section::SectionPanel {
+            view,
+            parts: &side,
+            theme,
+        }
+        .render(rest, buf);
     }
 }
 
@@ -221,7 +232,7 @@ fn draw_screen(frame: &mut Frame, view: &View) {
     }
 
     let areas = Areas::of(area, view);
-    header::draw(buf, areas.header, view, theme);
+    header::Header { view, theme }.render(areas.header, buf);
     if let (Some(rect), SaveState::Failed(why)) = (areas.failure, &view.save) {
         header::draw_failure(buf, rect, why, theme);
     }
@@ -253,7 +264,13 @@ fn draw_screen(frame: &mut Frame, view: &View) {
                 let h = want.min(areas.body.height);
                 Rect::new(area.x, areas.status.y.saturating_sub(h), area.width, h)
             };
-            input::draw(buf, rect, view, *purpose, textarea, theme);
+            input::InputBox {
+                view,
+                purpose: *purpose,
+                textarea,
+                theme,
+            }
+            .render(rect, buf);
         }
         Mode::ConfirmQuit => {
             footer::draw_hints(

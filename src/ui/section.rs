@@ -105,14 +105,26 @@ pub fn height(view: &View, parts: &[Part], width: u16) -> u16 {
     cells(n).saturating_add(2)
 }
 
-/// Draws a box of `parts` into `area`.
-pub fn draw(buf: &mut Buffer, area: Rect, view: &View, parts: &[Part], theme: Theme) {
-    let block = Block::bordered()
-        .border_style(theme.border())
-        .title(Span::styled(title(parts), theme.panel_title()));
-    let inner = block.inner(area);
-    block.render(area, buf);
-    draw_lines(buf, inner, &lines(view, parts, theme), theme);
+/// A box of the section's `parts` (prompts, ground rules).
+pub struct SectionPanel<'a> {
+    /// What the screen is drawn from.
+    pub view: &'a View<'a>,
+    /// The parts it shows.
+    pub parts: &'a [Part],
+    /// The colours.
+    pub theme: Theme,
+}
+
+impl Widget for SectionPanel<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let SectionPanel { view, parts, theme } = self;
+        let block = Block::bordered()
+            .border_style(theme.border())
+            .title(Span::styled(title(parts), theme.panel_title()));
+        let inner = block.inner(area);
+        block.render(area, buf);
+        draw_lines(buf, inner, &lines(view, parts, theme), theme);
+    }
 }
 
 /// Draws the lines wrapped; when they do not all fit, the last one that
