@@ -66,16 +66,11 @@ pub fn save_words(save: &SaveState, theme: Theme) -> (String, Style) {
 }
 
 /// The header: timer, incident, section, speaker and saved state.
-pub struct Header<'a> {
-    /// What the screen is drawn from.
-    pub view: &'a View<'a>,
-    /// The colours.
-    pub theme: Theme,
-}
+pub struct Header<'a>(pub super::Panel<'a>);
 
 impl Widget for Header<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let Header { view, theme } = self;
+        let super::Panel { view, theme } = self.0;
         let m = view.meeting;
         let (timer, phase, timer_style) = countdown(view, theme);
 

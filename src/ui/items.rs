@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Widget};
 use super::paint::{cells, fill, put, put_centred};
 use super::theme::Theme;
 use super::wrap::{Run, Wrapped, draw as draw_rows, wrap};
-use super::{View, format};
+use super::format;
 use crate::agenda::SectionKind;
 use crate::meeting::{Item, Meeting, Parsed};
 
@@ -186,16 +186,11 @@ fn cap_rows(rows: usize) -> usize {
 }
 
 /// The current section's items, with the selection.
-pub struct Items<'a> {
-    /// What the screen is drawn from.
-    pub view: &'a View<'a>,
-    /// The colours.
-    pub theme: Theme,
-}
+pub struct Items<'a>(pub super::Panel<'a>);
 
 impl Widget for Items<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let Items { view, theme } = self;
+        let super::Panel { view, theme } = self.0;
         let m = view.meeting;
         let kind = m.section().kind;
         let items = m.items_in(m.current);

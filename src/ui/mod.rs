@@ -98,6 +98,13 @@ pub struct View<'a> {
     pub color: bool,
 }
 
+/// What a panel is drawn from: the view and the colours.
+#[derive(Clone, Copy)]
+struct Panel<'a> {
+    view: &'a View<'a>,
+    theme: Theme,
+}
+
 /// Smallest terminal the meeting screen is drawn at.
 pub const MIN_WIDTH: u16 = 80;
 /// Smallest terminal the meeting screen is drawn at.
@@ -195,13 +202,13 @@ fn draw_body(buf: &mut ratatui::buffer::Buffer, body: Rect, view: &View, theme: 
         }
         .render(panel, buf);
     }
-    items::Items { view, theme }.render(items, buf);
+    items::Items(Panel { view, theme }).render(items, buf);
 
     // The side panel was chosen above only if it fits under the roster.
     let side_h = section::height(view, &side, right.width);
     let [roster, rest] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(side_h)]).areas(right);
-    roster::Roster { view, theme }.render(roster, buf);
+    roster::Roster(Panel { view, theme }).render(roster, buf);
     if side_h > 0 {
         section::SectionPanel {
             view,
@@ -232,7 +239,7 @@ fn draw_screen(frame: &mut Frame, view: &View) {
     }
 
     let areas = Areas::of(area, view);
-    header::Header { view, theme }.render(areas.header, buf);
+    header::Header(Panel { view, theme }).render(areas.header, buf);
     if let (Some(rect), SaveState::Failed(why)) = (areas.failure, &view.save) {
         header::draw_failure(buf, rect, why, theme);
     }

@@ -157,16 +157,11 @@ pub fn height(view: &View, width: u16, max: u16) -> u16 {
 }
 
 /// The roster: who speaks, who has not been heard, talk time.
-pub struct Roster<'a> {
-    /// What the screen is drawn from.
-    pub view: &'a View<'a>,
-    /// The colours.
-    pub theme: Theme,
-}
+pub struct Roster<'a>(pub super::Panel<'a>);
 
 impl Widget for Roster<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let Roster { view, theme } = self;
+        let super::Panel { view, theme } = self.0;
         let block = Block::bordered()
             .border_style(theme.border())
             .title(Span::styled(" Roster · who speaks ", theme.panel_title()));
