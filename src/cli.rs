@@ -4,7 +4,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
@@ -231,6 +231,18 @@ pub enum CliError {
     /// `hotwash man` was asked for a command that does not exist.
     #[error("hotwash has no command {0:?}")]
     UnknownCommand(String),
+    /// A title or name is longer than a screen and a document can use.
+    #[error(
+        "{what} is {chars} characters long; at most {max} fit on the screen and in the minutes, so shorten it"
+    )]
+    TooLong {
+        /// What was too long ("the incident title (--incident)").
+        what: &'static str,
+        /// How many characters it has.
+        chars: usize,
+        /// How many fit.
+        max: usize,
+    },
     /// The start event built here was not a meeting's start.
     #[error("the meeting could not start")]
     NoStart,
@@ -240,7 +252,9 @@ impl CliError {
     /// The kind of failure, which decides the exit status.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            CliError::Agenda(_) | CliError::Replay { .. } => ErrorKind::BadInput,
+            CliError::Agenda(_) | CliError::Replay { .. } | CliError::TooLong { .. } => {
+                ErrorKind::BadInput
+            }
             CliError::Journal(e) => match e {
                 JournalError::NoSuchSession { .. }
                 | JournalError::NotASession { .. }
@@ -252,7 +266,10 @@ impl CliError {
                 JournalError::Io { .. }
                 | JournalError::NoDataDir
                 | JournalError::NotSaved { .. }
+                | JournalError::Displaced { .. }
+                | JournalError::UnsafeDir { .. }
                 | JournalError::Timeout { .. } => ErrorKind::Storage,
+
                 JournalError::Encode(_) | JournalError::WriterStopped { .. } => ErrorKind::Internal,
             },
             CliError::Export(e) => match e {
@@ -284,6 +301,7 @@ impl CliError {
             CliError::UnknownCommand(_) => Some("`hotwash --help` lists them".to_string()),
             CliError::NoStart => Some("this is a bug in hotwash, please report it".to_string()),
             CliError::Agenda(_)
+            | CliError::TooLong { .. }
             | CliError::Journal(_)
             | CliError::Export(_)
             | CliError::NotSaved(_) => None,
@@ -397,6 +415,8 @@ fn new_meeting(opts: NewOpts, global: ScreenOpts) -> Result<ExitCode, CliError> 
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .unwrap_or(UNTITLED_INCIDENT);
+    check_name_length("the incident title (--incident)", incident)?;
+    check_name_length("the agenda's name", &agenda.name)?;
     let store = SessionStore::from_env()?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let now = clock.now();
@@ -406,11 +426,10 @@ fn new_meeting(opts: NewOpts, global: ScreenOpts) -> Result<ExitCode, CliError> 
         event: Meeting::start_event(incident, &agenda, &people, offset),
     };
     let meeting = Meeting::begin(&first).ok_or(CliError::NoStart)?;
-    let header = Header::new(now, meeting.incident.clone(), meeting.agenda.name.clone());
+    let header = Header::new(now, meeting.incident(), meeting.agenda().name.clone());
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let (session, mut journal) = Journal::create(&store, &header, move |s: Status| {
-        let _ = tx.send(s);
-    })?;
+    let (report, notices) = status_reporter(tx);
+    let (session, mut journal) = Journal::create(&store, &header, report)?;
     journal.append(&first)?;
     // Once the screen shows the meeting, a `kill -9` must leave something to
     // resume: the start (agenda, roster) is on disk before the first frame.
@@ -421,8 +440,22 @@ fn new_meeting(opts: NewOpts, global: ScreenOpts) -> Result<ExitCode, CliError> 
     let screen = Screen {
         name: session.name,
         dir: session.dir,
+        notices,
     };
     screen.run(meeting, clock, out_dir, journal, rx, Vec::new())
+}
+
+/// Refuses a title or name longer than a screen and a document can use.
+fn check_name_length(what: &'static str, text: &str) -> Result<(), CliError> {
+    let chars = text.chars().count();
+    if chars > journal::NAME_MAX_CHARS {
+        return Err(CliError::TooLong {
+            what,
+            chars,
+            max: journal::NAME_MAX_CHARS,
+        });
+    }
+    Ok(())
 }
 
 fn resume(session: Option<String>, screen_opts: ScreenOpts) -> Result<ExitCode, CliError> {
@@ -435,33 +468,93 @@ fn resume(session: Option<String>, screen_opts: ScreenOpts) -> Result<ExitCode, 
     // elsewhere, or a journal that cannot be resumed, is the answer the user
     // needs, wherever they typed the command.
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let (replay, journal) = Journal::open::<Stamped, _>(&dir, move |s: Status| {
-        let _ = tx.send(s);
-    })?;
-    let meeting = Meeting::replay(&replay.events).map_err(|source| CliError::Replay {
+    let (report, notices) = status_reporter(tx);
+    let (replay, journal) = Journal::open::<Stamped, _>(&dir, report)?;
+    let mut meeting = Meeting::replay(&replay.events).map_err(|source| CliError::Replay {
         path: dir.clone(),
         source,
         outcome: "it cannot be resumed",
     })?;
+    let mut journal = journal;
+    let mut warnings = replay.warnings;
+    merge_rescues(
+        &mut meeting,
+        &mut journal,
+        replay.events,
+        replay.rescued,
+        &mut warnings,
+    )?;
     need_terminal()?;
     let name = dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let out_dir = screen_opts.out_dir.unwrap_or_else(|| ".".into());
-    Screen { name, dir }.run(
+    Screen { name, dir, notices }.run(
         meeting,
         Arc::new(SystemClock),
         out_dir,
         journal,
         rx,
-        replay.warnings,
+        warnings,
     )
+}
+
+/// Merges the session's rescue files (events a failing disk would not take)
+/// into the journal and the meeting, and says so; each merged file is
+/// renamed `….merged` once its events are on disk.
+fn merge_rescues(
+    meeting: &mut Meeting,
+    journal: &mut crate::journal::JournalWriter<Stamped>,
+    mut known: Vec<Stamped>,
+    rescued: Vec<journal::Rescued<Stamped>>,
+    warnings: &mut Vec<String>,
+) -> Result<(), CliError> {
+    for r in rescued {
+        warnings.extend(r.warnings);
+        let merged = crate::meeting::merge::merge_rescued(meeting, &known, &r.events);
+        for e in &merged.events {
+            journal.append(e)?;
+            meeting.apply(e);
+        }
+        journal.flush(START_FLUSH_TIMEOUT)?;
+        let kept = journal::mark_merged(&r.path)
+            .map(|p| format!("; the file is kept as {}", p.display()))
+            .unwrap_or_default();
+        warnings.push(format!(
+            "merged {} rescued events from {} ({} already in the journal, {} items renumbered){kept}",
+            merged.events.len(),
+            r.path.display(),
+            merged.already,
+            merged.renumbered,
+        ));
+        known.extend(merged.events);
+    }
+    Ok(())
+}
+
+/// Passes the journal writer's reports to the screen, and keeps its notices
+/// (a replaced journal put back) to repeat them once the screen is gone.
+fn status_reporter(
+    tx: tokio::sync::mpsc::UnboundedSender<Status>,
+) -> (impl Fn(Status) + Send + 'static, Arc<Mutex<Vec<String>>>) {
+    let notices = Arc::new(Mutex::new(Vec::new()));
+    let kept = Arc::clone(&notices);
+    let report = move |s: Status| {
+        if let Status::Notice(n) = &s {
+            kept.lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push(n.clone());
+        }
+        let _ = tx.send(s);
+    };
+    (report, notices)
 }
 
 struct Screen {
     name: String,
     dir: PathBuf,
+    notices: Arc<Mutex<Vec<String>>>,
 }
 
 impl Screen {
@@ -485,6 +578,14 @@ impl Screen {
             .map_err(CliError::TerminalSetup)?;
         // The terminal may be gone by now: nothing below may panic writing.
         let say = app::terminal::say;
+        for n in self
+            .notices
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+        {
+            say(&format!("hotwash: note: {n}"));
+        }
         if let Err(e) = flushed {
             let e = CliError::from(e);
             say(&sanitize(&format!("hotwash: WARNING: {}", e.sentence())));
@@ -531,13 +632,21 @@ fn sessions() -> Result<ExitCode, CliError> {
     for s in list {
         let line = match (&s.header, &s.problem) {
             (Some(h), None) => format!(
-                "{}  {}  {} events  {}",
+                "{}  {}  {} events  {}{}",
                 s.name,
                 h.created
                     .with_timezone(&chrono::Local)
                     .format("%Y-%m-%d %H:%M"),
                 s.events,
-                h.incident
+                h.incident,
+                if s.rescues > 0 {
+                    format!(
+                        "  ({} rescue files: `hotwash resume {}` merges them)",
+                        s.rescues, s.name
+                    )
+                } else {
+                    String::new()
+                }
             ),
             (_, Some(p)) => format!("{}  (unreadable: {p})", s.name),
             (None, None) => s.name.clone(),

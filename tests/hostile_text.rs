@@ -426,7 +426,11 @@ fn odd_text_at(cols: u16, rows: u16) {
     let m = meeting(&place);
     let texts: Vec<String> = m.all_items().map(|i| i.text.clone()).collect();
     assert_eq!(texts, expected, "the journal changed the text");
-    assert!(m.drafts.is_empty(), "drafts left behind: {:?}", m.drafts);
+    assert!(
+        m.drafts().is_empty(),
+        "drafts left behind: {:?}",
+        m.drafts()
+    );
 }
 
 #[test]

@@ -205,7 +205,7 @@ fn quitting_while_the_disk_refuses_the_journal_rescues_the_rest_and_exits_5() {
     // appending it as told restores the meeting.
     let flat: String = screen.lines().map(str::trim_end).collect();
     let at = flat
-        .find("/hotwash-unsaved-")
+        .find("rescue-")
         .expect("the message names the rescue file");
     let start = flat[..at].rfind(' ').map_or(0, |i| i + 1);
     let end = at + flat[at..].find(".jsonl").expect("a .jsonl file") + ".jsonl".len();

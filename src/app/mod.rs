@@ -23,7 +23,7 @@ use crate::export;
 use crate::journal::{JournalError, JournalWriter, Status};
 use crate::meeting::{Clock, Meeting, Stamped};
 use crate::ui::{self, SaveState};
-pub use model::{App, AppMode, Exit};
+pub use model::{App, AppMode, Effect, Exit, Seat, journaled};
 
 /// How long the draft may wait before it is saved (the promise is two seconds).
 const DRAFT_DELAY: Duration = Duration::from_millis(700);
@@ -134,19 +134,23 @@ pub fn export_minutes(meeting: &Meeting, dir: &Path) -> Result<PathBuf, export::
     let text = export::render(meeting, format, &export::Options::default());
     let name = export::default_file_name(meeting, format);
     let (stem, ext) = name.rsplit_once('.').unwrap_or((&name, "md"));
-    for n in 1..1000 {
-        let path = if n == 1 {
-            dir.join(&name)
+    crate::fsutil::first_free(
+        stem,
+        &format!(".{ext}"),
+        1000,
+        |name| {
+            let path = dir.join(name);
+            export::write_atomic(&path, &text, false).map(|()| path)
+        },
+        export::ExportError::name_taken,
+    )
+    .map_err(|e| {
+        if e.name_taken() {
+            export::ExportError::NoFreeName(dir.to_path_buf())
         } else {
-            dir.join(format!("{stem}-{n}.{ext}"))
-        };
-        match export::write_atomic(&path, &text, false) {
-            Ok(()) => return Ok(path),
-            Err(e) if e.name_taken() => continue,
-            Err(e) => return Err(e),
+            e
         }
-    }
-    Err(export::ExportError::NoFreeName(dir.to_path_buf()))
+    })
 }
 
 /// Runs the meeting screen until the user quits, a signal comes, or the
@@ -168,30 +172,44 @@ pub fn run(
         let _rt = rt.enter();
         Signals::new()?
     };
-    let mut app = App::new(meeting, clock, out_dir);
-    if status.is_some() {
-        app.status = status;
+    let seat = Seat {
+        color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        ..Seat::default()
+    };
+    let mut app = App::new(meeting, clock, seat);
+    if let Some(status) = status {
+        app.set_status(status);
     }
-    let mut journal = journal;
+    let mut out = Outside {
+        journal,
+        unsaved: Unsaved::default(),
+        out_dir,
+        draw: true,
+        draft_due: None,
+        ended: None,
+    };
     // The meeting's start may still be on its way to disk.
-    mark_saving(&mut app, &journal);
-    let mut unsaved = Unsaved::default();
+    let effects = mark_saving(&mut app, &out.journal);
+    out.carry_out(&mut app, effects);
     let mut terminal = terminal::init()?;
     let mut stats = Stats::default();
     let ended = rt.block_on(event_loop(
         &mut app,
-        &mut journal,
-        &mut unsaved,
+        &mut out,
         statuses,
         &mut terminal,
         signals,
         &mut stats,
     ));
-    // Whatever stopped the meeting, the words in the input box are kept.
-    if app.draft_dirty {
-        app.save_draft();
-    }
-    drain(&mut app, &mut journal, &mut unsaved);
+    // Whatever stopped the meeting, the words in the input box are kept
+    // (an unchanged draft records nothing).
+    let effects = app.save_draft();
+    out.carry_out(&mut app, effects);
+    let Outside {
+        journal,
+        mut unsaved,
+        ..
+    } = out;
     // The terminal's own drop would show the cursor again and, on a
     // terminal that is gone, panic printing why; restore() does it all.
     let cursor_shown = terminal.show_cursor().is_ok();
@@ -221,39 +239,35 @@ struct Unsaved {
     events: std::collections::VecDeque<(u64, Stamped)>,
 }
 
-/// Writes events the disk would not take to a file in the temp directory
-/// (or, failing that, to stderr); returns the sentence that says where, or
-/// nothing if there were none.
+/// Writes events the disk would not take to a rescue file in the session
+/// directory, or the temp directory (or, failing both, to stderr); returns
+/// the sentence that says where, or nothing if there were none.
 fn rescue(journal: &Path, events: &std::collections::VecDeque<(u64, Stamped)>) -> Option<String> {
     if events.is_empty() {
         return None;
     }
-    let lines: String = events
-        .iter()
-        .filter_map(|(_, e)| serde_json::to_string(e).ok())
-        .map(|l| l + "\n")
-        .collect();
-    let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
-    let path = std::env::temp_dir().join(format!("hotwash-unsaved-{stamp}.jsonl"));
-    let written = {
-        use std::io::Write;
-        use std::os::unix::fs::OpenOptionsExt;
-        std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&path)
-            .and_then(|mut f| f.write_all(lines.as_bytes()).and_then(|()| f.sync_all()))
-    };
+    let written = crate::journal::keep_rescue(journal, events.iter().map(|(seq, e)| (*seq, e)));
     Some(match written {
-        Ok(()) => format!(
-            "the {} events not yet on disk are kept in {}: append that file to {} once there is room",
-            events.len(),
-            path.display(),
-            journal.display()
-        ),
+        Ok(path) => {
+            let merge = if path.parent() == journal.parent() {
+                "`hotwash resume` merges that file back".to_string()
+            } else {
+                let dir = journal.parent().unwrap_or(journal);
+                format!(
+                    "move it into {} and `hotwash resume` merges it back",
+                    dir.display()
+                )
+            };
+            format!(
+                "the {} events not yet on disk are kept in {}: {merge}",
+                events.len(),
+                path.display(),
+            )
+        }
         Err(_) => {
-            eprint!("{lines}");
+            for (_, e) in events {
+                eprintln!("{}", serde_json::to_string(e).unwrap_or_default());
+            }
             format!(
                 "the {} events not yet on disk are printed above: append them to {} once there is room",
                 events.len(),
@@ -311,16 +325,71 @@ async fn terminal_gone(watch: Option<&AsyncFd<OwnedFd>>) {
     }
 }
 
-fn drain(app: &mut App, journal: &mut JournalWriter<Stamped>, unsaved: &mut Unsaved) {
+/// What the app's effects act on: the journal, the out directory, and
+/// what the loop owes the screen and the draft.
+struct Outside {
+    journal: JournalWriter<Stamped>,
+    unsaved: Unsaved,
+    out_dir: PathBuf,
+    /// The screen must be drawn again.
+    draw: bool,
+    /// When the draft being typed is to be saved.
+    draft_due: Option<Instant>,
+    /// Set when the meeting screen is to close.
+    ended: Option<Ended>,
+}
+
+impl Outside {
+    /// Carries out what an update asked for, feeding results back (an
+    /// export's path) until nothing more is asked.
+    fn carry_out(&mut self, app: &mut App, effects: Vec<Effect>) {
+        let mut queue = std::collections::VecDeque::from(effects);
+        while let Some(effect) = queue.pop_front() {
+            match effect {
+                Effect::Journal(events) => {
+                    let more = journal_events(app, &mut self.journal, &mut self.unsaved, events);
+                    queue.extend(more);
+                }
+                Effect::Draw => self.draw = true,
+                Effect::Ring => terminal::bell(),
+                Effect::Export => {
+                    let result = export_minutes(app.meeting(), &self.out_dir);
+                    queue.extend(app.on_exported(result));
+                }
+                Effect::SaveDraftSoon => {
+                    if self.draft_due.is_none() {
+                        self.draft_due = Some(Instant::now() + DRAFT_DELAY);
+                    }
+                }
+                Effect::Quit(exit) => {
+                    self.ended.get_or_insert(match exit {
+                        Exit::Quit => Ended::Quit,
+                        Exit::Interrupted => Ended::Interrupted,
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Hands events to the journal, keeping them until they are durable;
+/// returns what telling the app how saving goes asks for.
+fn journal_events(
+    app: &mut App,
+    journal: &mut JournalWriter<Stamped>,
+    unsaved: &mut Unsaved,
+    events: Vec<Stamped>,
+) -> Vec<Effect> {
+    let mut effects = Vec::new();
     let mut appended = false;
-    for e in app.outbox.drain(..) {
+    for e in events {
         match journal.append(&e) {
             Ok(seq) => {
                 unsaved.events.push_back((seq, e));
                 appended = true;
             }
             Err(err) => {
-                app.save = SaveState::Failed(err.to_string());
+                effects.extend(app.on_save(SaveState::Failed(err.to_string())));
                 unsaved.events.push_back((u64::MAX, e));
             }
         }
@@ -330,21 +399,23 @@ fn drain(app: &mut App, journal: &mut JournalWriter<Stamped>, unsaved: &mut Unsa
     // so checking the count on every turn could turn a report of "saved"
     // back into "saving" for good.
     if appended {
-        mark_saving(app, journal);
+        effects.extend(mark_saving(app, journal));
     }
+    effects
 }
 
 /// Says "saving" while events handed to the journal are not yet durable.
-fn mark_saving(app: &mut App, journal: &JournalWriter<Stamped>) {
-    if !matches!(app.save, SaveState::Failed(_)) && journal.durable() < journal.appended() {
-        app.save = SaveState::Saving;
+fn mark_saving(app: &mut App, journal: &JournalWriter<Stamped>) -> Vec<Effect> {
+    if !matches!(app.save_state(), SaveState::Failed(_)) && journal.durable() < journal.appended() {
+        app.on_save(SaveState::Saving)
+    } else {
+        Vec::new()
     }
 }
 
 async fn event_loop(
     app: &mut App,
-    journal: &mut JournalWriter<Stamped>,
-    unsaved: &mut Unsaved,
+    out: &mut Outside,
     mut statuses: mpsc::UnboundedReceiver<Status>,
     terminal: &mut ratatui::DefaultTerminal,
     mut signals: Signals,
@@ -353,7 +424,6 @@ async fn event_loop(
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
-    let mut draft_due: Option<Instant> = None;
     let watch = watch_input();
     #[cfg(debug_assertions)]
     let mut panic_after: Option<u64> = std::env::var(TEST_PANIC_ENV)
@@ -365,16 +435,8 @@ async fn event_loop(
     // the next frame is painted whole, not as a diff.
     let mut repaint = false;
     loop {
-        drain(app, journal, unsaved);
-        if app.ring {
-            app.ring = false;
-            terminal::bell();
-        }
-        if let Some(exit) = app.exit.take() {
-            return match exit {
-                Exit::Quit => Ended::Quit,
-                Exit::Interrupted => Ended::Interrupted,
-            };
+        if let Some(ended) = out.ended.take() {
+            return ended;
         }
         // `resize` clears and resets the back buffer without asking the
         // terminal where its cursor is (`clear` does, racing the event stream).
@@ -386,8 +448,7 @@ async fn event_loop(
                 return Ended::TerminalGone;
             }
         }
-        if app.dirty {
-            app.dirty = false;
+        if std::mem::take(&mut out.draw) {
             let now = app.now();
             let view = app.view(now);
             if terminal.draw(|f| ui::draw(f, &view)).is_err() {
@@ -395,16 +456,14 @@ async fn event_loop(
             }
             stats.draws += 1;
         }
-        if app.draft_dirty && draft_due.is_none() {
-            draft_due = Some(Instant::now() + DRAFT_DELAY);
-        }
         let now_ticking = app.ticking();
         if now_ticking && !ticking {
             tick.reset();
         }
         ticking = now_ticking;
+        let draft_due = out.draft_due;
         let draft_sleep = tokio::time::sleep_until(draft_due.unwrap_or_else(Instant::now));
-        tokio::select! {
+        let effects = tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(ev)) => {
                     #[cfg(debug_assertions)]
@@ -416,45 +475,44 @@ async fn event_loop(
                     }
                     repaint |= matches!(ev, TermEvent::Resize(..));
                     stats.terminal_events += 1;
-                    app.on_terminal(ev);
+                    app.on_terminal(ev)
                 }
                 _ => return Ended::TerminalGone,
             },
             () = terminal_gone(watch.as_ref()) => return Ended::TerminalGone,
             _ = tick.tick(), if ticking => {
                 stats.ticks += 1;
-                app.on_tick();
+                app.on_tick()
             }
             Some(st) = statuses.recv() => {
                 stats.statuses += 1;
                 if let Status::Durable { seq } = st {
-                    while unsaved.events.front().is_some_and(|(s, _)| *s <= seq) {
-                        unsaved.events.pop_front();
+                    while out.unsaved.events.front().is_some_and(|(s, _)| *s <= seq) {
+                        out.unsaved.events.pop_front();
                     }
                 }
-                on_status(app, journal, st);
+                on_status(app, &out.journal, st)
             }
             _ = draft_sleep, if draft_due.is_some() => {
-                draft_due = None;
-                app.save_draft();
+                out.draft_due = None;
+                app.save_draft()
             }
             _ = signals.term.recv() => return Ended::Signal(StopSignal::Terminate),
             _ = signals.hup.recv() => return Ended::Signal(StopSignal::Hangup),
             _ = signals.int.recv() => return Ended::Signal(StopSignal::Interrupt),
-        }
+        };
+        out.carry_out(app, effects);
     }
 }
 
-fn on_status(app: &mut App, journal: &JournalWriter<Stamped>, st: Status) {
+fn on_status(app: &mut App, journal: &JournalWriter<Stamped>, st: Status) -> Vec<Effect> {
     let save = match st {
+        Status::Notice(message) => return app.on_notice(message),
         Status::Durable { seq } if seq >= journal.appended() => SaveState::Saved,
         Status::Durable { .. } => SaveState::Saving,
         Status::Failed { error, .. } => SaveState::Failed(error),
     };
-    if save != app.save {
-        app.save = save;
-        app.dirty = true;
-    }
+    app.on_save(save)
 }
 
 #[cfg(test)]
@@ -465,7 +523,7 @@ mod tests {
     use super::*;
     use crate::agenda;
     use crate::journal::{Header, Journal, SessionStore};
-    use crate::meeting::{Command, FakeClock};
+    use crate::meeting::FakeClock;
 
     /// Holds the journal's writer thread inside its report until opened.
     #[derive(Default)]
@@ -512,29 +570,33 @@ mod tests {
         })
         .unwrap();
         journal.append(&first).unwrap();
-        let mut app = App::new(meeting, Arc::new(clock), tmp.path().to_path_buf());
+        let mut app = App::new(meeting, Arc::new(clock), Seat::default());
         let mut unsaved = Unsaved::default();
-        mark_saving(&mut app, &journal);
-        assert_eq!(app.save, SaveState::Saving);
+        let _ = mark_saving(&mut app, &journal);
+        assert_eq!(app.save_state(), &SaveState::Saving);
 
         // The writer is now stuck between its report and its count.
         let report = rx.recv().unwrap();
         assert_eq!(report, Status::Durable { seq: 1 });
         assert_eq!(journal.durable(), 0);
-        on_status(&mut app, &journal, report);
-        assert_eq!(app.save, SaveState::Saved);
-        drain(&mut app, &mut journal, &mut unsaved);
-        assert_eq!(app.save, SaveState::Saved, "a turn with nothing new");
+        let _ = on_status(&mut app, &journal, report);
+        assert_eq!(app.save_state(), &SaveState::Saved);
+        let _ = journal_events(&mut app, &mut journal, &mut unsaved, Vec::new());
+        assert_eq!(
+            app.save_state(),
+            &SaveState::Saved,
+            "a turn with nothing new"
+        );
 
         // New events still make it "saving" until their report comes.
         gate.open();
-        let now = app.now();
-        let events = app.meeting.record(Command::ToggleTimer, now).unwrap();
-        app.outbox.extend(events);
-        drain(&mut app, &mut journal, &mut unsaved);
-        assert_eq!(app.save, SaveState::Saving);
+        let space = crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char(' '));
+        let events = journaled(&app.on_key(space));
+        assert_eq!(events.len(), 1, "the timer starts");
+        let _ = journal_events(&mut app, &mut journal, &mut unsaved, events);
+        assert_eq!(app.save_state(), &SaveState::Saving);
         let report = rx.recv().unwrap();
-        on_status(&mut app, &journal, report);
-        assert_eq!(app.save, SaveState::Saved);
+        let _ = on_status(&mut app, &journal, report);
+        assert_eq!(app.save_state(), &SaveState::Saved);
     }
 }

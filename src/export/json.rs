@@ -149,16 +149,16 @@ fn document(m: &Meeting, opts: &Options) -> Document {
     Document {
         schema: SCHEMA_ID,
         schema_version: SCHEMA_VERSION,
-        incident: text(&m.incident),
-        agenda: text(&m.agenda.name),
+        incident: text(m.incident()),
+        agenda: text(&m.agenda().name),
         utc_offset: offset,
         date: local(m, start).format("%Y-%m-%d").to_string(),
-        created: instant(m, m.created),
-        started: m.started.map(|t| instant(m, t)),
+        created: instant(m, m.created()),
+        started: m.started().map(|t| instant(m, t)),
         ended: instant(m, end),
         duration_ms: (end - start).num_milliseconds(),
         people: m
-            .people
+            .people()
             .iter()
             .enumerate()
             .map(|(id, p)| Person {
@@ -168,10 +168,10 @@ fn document(m: &Meeting, opts: &Options) -> Document {
             })
             .collect(),
         sections: m
-            .agenda
+            .agenda()
             .sections
             .iter()
-            .zip(&m.sections)
+            .zip(m.sections())
             .enumerate()
             .map(|(index, (s, state))| Section {
                 index,
@@ -220,9 +220,9 @@ fn document(m: &Meeting, opts: &Options) -> Document {
             })
             .collect(),
         talk_times: opts.talk_times.then(|| {
-            (0..m.people.len())
+            (0..m.people().len())
                 .map(|p| {
-                    let t = m.talk(p, m.last_event);
+                    let t = m.talk(p, m.last_event());
                     TalkTime {
                         person: p,
                         talk_ms: t.talk_ms,

@@ -18,6 +18,7 @@ use std::str::FromStr;
 
 use chrono::{DateTime, FixedOffset, Utc};
 
+use crate::fsutil;
 use crate::meeting::Meeting;
 use crate::meeting::text::{needs_sanitize, sanitize};
 
@@ -128,7 +129,7 @@ const SLUG_MAX_CHARS: usize = 60;
 /// `2026-11-22-checkout-outage-postmortem.md` (local date of the meeting).
 pub fn default_file_name(meeting: &Meeting, format: Format) -> String {
     let date = local(meeting, span(meeting).0).format("%Y-%m-%d");
-    let slug = slug(&meeting.incident);
+    let slug = slug(meeting.incident());
     let what = match format {
         Format::Csv => "actions",
         Format::Markdown | Format::Json => "postmortem",
@@ -140,31 +141,9 @@ pub fn default_file_name(meeting: &Meeting, format: Format) -> String {
     }
 }
 
-/// Lowercase letters and digits of `title`, runs of anything else as one `-`;
-/// never a path separator, a dot or a leading dash.
+/// The incident title as a file-name part (see [`fsutil::slug`]).
 fn slug(title: &str) -> String {
-    let mut out = String::new();
-    let mut dash = false;
-    let mut chars = 0;
-    for c in title.chars() {
-        if c.is_alphanumeric() {
-            if dash && !out.is_empty() {
-                out.push('-');
-                chars += 1;
-            }
-            dash = false;
-            for l in c.to_lowercase() {
-                out.push(l);
-                chars += 1;
-            }
-        } else {
-            dash = true;
-        }
-        if chars >= SLUG_MAX_CHARS {
-            break;
-        }
-    }
-    out
+    fsutil::slug(title, SLUG_MAX_CHARS)
 }
 
 /// Why an export could not be written: one sentence naming the path and
@@ -326,20 +305,7 @@ pub fn write_atomic(path: &Path, contents: &str, force: bool) -> Result<(), Expo
             io(e.error)
         });
     }
-    sync_dir(&dir).map_err(io)
-}
-
-/// Makes a rename in `dir` durable.
-#[cfg(unix)]
-fn sync_dir(dir: &Path) -> std::io::Result<()> {
-    std::fs::File::open(dir)?.sync_all()
-}
-
-/// Directories cannot be opened for fsync here; the rename is as durable as
-/// the platform makes it.
-#[cfg(not(unix))]
-fn sync_dir(_dir: &Path) -> std::io::Result<()> {
-    Ok(())
+    fsutil::sync_dir(&dir).map_err(io)
 }
 
 // ---- shared by the formats ----
@@ -357,25 +323,25 @@ fn clean(s: &str) -> Cow<'_, str> {
 /// The meeting's span: from the first timer start (or its creation, if no
 /// timer ever ran) to its last event.
 fn span(m: &Meeting) -> (DateTime<Utc>, DateTime<Utc>) {
-    let start = m.started.unwrap_or(m.created);
-    (start, m.last_event.max(start))
+    let start = m.started().unwrap_or(m.created());
+    (start, m.last_event().max(start))
 }
 
 /// An instant in the room's time zone.
 fn local(m: &Meeting, t: DateTime<Utc>) -> DateTime<FixedOffset> {
-    t.with_timezone(&m.offset)
+    t.with_timezone(&m.offset())
 }
 
 /// Time on a section's timer at the end of the export.
 fn spent_ms(m: &Meeting, section: usize) -> i64 {
-    m.sections
+    m.sections()
         .get(section)
-        .map_or(0, |s| s.elapsed_ms(m.last_event))
+        .map_or(0, |s| s.elapsed_ms(m.last_event()))
 }
 
 /// How far a section ran past its (final) timebox, 0 if it did not.
 fn over_ms(m: &Meeting, section: usize) -> i64 {
-    let timebox = m.sections.get(section).map_or(0, |s| s.timebox_secs);
+    let timebox = m.sections().get(section).map_or(0, |s| s.timebox_secs);
     (spent_ms(m, section) - timebox as i64 * 1000).max(0)
 }
 

@@ -4,6 +4,7 @@
 pub mod clock;
 pub mod command;
 pub mod event;
+pub mod merge;
 pub mod quick;
 pub mod state;
 pub mod text;

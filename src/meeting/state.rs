@@ -258,33 +258,33 @@ const DOMINANT_MIN_TALK_MS: i64 = 90_000;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Meeting {
     /// Incident title.
-    pub incident: String,
+    incident: String,
     /// The agenda.
-    pub agenda: Agenda,
+    agenda: Agenda,
     /// The roster, in order (keys 1-9 map to its first nine).
-    pub people: Vec<Participant>,
+    people: Vec<Participant>,
     /// The room's UTC offset.
-    pub offset: FixedOffset,
+    offset: FixedOffset,
     /// When the meeting was created.
-    pub created: DateTime<Utc>,
+    created: DateTime<Utc>,
     /// When a timer first ran: the meeting's real start.
-    pub started: Option<DateTime<Utc>>,
+    started: Option<DateTime<Utc>>,
     /// The last event's time.
-    pub last_event: DateTime<Utc>,
+    last_event: DateTime<Utc>,
     /// Index of the current section.
-    pub current: usize,
+    current: usize,
     /// Per-section state, in agenda order.
-    pub sections: Vec<SectionState>,
+    sections: Vec<SectionState>,
     /// Who speaks now, and since when.
-    pub speaker: Option<(PersonId, DateTime<Utc>)>,
+    speaker: Option<(PersonId, DateTime<Utc>)>,
     /// The end-of-timebox bell.
-    pub bell: bool,
+    bell: bool,
     /// Drafts being typed, one per target, so abandoning one never loses another.
-    pub drafts: BTreeMap<DraftTarget, Draft>,
+    drafts: BTreeMap<DraftTarget, Draft>,
     /// The draft whose input was open when the journal stopped, if any.
-    pub open_draft: Option<DraftTarget>,
+    open_draft: Option<DraftTarget>,
     /// Events folded so far.
-    pub events: u64,
+    events: u64,
     /// Every item ever captured, deleted ones included, in the order folded.
     items: Vec<Item>,
     /// Where each id's item is in `items`.
@@ -310,6 +310,77 @@ fn secs_to_ms(secs: u64) -> i64 {
 }
 
 impl Meeting {
+    // Read access to the folded state: only the fold (`apply`) changes it.
+    /// Incident title.
+    pub fn incident(&self) -> &str {
+        &self.incident
+    }
+
+    /// The agenda.
+    pub fn agenda(&self) -> &Agenda {
+        &self.agenda
+    }
+
+    /// The roster, in order (keys 1-9 map to its first nine).
+    pub fn people(&self) -> &[Participant] {
+        &self.people
+    }
+
+    /// The room's UTC offset.
+    pub fn offset(&self) -> FixedOffset {
+        self.offset
+    }
+
+    /// When the meeting was created.
+    pub fn created(&self) -> DateTime<Utc> {
+        self.created
+    }
+
+    /// When a timer first ran: the meeting's real start.
+    pub fn started(&self) -> Option<DateTime<Utc>> {
+        self.started
+    }
+
+    /// The last event's time.
+    pub fn last_event(&self) -> DateTime<Utc> {
+        self.last_event
+    }
+
+    /// Index of the current section.
+    pub fn current(&self) -> usize {
+        self.current
+    }
+
+    /// Per-section state, in agenda order.
+    pub fn sections(&self) -> &[SectionState] {
+        &self.sections
+    }
+
+    /// Who speaks now, and since when.
+    pub fn speaker(&self) -> Option<(PersonId, DateTime<Utc>)> {
+        self.speaker
+    }
+
+    /// Whether the end-of-timebox bell is on.
+    pub fn bell(&self) -> bool {
+        self.bell
+    }
+
+    /// Drafts being typed, one per target.
+    pub fn drafts(&self) -> &BTreeMap<DraftTarget, Draft> {
+        &self.drafts
+    }
+
+    /// The draft whose input was open when the journal stopped, if any.
+    pub fn open_draft(&self) -> Option<DraftTarget> {
+        self.open_draft
+    }
+
+    /// Events folded so far.
+    pub fn events(&self) -> u64 {
+        self.events
+    }
+
     /// The event that starts a meeting.
     pub fn start_event(
         incident: &str,

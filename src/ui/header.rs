@@ -103,17 +103,17 @@ impl Widget for Header<'_> {
         let x = words.x.saturating_add(1);
         let w = words.width.saturating_sub(1);
 
-        let title = if m.incident.is_empty() {
+        let title = if m.incident().is_empty() {
             crate::meeting::UNTITLED_INCIDENT
         } else {
-            &m.incident
+            m.incident()
         };
         put_cut(buf, words, x, row(0), title, w, theme.strong());
 
         let section = format!(
             "Section {}/{}: {}",
-            m.current + 1,
-            m.sections.len(),
+            m.current() + 1,
+            m.sections().len(),
             m.section().title
         );
         put_cut(buf, words, x, row(1), &section, w, theme.strong());
@@ -137,7 +137,7 @@ impl Widget for Header<'_> {
         let meta = format!(
             "elapsed {} · ends ~{} · ",
             format::hmm(m.elapsed_ms(view.now)),
-            format::clock(m.projected_end(view.now), m.offset),
+            format::clock(m.projected_end(view.now), m.offset()),
         );
         let (saved, saved_style) = save_words(&view.save, theme);
         let saved_w = cells(width(&saved));

@@ -45,17 +45,6 @@ pub fn syntax(purpose: InputPurpose, kind: SectionKind) -> Option<&'static str> 
     }
 }
 
-/// How to commit or leave, for the box's foot.
-fn keys(purpose: InputPurpose) -> &'static str {
-    match purpose {
-        InputPurpose::Edit => " Enter save · Alt-Enter new line · Esc cancel (draft kept) ",
-        InputPurpose::AddPerson => " Enter add · Esc cancel ",
-        InputPurpose::Add | InputPurpose::Park => {
-            " Enter add · Alt-Enter new line · Esc cancel (draft kept) "
-        }
-    }
-}
-
 /// Rows the box wants, borders included.
 pub fn height(purpose: InputPurpose, kind: SectionKind, textarea: &TextArea<'static>) -> u16 {
     let lines = cells(textarea.lines().len());
@@ -84,6 +73,8 @@ impl Widget for InputBox<'_> {
             theme,
         } = self;
         let kind = view.meeting.section().kind;
+        // How to commit or leave, from the input's key table.
+        let foot = format!(" {} ", super::footer::line(view.keys.input(purpose)));
         clear(buf, area);
         let block = Block::bordered()
             .border_type(BorderType::Thick)
@@ -92,7 +83,7 @@ impl Widget for InputBox<'_> {
                 format!(" {} ", title(purpose, kind)),
                 theme.panel_title(),
             ))
-            .title_bottom(Line::from(Span::styled(keys(purpose), theme.strong())).right_aligned());
+            .title_bottom(Line::from(Span::styled(foot, theme.strong())).right_aligned());
         let inner = block.inner(area);
         block.render(area, buf);
         if inner.is_empty() {

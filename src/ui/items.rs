@@ -8,10 +8,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Widget};
 
+use super::format;
 use super::paint::{cells, fill, put, put_centred};
 use super::theme::Theme;
 use super::wrap::{Run, Wrapped, draw as draw_rows, wrap};
-use super::format;
 use crate::agenda::SectionKind;
 use crate::meeting::{Item, Meeting, Parsed};
 
@@ -57,15 +57,15 @@ fn runs<'a>(item: &'a Item, ctx: &Ctx) -> (Vec<Run<'a>>, u16) {
         runs.push(Run::new(item.text.as_str(), t.text()));
         let from = ctx
             .meeting
-            .agenda
+            .agenda()
             .sections
             .get(item.section)
             .map_or("?", |s| s.title.as_str());
         let mut meta = format!(
             "\nfrom {from} · {}",
-            format::clock(item.created, ctx.meeting.offset)
+            format::clock(item.created, ctx.meeting.offset())
         );
-        if let Some(p) = parking.raised_by.and_then(|p| ctx.meeting.people.get(p)) {
+        if let Some(p) = parking.raised_by.and_then(|p| ctx.meeting.people().get(p)) {
             meta.push_str(" · raised by ");
             meta.push_str(&p.name);
         }
@@ -193,13 +193,13 @@ impl Widget for Items<'_> {
         let super::Panel { view, theme } = self.0;
         let m = view.meeting;
         let kind = m.section().kind;
-        let items = m.items_in(m.current);
+        let items = m.items_in(m.current());
         let (label, one, many) = names(kind);
         let noun = if items.len() == 1 { one } else { many };
         let ctx = Ctx {
             meeting: m,
             theme,
-            day: m.local_date(m.created),
+            day: m.local_date(m.created()),
         };
 
         let inner = Block::bordered().inner(area);

@@ -24,17 +24,54 @@ use crate::meeting::Meeting;
 use section::Part;
 use theme::Theme;
 
-/// One row of the key map, as the footer and the help overlay show it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct KeyHelp {
-    /// The keys as written for people (`]` / `[`, `1`-`9`, `space`).
-    pub keys: &'static str,
-    /// What they do, for the help overlay.
+/// A key and what it does, as a one-line hint shows it (`] next`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hint {
+    /// The keys, as written for people.
+    pub keys: String,
+    /// What they do, in a word or two.
+    pub label: &'static str,
+}
+
+/// One line of the help overlay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HelpLine {
+    /// The keys, as written for people (`] / [`, `1-9 / 0`, `space`).
+    pub keys: String,
+    /// What they do.
     pub what: &'static str,
-    /// A short label for the one-line footer; None keeps it out of the footer.
-    pub footer: Option<&'static str>,
-    /// The heading it sits under in the help overlay.
+    /// The heading it sits under.
     pub group: &'static str,
+}
+
+/// Everything the screen says about keys, derived from the app's key
+/// tables for one role.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Keys {
+    /// The meeting screen's footer, most important first, as many as fit.
+    pub footer: Vec<Hint>,
+    /// The hint that ends the footer at the right (`? help`).
+    pub footer_end: Option<Hint>,
+    /// The choices of the time-is-up offer.
+    pub offer: Vec<Hint>,
+    /// The answers to the quit question.
+    pub quit: Vec<Hint>,
+    /// The input box's foot, for each purpose.
+    pub input: Vec<(InputPurpose, Vec<Hint>)>,
+    /// The help overlay.
+    pub help: Vec<HelpLine>,
+    /// How to close the help.
+    pub help_close: Vec<Hint>,
+}
+
+impl Keys {
+    /// The input box's hints for `purpose`.
+    pub fn input(&self, purpose: InputPurpose) -> &[Hint] {
+        self.input
+            .iter()
+            .find(|(p, _)| *p == purpose)
+            .map_or(&[], |(_, h)| h)
+    }
 }
 
 /// Whether what the room sees as captured is on disk.
@@ -92,8 +129,8 @@ pub struct View<'a> {
     pub status: Option<&'a str>,
     /// Whether everything is saved.
     pub save: SaveState,
-    /// The key map, for the footer and the help overlay.
-    pub keys: &'a [KeyHelp],
+    /// The keys, for the footer, the hints and the help overlay.
+    pub keys: &'a Keys,
     /// Colours on (false when `NO_COLOR` is set).
     pub color: bool,
 }
@@ -158,7 +195,7 @@ fn draw_body(buf: &mut ratatui::buffer::Buffer, body: Rect, view: &View, theme: 
 
     let roster_h = roster::height(view, right.width, right.height);
     let side_room = right.height.saturating_sub(roster_h);
-    let opening = view.meeting.current == 0;
+    let opening = view.meeting.current() == 0;
     // The opening is where the ground rules are read out and few notes are
     // taken: there they and the prompts may take all but a small notes box,
     // and the prompts move beside the roster when they do not fit above.
@@ -280,13 +317,7 @@ fn draw_screen(frame: &mut Frame, view: &View) {
             .render(rect, buf);
         }
         Mode::ConfirmQuit => {
-            footer::draw_hints(
-                buf,
-                areas.footer,
-                &[("y", "quit"), ("any other key", "stay")],
-                None,
-                theme,
-            );
+            footer::draw_hints(buf, areas.footer, &view.keys.quit, None, theme);
             overlay::draw_confirm_quit(buf, area, view, theme);
         }
         // Drawn above, over the whole frame.

@@ -16,7 +16,7 @@ const FALLBACK_ROWS: u16 = 3;
 
 /// Rows the safeword banner wants in a frame of `area`, borders included.
 pub fn safeword_height(view: &View, area: Rect) -> u16 {
-    let word = view.meeting.agenda.safeword.to_uppercase();
+    let word = view.meeting.agenda().safeword.to_uppercase();
     let inner_w = area.width.saturating_sub(2);
     let tall = area.height >= 40;
     let glyph_rows = [8u16, 4]
@@ -31,8 +31,8 @@ pub fn safeword_height(view: &View, area: Rect) -> u16 {
 fn raised(view: &View) -> String {
     let m = view.meeting;
     let who = m
-        .speaker
-        .and_then(|(p, _)| m.people.get(p))
+        .speaker()
+        .and_then(|(p, _)| m.people().get(p))
         .map_or("no one marked as speaking", |p| p.name.as_str());
     format!("parked from {}, raised by {who}", m.section().title)
 }
@@ -52,7 +52,7 @@ pub fn draw_safeword(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
     if inner.is_empty() {
         return;
     }
-    let word = view.meeting.agenda.safeword.to_uppercase();
+    let word = view.meeting.agenda().safeword.to_uppercase();
     let big_area = Rect::new(
         inner.x,
         inner.y,
@@ -98,7 +98,7 @@ pub fn draw_confirm_quit(buf: &mut Buffer, area: Rect, view: &View, theme: Theme
     };
     let lines = [
         (format!("Quit? {saved}"), style),
-        ("y quit · any other key stay".to_string(), theme.text()),
+        (super::footer::line(&view.keys.quit), theme.text()),
     ];
     let want = lines.iter().map(|(l, _)| width(l)).max().unwrap_or(0) + 6;
     let w = cells(want).min(area.width);
@@ -141,14 +141,16 @@ pub fn draw_offer(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
     let w = inner.width.saturating_sub(1);
     let title = format!("Time is up for {}.", view.meeting.section().title);
     super::paint::put_cut(buf, inner, x, inner.y, &title, w, theme.overtime());
-    let choices: [(&str, &str); 3] = [
-        ("+", "keep going 5 more minutes"),
-        ("]", "move on"),
-        ("Esc", "carry on in overtime"),
-    ];
     let y = inner.y.saturating_add(1);
     let mut cx = x;
-    for (i, (key, what)) in choices.iter().enumerate() {
+    for (
+        i,
+        super::Hint {
+            keys: key,
+            label: what,
+        },
+    ) in view.keys.offer.iter().enumerate()
+    {
         if i > 0 {
             cx = put(buf, inner, cx, y, " · ", 3, theme.text());
         }

@@ -52,16 +52,16 @@ enum Shape {
 
 fn entries(view: &View) -> Vec<Entry> {
     let m = view.meeting;
-    m.people
+    m.people()
         .iter()
         .enumerate()
         .map(|(i, p)| {
             let talk = m.talk(i, view.now);
-            let state = match m.speaker {
+            let state = match m.speaker() {
                 Some((s, since)) if s == i => {
                     State::Speaking((view.now - since).num_milliseconds())
                 }
-                _ if !m.has_spoken(m.current, i) => State::Unheard,
+                _ if !m.has_spoken(m.current(), i) => State::Unheard,
                 _ => State::Heard,
             };
             Entry {
@@ -94,7 +94,7 @@ fn state_words(state: &State) -> Option<String> {
 fn hint(view: &View) -> Option<String> {
     let m = view.meeting;
     let h = m.invite_hint(view.now)?;
-    let name = |p: usize| m.people.get(p).map_or("?", |p| p.name.as_str());
+    let name = |p: usize| m.people().get(p).map_or("?", |p| p.name.as_str());
     let invite = if h.unheard.is_empty() {
         "others".to_string()
     } else {

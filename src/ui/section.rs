@@ -50,7 +50,7 @@ pub fn present(view: &View, parts: &[Part]) -> Vec<Part> {
         .iter()
         .copied()
         .filter(|p| match p {
-            Part::Rules => !view.meeting.agenda.ground_rules.is_empty(),
+            Part::Rules => !view.meeting.agenda().ground_rules.is_empty(),
             Part::Prompts => !view.meeting.section().prompts.is_empty(),
         })
         .collect()
@@ -62,12 +62,12 @@ fn lines<'a>(view: &'a View, parts: &[Part], theme: Theme) -> Vec<Line<'a>> {
         match part {
             // Rules are read out at the opening, so they stand out there.
             Part::Rules => {
-                let style = if view.meeting.current == 0 {
+                let style = if view.meeting.current() == 0 {
                     theme.strong()
                 } else {
                     theme.text()
                 };
-                out.extend(view.meeting.agenda.ground_rules.iter().map(|r| Line {
+                out.extend(view.meeting.agenda().ground_rules.iter().map(|r| Line {
                     mark: "• ",
                     text: r,
                     style,
