@@ -263,11 +263,11 @@ impl CliError {
                     ErrorKind::BadInput
                 }
                 JournalError::Locked { .. } => ErrorKind::Busy,
+                JournalError::UnsafeDir { .. } => ErrorKind::BadInput,
                 JournalError::Io { .. }
                 | JournalError::NoDataDir
                 | JournalError::NotSaved { .. }
                 | JournalError::Displaced { .. }
-                | JournalError::UnsafeDir { .. }
                 | JournalError::Timeout { .. } => ErrorKind::Storage,
 
                 JournalError::Encode(_) | JournalError::WriterStopped { .. } => ErrorKind::Internal,
@@ -277,6 +277,7 @@ impl CliError {
                 | ExportError::IsDirectory(_)
                 | ExportError::NotRegular { .. }
                 | ExportError::Link(_)
+                | ExportError::OutDir { .. }
                 | ExportError::NoDirectory { .. } => ErrorKind::Usage,
                 ExportError::NoFreeName(_) | ExportError::Io { .. } => ErrorKind::Storage,
             },
@@ -407,6 +408,10 @@ fn new_meeting(opts: NewOpts, global: ScreenOpts) -> Result<ExitCode, CliError> 
         Some(path) => agenda::load_file(path)?,
         None => agenda::default_agenda(),
     };
+    let out_dir = merge(opts.screen, global).out_dir;
+    if let Some(dir) = &out_dir {
+        export::check_out_dir(dir)?;
+    }
     need_terminal()?;
     let people = opts.people.as_deref().map(parse_people).unwrap_or_default();
     let incident = opts
@@ -434,9 +439,7 @@ fn new_meeting(opts: NewOpts, global: ScreenOpts) -> Result<ExitCode, CliError> 
     // Once the screen shows the meeting, a `kill -9` must leave something to
     // resume: the start (agenda, roster) is on disk before the first frame.
     journal.flush(START_FLUSH_TIMEOUT)?;
-    let out_dir = merge(opts.screen, global)
-        .out_dir
-        .unwrap_or_else(|| ".".into());
+    let out_dir = out_dir.unwrap_or_else(|| ".".into());
     let screen = Screen {
         name: session.name,
         dir: session.dir,
@@ -459,6 +462,9 @@ fn check_name_length(what: &'static str, text: &str) -> Result<(), CliError> {
 }
 
 fn resume(session: Option<String>, screen_opts: ScreenOpts) -> Result<ExitCode, CliError> {
+    if let Some(dir) = &screen_opts.out_dir {
+        export::check_out_dir(dir)?;
+    }
     let store = SessionStore::from_env()?;
     let dir = match session {
         Some(s) => store.resolve(&s)?,

@@ -78,6 +78,61 @@ pub enum Ended {
     TerminalGone,
 }
 
+/// Columns the status line has on the smallest screen hotwash draws (80x24).
+pub const STATUS_COLUMNS: usize = 79;
+
+/// `before`, `path` and `after` in at most [`STATUS_COLUMNS`] columns: the
+/// path gives way, shortened in its middle, never the words around it.
+pub fn fit_path(before: &str, path: &Path, after: &str) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let room = STATUS_COLUMNS
+        .saturating_sub(before.width() + after.width())
+        .max(9);
+    let whole = path.display().to_string();
+    // The file name is what the scribe looks for: the directories give way first.
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let shown = match whole.strip_suffix(&name) {
+        Some(dir) if !name.is_empty() && whole.width() > room && name.width() + 8 <= room => {
+            shorten_middle(dir, room - name.width()) + &name
+        }
+        _ => shorten_middle(&whole, room),
+    };
+    format!("{before}{shown}{after}")
+}
+
+/// `s` in at most `max` columns, its middle replaced by "…" if need be.
+fn shorten_middle(s: &str, max: usize) -> String {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if s.width() <= max {
+        return s.to_string();
+    }
+    let w = |c: &char| c.width().unwrap_or(0);
+    let keep = max.saturating_sub(1);
+    let mut head = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        if used + w(&c) > keep / 2 {
+            break;
+        }
+        used += w(&c);
+        head.push(c);
+    }
+    let mut tail: Vec<char> = Vec::new();
+    for c in s.chars().rev() {
+        if used + w(&c) > keep {
+            break;
+        }
+        used += w(&c);
+        tail.push(c);
+    }
+    head.push('…');
+    head.extend(tail.into_iter().rev());
+    head
+}
+
 /// A signal that stops the meeting cleanly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StopSignal {
@@ -118,13 +173,29 @@ impl std::fmt::Display for StopSignal {
 /// The journal could not be fully saved when the screen closed; what was
 /// not saved is kept where `kept` says.
 #[derive(Debug, thiserror::Error)]
-#[error("{error}{}", kept.as_deref().map(|k| format!("; {k}")).unwrap_or_default())]
+#[error("{}{}", exit_reason(error), kept.as_deref().map(|k| format!("; {k}")).unwrap_or_default())]
 pub struct NotSaved {
     /// Why the journal's last flush failed.
     #[source]
     pub error: JournalError,
     /// Where the events the disk refused are kept, as a sentence, if any were.
     pub kept: Option<String>,
+}
+
+/// What a failed `x` says, in one status line (see [`fit_path`]).
+pub fn export_failed(e: &export::ExportError) -> String {
+    match e {
+        export::ExportError::NoFreeName(dir) => fit_path(
+            "export failed: ",
+            dir,
+            " holds too many exports of this meeting",
+        ),
+        e => fit_path(
+            "export failed: cannot write ",
+            e.path(),
+            &format!(": {}", e.reason()),
+        ),
+    }
 }
 
 /// Writes the minutes into `dir` under a name not yet taken (an earlier
@@ -230,6 +301,24 @@ pub fn run(
         }
     });
     Ok((ended, flushed))
+}
+
+/// Why the journal is not whole at exit, said as it stands once hotwash
+/// is gone: what is on disk, not that the rest "is retried" (nothing is,
+/// any more; [`rescue`] says where the rest is kept).
+fn exit_reason(e: &crate::journal::JournalError) -> String {
+    match e {
+        crate::journal::JournalError::NotSaved {
+            path,
+            durable,
+            error,
+            ..
+        } => format!(
+            "{} is not fully saved: {error}; events up to #{durable} are on disk",
+            path.display()
+        ),
+        e => e.to_string(),
+    }
 }
 
 /// Events handed to the journal and not yet reported durable, kept so that
@@ -475,7 +564,12 @@ async fn event_loop(
                     }
                     repaint |= matches!(ev, TermEvent::Resize(..));
                     stats.terminal_events += 1;
-                    app.on_terminal(ev)
+                    let pasted = matches!(ev, TermEvent::Paste(_));
+                    let mut effects = app.on_terminal(ev);
+                    if pasted {
+                        effects.extend(take_paste_tail(app, stats, &mut repaint));
+                    }
+                    effects
                 }
                 _ => return Ended::TerminalGone,
             },
@@ -503,6 +597,38 @@ async fn event_loop(
         };
         out.carry_out(app, effects);
     }
+}
+
+/// How long to wait, after a paste, for more of the read it came in.
+const PASTE_TAIL_WAIT: Duration = Duration::from_millis(1);
+
+/// Takes the terminal events that came in the same read as a paste's end
+/// marker, with every key taken as text (`App::on_paste_tail`): pasted text
+/// can carry its own end marker (`ESC[201~`) followed by keys (Enter, `d`,
+/// `q`, `y`) that a person never typed; a resize among them sets `repaint`.
+///
+/// crossterm parses a whole read at once but hands its events to the stream
+/// one at a time, through its waker thread; its own `poll` and `read` see
+/// the rest of the read at once. They are used here only, right after the
+/// stream handed over an event: its waker thread is idle then, so they take
+/// the reader without waiting on it (and `poll` gives up after its timeout
+/// if not).
+fn take_paste_tail(app: &mut App, stats: &mut Stats, repaint: &mut bool) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    while matches!(crossterm::event::poll(PASTE_TAIL_WAIT), Ok(true)) {
+        let Ok(ev) = crossterm::event::read() else {
+            break;
+        };
+        stats.terminal_events += 1;
+        effects.extend(match ev {
+            TermEvent::Key(key) => app.on_paste_tail(key),
+            ev => {
+                *repaint |= matches!(ev, TermEvent::Resize(..));
+                app.on_terminal(ev)
+            }
+        });
+    }
+    effects
 }
 
 fn on_status(app: &mut App, journal: &JournalWriter<Stamped>, st: Status) -> Vec<Effect> {

@@ -146,7 +146,11 @@ fn row<'a>(out: &mut String, cells: impl Iterator<Item = &'a str>) {
 }
 
 fn header(doc: &mut Doc, m: &Meeting) {
-    let incident = heading_text(m.incident());
+    let incident = if clean(m.incident()).trim().is_empty() {
+        crate::meeting::UNTITLED_INCIDENT.to_string()
+    } else {
+        heading_text(m.incident())
+    };
     doc.heading(1, &format!("Postmortem: {incident}"));
     let (start, end) = span(m);
     let (ls, le) = (local(m, start), local(m, end));

@@ -20,7 +20,6 @@ use chrono::{DateTime, FixedOffset, Utc};
 
 use crate::fsutil;
 use crate::meeting::Meeting;
-use crate::meeting::text::{needs_sanitize, sanitize};
 
 pub use csv::CSV_HEADER;
 pub use json::{SCHEMA_ID, SCHEMA_VERSION};
@@ -177,6 +176,14 @@ pub enum ExportError {
         /// Its missing directory.
         dir: PathBuf,
     },
+    /// `--out-dir` cannot take the minutes (checked before a meeting starts).
+    #[error("--out-dir {} {why}", .dir.display())]
+    OutDir {
+        /// The directory given.
+        dir: PathBuf,
+        /// What is wrong with it and what to do.
+        why: String,
+    },
     /// Every numbered name for this export in the directory is taken.
     #[error("{} holds too many exports of this meeting; move some away or choose another directory", .0.display())]
     NoFreeName(PathBuf),
@@ -191,6 +198,35 @@ pub enum ExportError {
 }
 
 impl ExportError {
+    /// What went wrong, without the path: for a message that shortens the
+    /// path to fit but never the reason.
+    pub fn reason(&self) -> String {
+        match self {
+            ExportError::Exists(_) => "it already exists".into(),
+            ExportError::IsDirectory(_) => "it is a directory".into(),
+            ExportError::NotRegular { kind, .. } => format!("it is {kind}, not a regular file"),
+            ExportError::Link(_) => "it is a symbolic link".into(),
+            ExportError::NoDirectory { .. } => "the directory does not exist".into(),
+            ExportError::NoFreeName(_) => "every numbered name is taken".into(),
+            ExportError::OutDir { why, .. } => why.clone(),
+            ExportError::Io { source, .. } => source.to_string(),
+        }
+    }
+
+    /// The file the export was for.
+    pub fn path(&self) -> &Path {
+        match self {
+            ExportError::Exists(p)
+            | ExportError::IsDirectory(p)
+            | ExportError::NoFreeName(p)
+            | ExportError::Link(p)
+            | ExportError::NotRegular { path: p, .. }
+            | ExportError::NoDirectory { path: p, .. }
+            | ExportError::OutDir { dir: p, .. }
+            | ExportError::Io { path: p, .. } => p,
+        }
+    }
+
     /// Whether the name is taken by something already there (a file, a
     /// link, a directory, a device): another name would do.
     pub fn name_taken(&self) -> bool {
@@ -245,6 +281,48 @@ fn existing_target(path: &Path) -> Result<bool, ExportError> {
         path: path.to_path_buf(),
         kind,
     })
+}
+
+/// Checks, before a meeting starts, that `--out-dir` can take the minutes
+/// `x` writes: it is a directory and a file can be made in it (one is, and
+/// removed). Returns the sentence to say when not.
+pub fn check_out_dir(dir: &Path) -> Result<(), ExportError> {
+    let refuse = |why: String| ExportError::OutDir {
+        dir: dir.to_path_buf(),
+        why,
+    };
+    match std::fs::metadata(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(refuse(
+                "does not exist; create it or choose another directory for the minutes".into(),
+            ));
+        }
+        Err(e) => {
+            return Err(refuse(format!(
+                "cannot be read ({e}); choose another directory for the minutes"
+            )));
+        }
+        Ok(md) if !md.is_dir() => {
+            return Err(refuse(
+                "is not a directory; choose a directory for the minutes".into(),
+            ));
+        }
+        Ok(_) => {}
+    }
+    tempfile::Builder::new()
+        .prefix(".hotwash-probe-")
+        .tempfile_in(dir)
+        .map(drop)
+        .map_err(|e| {
+            // tempfile's message names its probe file; the system's reason is enough.
+            let reason = e.raw_os_error().map_or_else(
+                || e.kind().to_string(),
+                |n| std::io::Error::from_raw_os_error(n).to_string(),
+            );
+            refuse(format!(
+                "cannot be written to ({reason}); choose a directory you can write to"
+            ))
+        })
 }
 
 /// Whether `path` names standard output: `-`, or `/dev/stdout`, which is
@@ -313,11 +391,7 @@ pub fn write_atomic(path: &Path, contents: &str, force: bool) -> Result<(), Expo
 /// User text as exported: sanitised again, because a meeting replayed from a
 /// hand-edited or damaged journal never went through the input boundary.
 fn clean(s: &str) -> Cow<'_, str> {
-    if needs_sanitize(s) {
-        Cow::Owned(sanitize(s))
-    } else {
-        Cow::Borrowed(s)
-    }
+    crate::meeting::text::clean(s)
 }
 
 /// The meeting's span: from the first timer start (or its creation, if no

@@ -173,10 +173,12 @@ impl Sink for FileSink {
             Ok(_) => {
                 let aside = self.move_aside()?;
                 self.relink()?;
+                let name = aside
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 Ok(Some(format!(
-                    "another file had taken the journal's place (an editor's save?); the whole meeting is back in {} and that file is kept in {}",
-                    self.path.display(),
-                    aside.display()
+                    "another file replaced the journal (an editor's save?); the whole meeting is back in place and that file is kept beside it as {name}"
                 )))
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {

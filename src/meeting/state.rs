@@ -512,7 +512,10 @@ impl Meeting {
             }
             Event::SpeakerChanged { person } => self.set_speaker(*person, at),
             Event::ParticipantAdded { person } => {
-                self.people.push(person.clone());
+                self.people.push(Participant {
+                    name: super::text::sanitize_line(&person.name),
+                    role: person.role.as_deref().map(super::text::sanitize_line),
+                });
                 self.talk_ms.push(0);
                 self.turns.push(0);
                 for s in &mut self.sections {
@@ -548,7 +551,8 @@ impl Meeting {
                 self.clear_draft_for(DraftTarget::Park);
             }
             Event::ItemEdited { id, text } => {
-                if let Some(old) = self.set_text(*id, text.clone(), Some(at)) {
+                let text = super::text::clean(text).into_owned();
+                if let Some(old) = self.set_text(*id, text, Some(at)) {
                     self.undo.push(Inverse::SetText(*id, old.0, old.1));
                 }
                 self.clear_draft_for(DraftTarget::Edit { id: *id });
@@ -613,6 +617,8 @@ impl Meeting {
         if self.by_id.contains_key(&id) {
             return;
         }
+        // A journal edited by hand never went through the input boundary.
+        let text = &*super::text::clean(text);
         let parsed = Parsed::from_text(kind, text, self.local_date(at));
         let place = self.items.len();
         let parked = parking.is_some();

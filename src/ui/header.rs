@@ -103,7 +103,7 @@ impl Widget for Header<'_> {
         let x = words.x.saturating_add(1);
         let w = words.width.saturating_sub(1);
 
-        let title = if m.incident().is_empty() {
+        let title = if m.incident().trim().is_empty() {
             crate::meeting::UNTITLED_INCIDENT
         } else {
             m.incident()

@@ -70,9 +70,10 @@ fn entries(view: &View) -> Vec<Entry> {
                 } else {
                     String::new()
                 },
-                name: match &p.role {
-                    Some(r) => format!("{} ({r})", p.name),
-                    None => p.name.clone(),
+                // A role that cleaned to nothing (or came so from a journal) is no role.
+                name: match p.role.as_deref().map(str::trim) {
+                    Some(r) if !r.is_empty() => format!("{} ({r})", p.name),
+                    _ => p.name.clone(),
                 },
                 talk: format::mss(talk.talk_ms),
                 share: format::percent(talk.share),
