@@ -414,7 +414,16 @@ fn a_session_open_elsewhere_exits_4() {
         .write(true)
         .open(&lock)
         .unwrap();
-    held.try_lock().expect("the test holds the session's lock");
+    // The writer that saved the meeting lets go of the lock from its own
+    // thread, a moment after it is dropped.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while held.try_lock().is_err() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the test could not take the session's lock"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
     let (code, err) = status_of(dir.path(), &["resume", &name]);
     assert_eq!(code, Some(4), "{err}");
     assert!(err.contains("already open in another hotwash"), "{err}");

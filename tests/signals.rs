@@ -248,6 +248,10 @@ fn a_second_resume_of_an_open_session_is_refused_with_the_pid() {
 }
 
 #[test]
+#[cfg_attr(
+    not(debug_assertions),
+    ignore = "the panic hook is compiled into debug builds only"
+)]
 fn a_panic_restores_the_terminal_and_says_how_to_resume() {
     let place = Place::new();
     let mut tui = Tui::spawn(

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
+use crossterm::event::{Event as TermEvent, EventStream};
 use futures::StreamExt;
 use tokio::io::Interest;
 use tokio::io::unix::AsyncFd;
@@ -32,7 +32,9 @@ const FLUSH_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// Test hook: with `HOTWASH_TEST_PANIC_AFTER_KEYS=N` the app panics on the
 /// Nth key press, so that tests can see what a panic leaves behind (the
-/// terminal, the message, the journal). Unset, it does nothing.
+/// terminal, the message, the journal). Unset, it does nothing. Compiled
+/// into debug builds only (what `cargo test` runs), never into a release.
+#[cfg(debug_assertions)]
 pub const TEST_PANIC_ENV: &str = "HOTWASH_TEST_PANIC_AFTER_KEYS";
 
 /// Diagnostics, off unless set: the file the app writes its [`Stats`] to
@@ -382,6 +384,7 @@ impl Signals {
 }
 
 /// The terminal's input, registered to report errors (a hang-up) only.
+#[allow(unsafe_code)] // tokio's registration is unsafe; the SAFETY note says why it holds.
 fn watch_input() -> Option<AsyncFd<OwnedFd>> {
     let fd = std::io::stdin().as_fd().try_clone_to_owned().ok()?;
     // SAFETY: the AsyncFd owns this duplicate of stdin, so it stays open and
@@ -511,6 +514,7 @@ async fn event_loop(
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let watch = watch_input();
+    #[cfg(debug_assertions)]
     let mut panic_after: Option<u64> = std::env::var(TEST_PANIC_ENV)
         .ok()
         .and_then(|n| n.parse().ok());
@@ -551,8 +555,9 @@ async fn event_loop(
         let effects = tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(ev)) => {
+                    #[cfg(debug_assertions)]
                     if let (Some(left), TermEvent::Key(key)) = (&mut panic_after, &ev)
-                        && key.kind == KeyEventKind::Press
+                        && key.kind == crossterm::event::KeyEventKind::Press
                     {
                         *left = left.saturating_sub(1);
                         assert!(*left > 0, "{TEST_PANIC_ENV} asked for a panic");
