@@ -4,15 +4,18 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
-use crate::agenda::{self, Agenda};
-use crate::app::{self, Ended};
-use crate::export::{self, Format};
-use crate::journal::{self, Header, Journal, SessionStore, Status};
-use crate::meeting::{Clock, Meeting, Participant, Stamped, SystemClock};
+use crate::agenda::{self, Agenda, AgendaError};
+use crate::app::{self, Ended, NotSaved, StopSignal};
+use crate::export::{self, ExportError, Format};
+use crate::journal::{self, Header, Journal, JournalError, SessionStore, Status};
+use crate::meeting::text::sanitize;
+use crate::meeting::{
+    Clock, Meeting, Participant, ReplayError, Stamped, SystemClock, UNTITLED_INCIDENT,
+};
 
 /// Run blameless postmortem meetings live in the terminal.
 #[derive(Debug, Parser)]
@@ -43,6 +46,17 @@ enum Cmd {
     Agenda {
         #[command(subcommand)]
         command: AgendaCmd,
+    },
+    /// Print a completion script for SHELL, e.g. `hotwash completions bash > ~/.local/share/bash-completion/completions/hotwash`.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) of hotwash or of one of its commands, e.g. `hotwash man export | man -l -`.
+    Man {
+        /// A command, such as `export` or `agenda check` (default: hotwash itself).
+        command: Vec<String>,
     },
 }
 
@@ -82,8 +96,8 @@ struct NewOpts {
 struct ExportOpts {
     /// A name from `hotwash sessions`, or a session's path (default: the latest).
     session: Option<String>,
-    /// md (minutes), json (for tools) or csv (action items).
-    #[arg(long, value_name = "FORMAT", value_enum, default_value_t = Format::Markdown)]
+    /// What to write.
+    #[arg(long, value_name = "FORMAT", value_parser = format_parser(), default_value_t = Format::Markdown)]
     format: Format,
     /// The file to write, or - for standard output (default: a name from the date and incident, here).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
@@ -96,8 +110,17 @@ struct ExportOpts {
     talk_times: bool,
 }
 
-/// The incident title when none is given.
-pub const DEFAULT_INCIDENT: &str = "Untitled incident";
+/// The export formats as clap offers them: the names, aliases and
+/// descriptions come from [`Format`].
+fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::TypedValueParser;
+    let values = Format::ALL.map(|f| {
+        clap::builder::PossibleValue::new(f.name())
+            .aliases(f.aliases())
+            .help(f.description())
+    });
+    clap::builder::PossibleValuesParser::new(values).try_map(|s| s.parse::<Format>())
+}
 
 /// How long a new meeting waits for its start to be on disk before the
 /// screen opens.
@@ -108,14 +131,194 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match dispatch(cli) {
         Ok(code) => code,
-        Err(msg) => {
-            eprintln!("hotwash: {msg}");
-            ExitCode::from(2)
+        Err(e) => {
+            eprintln!("hotwash: {}", sanitize(&e.sentence()));
+            ExitCode::from(e.kind().exit_code())
         }
     }
 }
 
-fn dispatch(cli: Cli) -> Result<ExitCode, String> {
+/// What kind of failure ended a command; each has its own exit status,
+/// documented in the README.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The command line asks for something that cannot be: an unknown
+    /// session, nothing to resume, a file that exists without `--force`.
+    /// Also what clap exits with for a malformed command line.
+    Usage,
+    /// A file hotwash was given or reads (an agenda, a journal) is not usable.
+    BadInput,
+    /// The session is open in another hotwash.
+    Busy,
+    /// Reading or writing the disk failed, or the meeting's last events
+    /// could not all be saved when it ended.
+    Storage,
+    /// The meeting screen has no terminal to run in.
+    Terminal,
+    /// A bug in hotwash.
+    Internal,
+}
+
+impl ErrorKind {
+    /// Every kind, for the documentation and its test.
+    pub const ALL: [ErrorKind; 6] = [
+        ErrorKind::Usage,
+        ErrorKind::BadInput,
+        ErrorKind::Busy,
+        ErrorKind::Storage,
+        ErrorKind::Terminal,
+        ErrorKind::Internal,
+    ];
+
+    /// The process exit status for this kind of failure.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            ErrorKind::Usage => 2,
+            ErrorKind::BadInput => 3,
+            ErrorKind::Busy => 4,
+            ErrorKind::Storage => 5,
+            ErrorKind::Terminal => 6,
+            ErrorKind::Internal => 70,
+        }
+    }
+}
+
+/// Exit status when `agenda check` finds a bad agenda: the check ran, its
+/// answer is "no".
+pub const EXIT_CHECK_FAILED: u8 = 1;
+
+/// Exit status for a meeting stopped by `signal`: 128 plus its number, as
+/// shells report it. Everything typed is saved first.
+pub fn signal_exit_code(signal: StopSignal) -> u8 {
+    128 + signal.number()
+}
+
+/// Why a command failed: the error from the layer below (kept as the
+/// source), its kind, and what the user can do about it.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// An agenda file was refused.
+    #[error(transparent)]
+    Agenda(#[from] AgendaError),
+    /// A session or its journal could not be used.
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+    /// An export could not be written.
+    #[error(transparent)]
+    Export(#[from] ExportError),
+    /// A journal was read but holds no meeting that can be rebuilt.
+    #[error("{}: {source}", path.display())]
+    Replay {
+        /// The session directory.
+        path: PathBuf,
+        /// What is wrong with its events.
+        source: ReplayError,
+        /// What that means for the command ("it cannot be resumed").
+        outcome: &'static str,
+    },
+    /// Standard output or standard input is not a terminal.
+    #[error("the meeting screen needs a terminal")]
+    NoTerminal,
+    /// The terminal could not be put into the screen's mode.
+    #[error("the terminal could not be set up: {0}")]
+    TerminalSetup(#[source] std::io::Error),
+    /// Writing to standard output failed.
+    #[error("cannot write to standard output: {0}")]
+    Stdout(#[source] std::io::Error),
+    /// The meeting ended, but not everything could be saved.
+    #[error(transparent)]
+    NotSaved(#[from] NotSaved),
+    /// `hotwash man` was asked for a command that does not exist.
+    #[error("hotwash has no command {0:?}")]
+    UnknownCommand(String),
+    /// A title or name is longer than a screen and a document can use.
+    #[error(
+        "{what} is {chars} characters long; at most {max} fit on the screen and in the minutes, so shorten it"
+    )]
+    TooLong {
+        /// What was too long ("the incident title (--incident)").
+        what: &'static str,
+        /// How many characters it has.
+        chars: usize,
+        /// How many fit.
+        max: usize,
+    },
+    /// The start event built here was not a meeting's start.
+    #[error("the meeting could not start")]
+    NoStart,
+}
+
+impl CliError {
+    /// The kind of failure, which decides the exit status.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            CliError::Agenda(_) | CliError::Replay { .. } | CliError::TooLong { .. } => {
+                ErrorKind::BadInput
+            }
+            CliError::Journal(e) => match e {
+                JournalError::NoSuchSession { .. }
+                | JournalError::NotASession { .. }
+                | JournalError::NoSessions { .. } => ErrorKind::Usage,
+                JournalError::NotAJournal { .. } | JournalError::TooNew { .. } => {
+                    ErrorKind::BadInput
+                }
+                JournalError::Locked { .. } => ErrorKind::Busy,
+                JournalError::UnsafeDir { .. } => ErrorKind::BadInput,
+                JournalError::Io { .. }
+                | JournalError::NoDataDir
+                | JournalError::NotSaved { .. }
+                | JournalError::Displaced { .. }
+                | JournalError::Timeout { .. } => ErrorKind::Storage,
+
+                JournalError::Encode(_) | JournalError::WriterStopped { .. } => ErrorKind::Internal,
+            },
+            CliError::Export(e) => match e {
+                ExportError::Exists(_)
+                | ExportError::IsDirectory(_)
+                | ExportError::NotRegular { .. }
+                | ExportError::Link(_)
+                | ExportError::OutDir { .. }
+                | ExportError::NoDirectory { .. } => ErrorKind::Usage,
+                ExportError::NoFreeName(_) | ExportError::Io { .. } => ErrorKind::Storage,
+            },
+            CliError::UnknownCommand(_) => ErrorKind::Usage,
+            CliError::NoTerminal | CliError::TerminalSetup(_) => ErrorKind::Terminal,
+            CliError::Stdout(_) | CliError::NotSaved(_) => ErrorKind::Storage,
+            CliError::NoStart => ErrorKind::Internal,
+        }
+    }
+
+    /// What to do about it, when the message from below does not already say.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            CliError::Replay { outcome, .. } => Some((*outcome).to_string()),
+            CliError::NoTerminal => {
+                Some("run hotwash in one (for files, see `hotwash export`)".to_string())
+            }
+            CliError::TerminalSetup(_) => {
+                Some("run hotwash in an ordinary terminal window".to_string())
+            }
+            CliError::Stdout(_) => Some("write to a file with -o FILE instead".to_string()),
+            CliError::UnknownCommand(_) => Some("`hotwash --help` lists them".to_string()),
+            CliError::NoStart => Some("this is a bug in hotwash, please report it".to_string()),
+            CliError::Agenda(_)
+            | CliError::TooLong { .. }
+            | CliError::Journal(_)
+            | CliError::Export(_)
+            | CliError::NotSaved(_) => None,
+        }
+    }
+
+    /// The message and the hint, as the one sentence the user sees.
+    pub fn sentence(&self) -> String {
+        match self.hint() {
+            Some(hint) => format!("{self}; {hint}"),
+            None => self.to_string(),
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
     match cli.command {
         None => new_meeting(
             NewOpts {
@@ -133,7 +336,41 @@ fn dispatch(cli: Cli) -> Result<ExitCode, String> {
         Some(Cmd::Agenda {
             command: AgendaCmd::Check { files },
         }) => Ok(check_agendas(&files)),
+        Some(Cmd::Completions { shell }) => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "hotwash", &mut script);
+            print_bytes(&script)
+        }
+        Some(Cmd::Man { command }) => print_bytes(&man_page(&command)?),
     }
+}
+
+/// The manual page of hotwash, or of the command named by `path`; it refers
+/// to its commands' pages as `hotwash-export(1)` and so on, which
+/// `hotwash man export` prints.
+fn man_page(path: &[String]) -> Result<Vec<u8>, CliError> {
+    let mut cmd = Cli::command().disable_help_subcommand(true);
+    cmd.build();
+    let mut at = &cmd;
+    for name in path {
+        at = at
+            .find_subcommand(name)
+            .ok_or_else(|| CliError::UnknownCommand(path.join(" ")))?;
+    }
+    let mut page = Vec::new();
+    clap_mangen::Man::new(at.clone())
+        .render(&mut page)
+        .map_err(CliError::Stdout)?;
+    Ok(page)
+}
+
+/// Writes generated text to standard output; a closed pipe is an error, not a panic.
+fn print_bytes(bytes: &[u8]) -> Result<ExitCode, CliError> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(CliError::Stdout)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn merge(a: ScreenOpts, b: ScreenOpts) -> ScreenOpts {
@@ -158,19 +395,23 @@ pub fn parse_people(list: &str) -> Vec<Participant> {
         .collect()
 }
 
-fn need_terminal() -> Result<(), String> {
+fn need_terminal() -> Result<(), CliError> {
     if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
         Ok(())
     } else {
-        Err("the meeting screen needs a terminal; run hotwash in one (for files, see `hotwash export`)".into())
+        Err(CliError::NoTerminal)
     }
 }
 
-fn new_meeting(opts: NewOpts, global: ScreenOpts) -> Result<ExitCode, String> {
+fn new_meeting(opts: NewOpts, global: ScreenOpts) -> Result<ExitCode, CliError> {
     let agenda: Agenda = match &opts.agenda {
-        Some(path) => agenda::load_file(path).map_err(|e| e.to_string())?,
+        Some(path) => agenda::load_file(path)?,
         None => agenda::default_agenda(),
     };
+    let out_dir = merge(opts.screen, global).out_dir;
+    if let Some(dir) = &out_dir {
+        export::check_out_dir(dir)?;
+    }
     need_terminal()?;
     let people = opts.people.as_deref().map(parse_people).unwrap_or_default();
     let incident = opts
@@ -178,8 +419,10 @@ fn new_meeting(opts: NewOpts, global: ScreenOpts) -> Result<ExitCode, String> {
         .as_deref()
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .unwrap_or(DEFAULT_INCIDENT);
-    let store = SessionStore::from_env().map_err(|e| e.to_string())?;
+        .unwrap_or(UNTITLED_INCIDENT);
+    check_name_length("the incident title (--incident)", incident)?;
+    check_name_length("the agenda's name", &agenda.name)?;
+    let store = SessionStore::from_env()?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let now = clock.now();
     let offset = chrono::Local::now().offset().local_minus_utc();
@@ -187,64 +430,137 @@ fn new_meeting(opts: NewOpts, global: ScreenOpts) -> Result<ExitCode, String> {
         at: now,
         event: Meeting::start_event(incident, &agenda, &people, offset),
     };
-    let meeting = Meeting::begin(&first).ok_or("the meeting could not start")?;
-    let header = Header::new(now, meeting.incident.clone(), meeting.agenda.name.clone());
+    let meeting = Meeting::begin(&first).ok_or(CliError::NoStart)?;
+    let header = Header::new(now, meeting.incident(), meeting.agenda().name.clone());
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let (session, mut journal) = Journal::create(&store, &header, move |s: Status| {
-        let _ = tx.send(s);
-    })
-    .map_err(|e| e.to_string())?;
-    journal.append(&first).map_err(|e| e.to_string())?;
+    let (report, notices) = status_reporter(tx);
+    let (session, mut journal) = Journal::create(&store, &header, report)?;
+    journal.append(&first)?;
     // Once the screen shows the meeting, a `kill -9` must leave something to
     // resume: the start (agenda, roster) is on disk before the first frame.
-    journal
-        .flush(START_FLUSH_TIMEOUT)
-        .map_err(|e| e.to_string())?;
-    let out_dir = merge(opts.screen, global)
-        .out_dir
-        .unwrap_or_else(|| ".".into());
+    journal.flush(START_FLUSH_TIMEOUT)?;
+    let out_dir = out_dir.unwrap_or_else(|| ".".into());
     let screen = Screen {
         name: session.name,
         dir: session.dir,
+        notices,
     };
     screen.run(meeting, clock, out_dir, journal, rx, Vec::new())
 }
 
-fn resume(session: Option<String>, screen_opts: ScreenOpts) -> Result<ExitCode, String> {
-    let store = SessionStore::from_env().map_err(|e| e.to_string())?;
+/// Refuses a title or name longer than a screen and a document can use.
+fn check_name_length(what: &'static str, text: &str) -> Result<(), CliError> {
+    let chars = text.chars().count();
+    if chars > journal::NAME_MAX_CHARS {
+        return Err(CliError::TooLong {
+            what,
+            chars,
+            max: journal::NAME_MAX_CHARS,
+        });
+    }
+    Ok(())
+}
+
+fn resume(session: Option<String>, screen_opts: ScreenOpts) -> Result<ExitCode, CliError> {
+    if let Some(dir) = &screen_opts.out_dir {
+        export::check_out_dir(dir)?;
+    }
+    let store = SessionStore::from_env()?;
     let dir = match session {
-        Some(s) => store.resolve(&s).map_err(|e| e.to_string())?,
-        None => store.latest().map_err(|e| e.to_string())?.dir,
+        Some(s) => store.resolve(&s)?,
+        None => store.latest()?.dir,
     };
     // The journal is opened before the terminal is checked: a session open
     // elsewhere, or a journal that cannot be resumed, is the answer the user
     // needs, wherever they typed the command.
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let (replay, journal) = Journal::open::<Stamped, _>(&dir, move |s: Status| {
-        let _ = tx.send(s);
-    })
-    .map_err(|e| e.to_string())?;
-    let meeting = Meeting::replay(&replay.events)
-        .map_err(|e| format!("{}: {e}; it cannot be resumed", dir.display()))?;
+    let (report, notices) = status_reporter(tx);
+    let (replay, journal) = Journal::open::<Stamped, _>(&dir, report)?;
+    let mut meeting = Meeting::replay(&replay.events).map_err(|source| CliError::Replay {
+        path: dir.clone(),
+        source,
+        outcome: "it cannot be resumed",
+    })?;
+    let mut journal = journal;
+    let mut warnings = replay.warnings;
+    merge_rescues(
+        &mut meeting,
+        &mut journal,
+        replay.events,
+        replay.rescued,
+        &mut warnings,
+    )?;
     need_terminal()?;
     let name = dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let out_dir = screen_opts.out_dir.unwrap_or_else(|| ".".into());
-    Screen { name, dir }.run(
+    Screen { name, dir, notices }.run(
         meeting,
         Arc::new(SystemClock),
         out_dir,
         journal,
         rx,
-        replay.warnings,
+        warnings,
     )
+}
+
+/// Merges the session's rescue files (events a failing disk would not take)
+/// into the journal and the meeting, and says so; each merged file is
+/// renamed `….merged` once its events are on disk.
+fn merge_rescues(
+    meeting: &mut Meeting,
+    journal: &mut crate::journal::JournalWriter<Stamped>,
+    mut known: Vec<Stamped>,
+    rescued: Vec<journal::Rescued<Stamped>>,
+    warnings: &mut Vec<String>,
+) -> Result<(), CliError> {
+    for r in rescued {
+        warnings.extend(r.warnings);
+        let merged = crate::meeting::merge::merge_rescued(meeting, &known, &r.events);
+        for e in &merged.events {
+            journal.append(e)?;
+            meeting.apply(e);
+        }
+        journal.flush(START_FLUSH_TIMEOUT)?;
+        let kept = journal::mark_merged(&r.path)
+            .map(|p| format!("; the file is kept as {}", p.display()))
+            .unwrap_or_default();
+        warnings.push(format!(
+            "merged {} rescued events from {} ({} already in the journal, {} items renumbered){kept}",
+            merged.events.len(),
+            r.path.display(),
+            merged.already,
+            merged.renumbered,
+        ));
+        known.extend(merged.events);
+    }
+    Ok(())
+}
+
+/// Passes the journal writer's reports to the screen, and keeps its notices
+/// (a replaced journal put back) to repeat them once the screen is gone.
+fn status_reporter(
+    tx: tokio::sync::mpsc::UnboundedSender<Status>,
+) -> (impl Fn(Status) + Send + 'static, Arc<Mutex<Vec<String>>>) {
+    let notices = Arc::new(Mutex::new(Vec::new()));
+    let kept = Arc::clone(&notices);
+    let report = move |s: Status| {
+        if let Status::Notice(n) = &s {
+            kept.lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push(n.clone());
+        }
+        let _ = tx.send(s);
+    };
+    (report, notices)
 }
 
 struct Screen {
     name: String,
     dir: PathBuf,
+    notices: Arc<Mutex<Vec<String>>>,
 }
 
 impl Screen {
@@ -256,94 +572,112 @@ impl Screen {
         journal: crate::journal::JournalWriter<Stamped>,
         rx: tokio::sync::mpsc::UnboundedReceiver<Status>,
         warnings: Vec<String>,
-    ) -> Result<ExitCode, String> {
-        let where_saved = format!(
+    ) -> Result<ExitCode, CliError> {
+        let where_saved = sanitize(&format!(
             "The meeting is saved in {}; resume it with: hotwash resume {}",
             self.dir.display(),
             self.name
-        );
+        ));
         app::terminal::set_where_saved(where_saved.clone());
-        let status = (!warnings.is_empty()).then(|| warnings.join("; "));
+        let status = (!warnings.is_empty()).then(|| sanitize(&warnings.join("; ")));
         let (ended, flushed) = app::run(meeting, clock, out_dir, journal, rx, status)
-            .map_err(|e| format!("the terminal could not be set up: {e}"))?;
+            .map_err(CliError::TerminalSetup)?;
         // The terminal may be gone by now: nothing below may panic writing.
         let say = app::terminal::say;
+        for n in self
+            .notices
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+        {
+            say(&format!("hotwash: note: {n}"));
+        }
         if let Err(e) = flushed {
-            say(&format!("hotwash: WARNING: {e}"));
-            return Ok(ExitCode::from(1));
+            let e = CliError::from(e);
+            say(&sanitize(&format!("hotwash: WARNING: {}", e.sentence())));
+            return Ok(ExitCode::from(e.kind().exit_code()));
         }
         let code = match ended {
             Ended::Quit => {
                 let _ = writeln!(
                     std::io::stdout(),
                     "{where_saved}\nWrite the minutes with: hotwash export {}",
-                    self.name
+                    sanitize(&self.name)
                 );
                 0
             }
             Ended::Interrupted => {
                 say(&format!("hotwash: interrupted. {where_saved}"));
-                130
+                signal_exit_code(StopSignal::Interrupt)
             }
             Ended::Signal(sig) => {
                 say(&format!("hotwash: stopped by {sig}. {where_saved}"));
-                match sig {
-                    "SIGHUP" => 129,
-                    "SIGINT" => 130,
-                    _ => 143,
-                }
+                signal_exit_code(sig)
             }
             // A closed window is a hang-up, whether or not SIGHUP got here first.
             Ended::TerminalGone => {
                 say(&format!("hotwash: the terminal went away. {where_saved}"));
-                129
+                signal_exit_code(StopSignal::Hangup)
             }
         };
         Ok(ExitCode::from(code))
     }
 }
 
-fn sessions() -> Result<ExitCode, String> {
-    let store = SessionStore::from_env().map_err(|e| e.to_string())?;
-    let list = store.list().map_err(|e| e.to_string())?;
+fn sessions() -> Result<ExitCode, CliError> {
+    let store = SessionStore::from_env()?;
+    let list = store.list()?;
     if list.is_empty() {
         println!(
             "No meetings saved in {} yet; start one with: hotwash",
-            store.sessions_dir().display()
+            sanitize(&store.sessions_dir().display().to_string())
         );
         return Ok(ExitCode::SUCCESS);
     }
+    // Names, titles and problems come from files anyone may have written.
     for s in list {
-        match (&s.header, &s.problem) {
-            (Some(h), None) => println!(
-                "{}  {}  {} events  {}",
+        let line = match (&s.header, &s.problem) {
+            (Some(h), None) => format!(
+                "{}  {}  {} events  {}{}",
                 s.name,
                 h.created
                     .with_timezone(&chrono::Local)
                     .format("%Y-%m-%d %H:%M"),
                 s.events,
-                h.incident
+                h.incident,
+                if s.rescues > 0 {
+                    format!(
+                        "  ({} rescue files: `hotwash resume {}` merges them)",
+                        s.rescues, s.name
+                    )
+                } else {
+                    String::new()
+                }
             ),
-            (_, Some(p)) => println!("{}  (unreadable: {p})", s.name),
-            (None, None) => println!("{}", s.name),
-        }
+            (_, Some(p)) => format!("{}  (unreadable: {p})", s.name),
+            (None, None) => s.name.clone(),
+        };
+        println!("{}", sanitize(&line).replace('\n', " "));
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn export(opts: ExportOpts) -> Result<ExitCode, String> {
-    let store = SessionStore::from_env().map_err(|e| e.to_string())?;
+fn export(opts: ExportOpts) -> Result<ExitCode, CliError> {
+    let store = SessionStore::from_env()?;
     let dir = match &opts.session {
-        Some(s) => store.resolve(s).map_err(|e| e.to_string())?,
-        None => store.latest().map_err(|e| e.to_string())?.dir,
+        Some(s) => store.resolve(s)?,
+        None => store.latest()?.dir,
     };
     // Reading needs no lock: a meeting still running can be exported too.
-    let replay = journal::replay::<Stamped>(&dir).map_err(|e| e.to_string())?;
+    let replay = journal::replay::<Stamped>(&dir)?;
     for w in &replay.warnings {
-        eprintln!("hotwash: warning: {w}");
+        eprintln!("hotwash: warning: {}", sanitize(w));
     }
-    let meeting = Meeting::replay(&replay.events)
-        .map_err(|e| format!("{}: {e}; there is nothing to export", dir.display()))?;
+    let meeting = Meeting::replay(&replay.events).map_err(|source| CliError::Replay {
+        path: dir.clone(),
+        source,
+        outcome: "there is nothing to export",
+    })?;
     let text = export::render(
         &meeting,
         opts.format,
@@ -354,15 +688,11 @@ fn export(opts: ExportOpts) -> Result<ExitCode, String> {
     let path = opts
         .output
         .unwrap_or_else(|| PathBuf::from(export::default_file_name(&meeting, opts.format)));
-    if path.as_os_str() == "-" {
-        use std::io::Write;
-        std::io::stdout()
-            .write_all(text.as_bytes())
-            .map_err(|e| format!("cannot write to standard output: {e}"))?;
-        return Ok(ExitCode::SUCCESS);
+    if export::is_stdout(&path) {
+        return print_bytes(text.as_bytes());
     }
-    export::write_atomic(&path, &text, opts.force).map_err(|e| e.to_string())?;
-    println!("wrote {}", path.display());
+    export::write_atomic(&path, &text, opts.force)?;
+    println!("wrote {}", sanitize(&path.display().to_string()));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -371,21 +701,24 @@ fn check_agendas(files: &[PathBuf]) -> ExitCode {
     for f in files {
         match agenda::load_file(f) {
             Ok(a) => println!(
-                "{}: ok — \"{}\", {} sections, {}",
-                f.display(),
-                a.name,
-                a.sections.len(),
-                agenda::format_duration(a.total_timebox_secs())
+                "{}",
+                sanitize(&format!(
+                    "{}: ok — \"{}\", {} sections, {}",
+                    f.display(),
+                    a.name,
+                    a.sections.len(),
+                    agenda::format_duration(a.total_timebox_secs())
+                ))
             ),
             Err(e) => {
                 bad += 1;
-                eprintln!("{e}");
+                eprintln!("{}", sanitize(&e.to_string()));
             }
         }
     }
     if bad == 0 {
         ExitCode::SUCCESS
     } else {
-        ExitCode::from(1)
+        ExitCode::from(EXIT_CHECK_FAILED)
     }
 }

@@ -112,25 +112,25 @@ fn ids(items: Vec<&Item>) -> Vec<ItemId> {
 /// timeline sorted by event time.
 fn shown_by_scan(m: &Meeting, section: usize) -> Vec<ItemId> {
     let live = m.all_items().filter(|i| !i.deleted);
-    let mut v: Vec<&Item> = match m.agenda.sections[section].kind {
+    let mut v: Vec<&Item> = match m.agenda().sections[section].kind {
         SectionKind::ParkingLot => live.filter(|i| i.parking.is_some()).collect(),
         _ => live
             .filter(|i| i.section == section && i.parking.is_none())
             .collect(),
     };
-    if m.agenda.sections[section].kind == SectionKind::Timeline {
+    if m.agenda().sections[section].kind == SectionKind::Timeline {
         let when = |i: &Item| match &i.parsed {
             Parsed::Timeline(t) => t.when,
             _ => None,
         };
-        let day = m.local_date(m.created);
+        let day = m.local_date(m.created());
         v.sort_by(|a, b| timeline_order(when(a).as_ref(), when(b).as_ref(), day));
     }
     ids(v)
 }
 
 fn check_shown(m: &Meeting) -> Result<(), TestCaseError> {
-    for s in 0..m.agenda.sections.len() {
+    for s in 0..m.agenda().sections.len() {
         prop_assert_eq!(ids(m.items_in(s)), shown_by_scan(m, s), "section {}", s);
     }
     let parked: Vec<ItemId> = m

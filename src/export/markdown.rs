@@ -24,8 +24,7 @@ use std::fmt::Write;
 
 use super::{Options, clean, local, over_ms, span, spent_ms};
 use crate::agenda::SectionKind;
-use crate::meeting::quick::format_event_time;
-use crate::meeting::{Item, Meeting, OvertimeChoice, Parsed};
+use crate::meeting::{Flag, Item, Meeting, OvertimeChoice, Parsed};
 
 /// What an empty table cell shows: markdownlint's compact table style wants
 /// content in every cell, and a dash reads as "none".
@@ -43,7 +42,7 @@ pub(super) fn render(m: &Meeting, opts: &Options) -> String {
     header(&mut doc, m);
     attendees(&mut doc, m);
     let mut parking_shown_in: Option<usize> = None;
-    for (i, section) in m.agenda.sections.iter().enumerate() {
+    for (i, section) in m.agenda().sections.iter().enumerate() {
         doc.heading(2, &format!("{}. {}", i + 1, heading_text(&section.title)));
         let items = m.items_in(i);
         match section.kind {
@@ -147,7 +146,11 @@ fn row<'a>(out: &mut String, cells: impl Iterator<Item = &'a str>) {
 }
 
 fn header(doc: &mut Doc, m: &Meeting) {
-    let incident = heading_text(&m.incident);
+    let incident = if clean(m.incident()).trim().is_empty() {
+        crate::meeting::UNTITLED_INCIDENT.to_string()
+    } else {
+        heading_text(m.incident())
+    };
     doc.heading(1, &format!("Postmortem: {incident}"));
     let (start, end) = span(m);
     let (ls, le) = (local(m, start), local(m, end));
@@ -166,17 +169,17 @@ fn header(doc: &mut Doc, m: &Meeting) {
     doc.list([
         format!("Date: {date}"),
         format!("Time: {time}"),
-        format!("Agenda: {}", or_none(inline(&m.agenda.name))),
+        format!("Agenda: {}", or_none(inline(&m.agenda().name))),
     ]);
 }
 
 fn attendees(doc: &mut Doc, m: &Meeting) {
     doc.heading(2, "Attendees");
-    if m.people.is_empty() {
+    if m.people().is_empty() {
         doc.para("No attendees recorded.");
         return;
     }
-    doc.list(m.people.iter().map(|p| {
+    doc.list(m.people().iter().map(|p| {
         let name = or_none(inline(&p.name));
         match p.role.as_deref().map(inline).filter(|r| !r.is_empty()) {
             Some(role) => format!("{name}, {role}"),
@@ -206,10 +209,10 @@ fn timeline(doc: &mut Doc, items: &[&Item]) {
         .map(|i| match &i.parsed {
             Parsed::Timeline(t) => {
                 let time = match &t.when {
-                    Some(w) => format_event_time(w),
+                    Some(w) => w.to_string(),
                     None => {
                         untimed += 1;
-                        format!("{FLAG} no time")
+                        flag(Flag::NoTime)
                     }
                 };
                 let source = t
@@ -230,6 +233,11 @@ fn timeline(doc: &mut Doc, items: &[&Item]) {
             count(untimed, "event", "events")
         ));
     }
+}
+
+/// A table cell for something missing: `⚠ no owner`.
+fn flag(f: Flag) -> String {
+    format!("{FLAG} {f}")
 }
 
 fn factors(doc: &mut Doc, items: &[&Item]) {
@@ -259,18 +267,16 @@ fn actions(doc: &mut Doc, items: &[&Item]) {
         .iter()
         .map(|i| match &i.parsed {
             Parsed::Action(a) => {
-                if a.owner.is_none() || a.due.is_none() {
+                if !i.flags().is_empty() {
                     flagged += 1;
                 }
                 [
                     cell(&a.description),
-                    a.owner
-                        .as_deref()
-                        .map_or_else(|| format!("{FLAG} no owner"), cell),
+                    a.owner.as_deref().map_or_else(|| flag(Flag::NoOwner), cell),
                     a.priority
                         .map_or_else(|| NONE.to_string(), |p| p.as_str().to_string()),
                     a.due.map_or_else(
-                        || format!("{FLAG} no due date"),
+                        || flag(Flag::NoDueDate),
                         |d| d.format("%Y-%m-%d").to_string(),
                     ),
                     a.ticket.as_deref().map_or_else(|| NONE.to_string(), cell),
@@ -303,13 +309,13 @@ fn parking(doc: &mut Doc, m: &Meeting, items: &[&Item]) {
         .iter()
         .map(|i| {
             let parking = i.parking.as_ref();
-            let raised_in = m.agenda.sections.get(i.section).map_or_else(
+            let raised_in = m.agenda().sections.get(i.section).map_or_else(
                 || NONE.to_string(),
                 |s| format!("{}. {}", i.section + 1, cell(&s.title)),
             );
             let raised_by = parking
                 .and_then(|p| p.raised_by)
-                .and_then(|p| m.people.get(p))
+                .and_then(|p| m.people().get(p))
                 .map_or_else(|| NONE.to_string(), |p| cell(&p.name));
             let outcome = match parking.and_then(|p| p.outcome) {
                 Some(o) => o.label().to_string(),
@@ -332,9 +338,9 @@ fn parking(doc: &mut Doc, m: &Meeting, items: &[&Item]) {
 
 fn time_per_section(doc: &mut Doc, m: &Meeting) {
     doc.heading(2, "Time per section");
-    let mut rows: Vec<[String; 5]> = Vec::with_capacity(m.sections.len() + 1);
+    let mut rows: Vec<[String; 5]> = Vec::with_capacity(m.sections().len() + 1);
     let (mut planned_total, mut spent_total) = (0u64, 0i64);
-    for (i, (section, state)) in m.agenda.sections.iter().zip(&m.sections).enumerate() {
+    for (i, (section, state)) in m.agenda().sections.iter().zip(m.sections()).enumerate() {
         let spent = spent_ms(m, i);
         planned_total += section.timebox_secs;
         spent_total += spent;
@@ -405,16 +411,16 @@ fn time_per_section(doc: &mut Doc, m: &Meeting) {
 
 fn talk_times(doc: &mut Doc, m: &Meeting) {
     doc.heading(2, "Talk time");
-    if m.people.is_empty() {
+    if m.people().is_empty() {
         doc.para("No attendees recorded.");
         return;
     }
     let rows: Vec<[String; 4]> = m
-        .people
+        .people()
         .iter()
         .enumerate()
         .map(|(p, person)| {
-            let t = m.talk(p, m.last_event);
+            let t = m.talk(p, m.last_event());
             [
                 or_none(cell(&person.name)),
                 clock(t.talk_ms),
@@ -457,7 +463,7 @@ fn duration_words(ms: i64) -> String {
 
 /// `UTC`, `UTC+01:00`, `UTC-05:30`.
 fn utc_offset(m: &Meeting) -> String {
-    let secs = m.offset.local_minus_utc();
+    let secs = m.offset().local_minus_utc();
     if secs == 0 {
         return "UTC".to_string();
     }

@@ -18,35 +18,59 @@ use std::str::FromStr;
 
 use chrono::{DateTime, FixedOffset, Utc};
 
+use crate::fsutil;
 use crate::meeting::Meeting;
-use crate::meeting::text::sanitize;
 
 pub use csv::CSV_HEADER;
 pub use json::{SCHEMA_ID, SCHEMA_VERSION};
 
-/// A file format the meeting can be exported to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum)]
+/// A file format the meeting can be exported to. Its names are given here
+/// only: [`Format::name`], [`Format::aliases`], and parsing with `FromStr`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Format {
     /// The postmortem document (minutes).
     #[default]
-    #[value(name = "md", alias = "markdown")]
     Markdown,
     /// Everything, for tools, following `docs/export-schema.json`.
-    #[value(name = "json")]
     Json,
     /// The action items, one row each, for a ticket tracker's CSV import.
-    #[value(name = "csv")]
     Csv,
 }
 
 impl Format {
-    /// The file name extension, without the dot.
-    pub fn extension(self) -> &'static str {
+    /// Every format, in the order they are offered.
+    pub const ALL: [Format; 3] = [Format::Markdown, Format::Json, Format::Csv];
+
+    /// The format's name on the command line, which is also its file
+    /// name extension (without the dot).
+    pub fn name(self) -> &'static str {
         match self {
             Format::Markdown => "md",
             Format::Json => "json",
             Format::Csv => "csv",
         }
+    }
+
+    /// Other names accepted for the format.
+    pub fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Format::Markdown => &["markdown"],
+            Format::Json | Format::Csv => &[],
+        }
+    }
+
+    /// What the format holds, in a few words.
+    pub fn description(self) -> &'static str {
+        match self {
+            Format::Markdown => "the postmortem document (minutes)",
+            Format::Json => "everything, for tools",
+            Format::Csv => "the action items, for a ticket tracker",
+        }
+    }
+
+    /// The file name extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        self.name()
     }
 }
 
@@ -56,21 +80,25 @@ impl fmt::Display for Format {
     }
 }
 
-/// A format name that is none of `md`, `markdown`, `json`, `csv`.
+/// A format name that is none of the formats' names or aliases.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown export format {0:?}; use md, json or csv")]
+#[error("unknown export format {0:?}; use {names}", names = Format::ALL.map(Format::name).join(", "))]
 pub struct UnknownFormat(pub String);
 
 impl FromStr for Format {
     type Err = UnknownFormat;
 
+    /// Any format's name or alias, in any case, around spaces.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "md" | "markdown" => Ok(Format::Markdown),
-            "json" => Ok(Format::Json),
-            "csv" => Ok(Format::Csv),
-            _ => Err(UnknownFormat(s.to_string())),
-        }
+        let wanted = s.trim();
+        Format::ALL
+            .into_iter()
+            .find(|f| {
+                std::iter::once(f.name())
+                    .chain(f.aliases().iter().copied())
+                    .any(|n| n.eq_ignore_ascii_case(wanted))
+            })
+            .ok_or_else(|| UnknownFormat(s.to_string()))
     }
 }
 
@@ -100,7 +128,7 @@ const SLUG_MAX_CHARS: usize = 60;
 /// `2026-11-22-checkout-outage-postmortem.md` (local date of the meeting).
 pub fn default_file_name(meeting: &Meeting, format: Format) -> String {
     let date = local(meeting, span(meeting).0).format("%Y-%m-%d");
-    let slug = slug(&meeting.incident);
+    let slug = slug(meeting.incident());
     let what = match format {
         Format::Csv => "actions",
         Format::Markdown | Format::Json => "postmortem",
@@ -112,31 +140,9 @@ pub fn default_file_name(meeting: &Meeting, format: Format) -> String {
     }
 }
 
-/// Lowercase letters and digits of `title`, runs of anything else as one `-`;
-/// never a path separator, a dot or a leading dash.
+/// The incident title as a file-name part (see [`fsutil::slug`]).
 fn slug(title: &str) -> String {
-    let mut out = String::new();
-    let mut dash = false;
-    let mut chars = 0;
-    for c in title.chars() {
-        if c.is_alphanumeric() {
-            if dash && !out.is_empty() {
-                out.push('-');
-                chars += 1;
-            }
-            dash = false;
-            for l in c.to_lowercase() {
-                out.push(l);
-                chars += 1;
-            }
-        } else {
-            dash = true;
-        }
-        if chars >= SLUG_MAX_CHARS {
-            break;
-        }
-    }
-    out
+    fsutil::slug(title, SLUG_MAX_CHARS)
 }
 
 /// Why an export could not be written: one sentence naming the path and
@@ -149,6 +155,19 @@ pub enum ExportError {
     /// The target names a directory.
     #[error("{} is a directory; name a file to write the export to", .0.display())]
     IsDirectory(PathBuf),
+    /// The target is a device, a FIFO or a socket: writing there is not
+    /// saving a document, and replacing it would break what it serves.
+    #[error("{} is {kind}, not a regular file; hotwash writes only regular files: name another file, or - for standard output", .path.display())]
+    NotRegular {
+        /// The file asked for.
+        path: PathBuf,
+        /// What it is ("a FIFO", "a device", "a socket").
+        kind: &'static str,
+    },
+    /// The target is a symbolic link, which hotwash neither writes through
+    /// nor replaces.
+    #[error("{} is a symbolic link; hotwash never writes through or replaces one: name the file itself, or remove the link", .0.display())]
+    Link(PathBuf),
     /// The target's directory does not exist.
     #[error("cannot write {}: the directory {} does not exist; create it or choose another path", .path.display(), .dir.display())]
     NoDirectory {
@@ -157,6 +176,17 @@ pub enum ExportError {
         /// Its missing directory.
         dir: PathBuf,
     },
+    /// `--out-dir` cannot take the minutes (checked before a meeting starts).
+    #[error("--out-dir {} {why}", .dir.display())]
+    OutDir {
+        /// The directory given.
+        dir: PathBuf,
+        /// What is wrong with it and what to do.
+        why: String,
+    },
+    /// Every numbered name for this export in the directory is taken.
+    #[error("{} holds too many exports of this meeting; move some away or choose another directory", .0.display())]
+    NoFreeName(PathBuf),
     /// Any other I/O failure.
     #[error("cannot write {}: {source}; check the disk and the directory's permissions", .path.display())]
     Io {
@@ -167,9 +197,147 @@ pub enum ExportError {
     },
 }
 
+impl ExportError {
+    /// What went wrong, without the path: for a message that shortens the
+    /// path to fit but never the reason.
+    pub fn reason(&self) -> String {
+        match self {
+            ExportError::Exists(_) => "it already exists".into(),
+            ExportError::IsDirectory(_) => "it is a directory".into(),
+            ExportError::NotRegular { kind, .. } => format!("it is {kind}, not a regular file"),
+            ExportError::Link(_) => "it is a symbolic link".into(),
+            ExportError::NoDirectory { .. } => "the directory does not exist".into(),
+            ExportError::NoFreeName(_) => "every numbered name is taken".into(),
+            ExportError::OutDir { why, .. } => why.clone(),
+            ExportError::Io { source, .. } => source.to_string(),
+        }
+    }
+
+    /// The file the export was for.
+    pub fn path(&self) -> &Path {
+        match self {
+            ExportError::Exists(p)
+            | ExportError::IsDirectory(p)
+            | ExportError::NoFreeName(p)
+            | ExportError::Link(p)
+            | ExportError::NotRegular { path: p, .. }
+            | ExportError::NoDirectory { path: p, .. }
+            | ExportError::OutDir { dir: p, .. }
+            | ExportError::Io { path: p, .. } => p,
+        }
+    }
+
+    /// Whether the name is taken by something already there (a file, a
+    /// link, a directory, a device): another name would do.
+    pub fn name_taken(&self) -> bool {
+        matches!(
+            self,
+            ExportError::Exists(_)
+                | ExportError::IsDirectory(_)
+                | ExportError::NotRegular { .. }
+                | ExportError::Link(_)
+        )
+    }
+}
+
+/// What is at `path`, looked at without following a link: `Ok(false)`
+/// when nothing is, `Ok(true)` for a regular file, an error for anything
+/// an export must not replace or write through.
+fn existing_target(path: &Path) -> Result<bool, ExportError> {
+    let md = match path.symlink_metadata() {
+        Ok(md) => md,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(source) => {
+            return Err(ExportError::Io {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    };
+    let ft = md.file_type();
+    if ft.is_file() {
+        return Ok(true);
+    }
+    if ft.is_symlink() {
+        return Err(ExportError::Link(path.to_path_buf()));
+    }
+    if ft.is_dir() {
+        return Err(ExportError::IsDirectory(path.to_path_buf()));
+    }
+    #[cfg(unix)]
+    let kind = {
+        use std::os::unix::fs::FileTypeExt;
+        if ft.is_fifo() {
+            "a FIFO"
+        } else if ft.is_socket() {
+            "a socket"
+        } else {
+            "a device"
+        }
+    };
+    #[cfg(not(unix))]
+    let kind = "not a file";
+    Err(ExportError::NotRegular {
+        path: path.to_path_buf(),
+        kind,
+    })
+}
+
+/// Checks, before a meeting starts, that `--out-dir` can take the minutes
+/// `x` writes: it is a directory and a file can be made in it (one is, and
+/// removed). Returns the sentence to say when not.
+pub fn check_out_dir(dir: &Path) -> Result<(), ExportError> {
+    let refuse = |why: String| ExportError::OutDir {
+        dir: dir.to_path_buf(),
+        why,
+    };
+    match std::fs::metadata(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(refuse(
+                "does not exist; create it or choose another directory for the minutes".into(),
+            ));
+        }
+        Err(e) => {
+            return Err(refuse(format!(
+                "cannot be read ({e}); choose another directory for the minutes"
+            )));
+        }
+        Ok(md) if !md.is_dir() => {
+            return Err(refuse(
+                "is not a directory; choose a directory for the minutes".into(),
+            ));
+        }
+        Ok(_) => {}
+    }
+    tempfile::Builder::new()
+        .prefix(".hotwash-probe-")
+        .tempfile_in(dir)
+        .map(drop)
+        .map_err(|e| {
+            // tempfile's message names its probe file; the system's reason is enough.
+            let reason = e.raw_os_error().map_or_else(
+                || e.kind().to_string(),
+                |n| std::io::Error::from_raw_os_error(n).to_string(),
+            );
+            refuse(format!(
+                "cannot be written to ({reason}); choose a directory you can write to"
+            ))
+        })
+}
+
+/// Whether `path` names standard output: `-`, or `/dev/stdout`, which is
+/// written as standard output itself (whatever it is: a terminal, a pipe,
+/// a file the shell opened) rather than opened as a device.
+pub fn is_stdout(path: &Path) -> bool {
+    path.as_os_str() == "-" || path == Path::new("/dev/stdout")
+}
+
 /// Writes `contents` to `path` atomically: a temporary file in the same
 /// directory, written and fsynced, then renamed over (only with `force`) or
 /// next to nothing, and the directory fsynced so the rename is durable too.
+///
+/// Anything but a regular file at `path` (a link, a directory, a device, a
+/// FIFO) is refused, with or without `force`, and left as it is.
 ///
 /// The file is readable by the user only, like the session it comes from:
 /// postmortem notes are sensitive.
@@ -178,12 +346,11 @@ pub fn write_atomic(path: &Path, contents: &str, force: bool) -> Result<(), Expo
         path: path.to_path_buf(),
         source,
     };
-    if path.is_dir() {
-        return Err(ExportError::IsDirectory(path.to_path_buf()));
-    }
-    // An early, friendly answer; persist_noclobber below is what makes the
-    // promise hold against a file created meanwhile.
-    if !force && path.symlink_metadata().is_ok() {
+    // Only a regular file is ever replaced, and only with `force`; the
+    // rename below replaces a directory entry, it never writes through a
+    // link. persist_noclobber is what makes "not without force" hold
+    // against a file created meanwhile.
+    if existing_target(path)? && !force {
         return Err(ExportError::Exists(path.to_path_buf()));
     }
     let dir = match path.parent() {
@@ -216,20 +383,7 @@ pub fn write_atomic(path: &Path, contents: &str, force: bool) -> Result<(), Expo
             io(e.error)
         });
     }
-    sync_dir(&dir).map_err(io)
-}
-
-/// Makes a rename in `dir` durable.
-#[cfg(unix)]
-fn sync_dir(dir: &Path) -> std::io::Result<()> {
-    std::fs::File::open(dir)?.sync_all()
-}
-
-/// Directories cannot be opened for fsync here; the rename is as durable as
-/// the platform makes it.
-#[cfg(not(unix))]
-fn sync_dir(_dir: &Path) -> std::io::Result<()> {
-    Ok(())
+    fsutil::sync_dir(&dir).map_err(io)
 }
 
 // ---- shared by the formats ----
@@ -237,35 +391,31 @@ fn sync_dir(_dir: &Path) -> std::io::Result<()> {
 /// User text as exported: sanitised again, because a meeting replayed from a
 /// hand-edited or damaged journal never went through the input boundary.
 fn clean(s: &str) -> Cow<'_, str> {
-    if s.chars().any(|c| c.is_control() && c != '\n') {
-        Cow::Owned(sanitize(s))
-    } else {
-        Cow::Borrowed(s)
-    }
+    crate::meeting::text::clean(s)
 }
 
 /// The meeting's span: from the first timer start (or its creation, if no
 /// timer ever ran) to its last event.
 fn span(m: &Meeting) -> (DateTime<Utc>, DateTime<Utc>) {
-    let start = m.started.unwrap_or(m.created);
-    (start, m.last_event.max(start))
+    let start = m.started().unwrap_or(m.created());
+    (start, m.last_event().max(start))
 }
 
 /// An instant in the room's time zone.
 fn local(m: &Meeting, t: DateTime<Utc>) -> DateTime<FixedOffset> {
-    t.with_timezone(&m.offset)
+    t.with_timezone(&m.offset())
 }
 
 /// Time on a section's timer at the end of the export.
 fn spent_ms(m: &Meeting, section: usize) -> i64 {
-    m.sections
+    m.sections()
         .get(section)
-        .map_or(0, |s| s.elapsed_ms(m.last_event))
+        .map_or(0, |s| s.elapsed_ms(m.last_event()))
 }
 
 /// How far a section ran past its (final) timebox, 0 if it did not.
 fn over_ms(m: &Meeting, section: usize) -> i64 {
-    let timebox = m.sections.get(section).map_or(0, |s| s.timebox_secs);
+    let timebox = m.sections().get(section).map_or(0, |s| s.timebox_secs);
     (spent_ms(m, section) - timebox as i64 * 1000).max(0)
 }
 
@@ -280,24 +430,11 @@ mod tests {
         assert_eq!("json".parse::<Format>(), Ok(Format::Json));
         assert_eq!("CSV".parse::<Format>(), Ok(Format::Csv));
         assert!("pdf".parse::<Format>().is_err());
-        for f in [Format::Markdown, Format::Json, Format::Csv] {
+        for f in Format::ALL {
             assert_eq!(f.to_string().parse::<Format>(), Ok(f));
         }
-    }
-
-    #[test]
-    fn clap_offers_the_same_names() {
-        use clap::ValueEnum;
-        let names: Vec<String> = Format::value_variants()
-            .iter()
-            .filter_map(|f| f.to_possible_value())
-            .map(|v| v.get_name().to_string())
-            .collect();
-        assert_eq!(names, ["md", "json", "csv"]);
-        assert_eq!(
-            <Format as ValueEnum>::from_str("markdown", true),
-            Ok(Format::Markdown)
-        );
+        let err = "pdf".parse::<Format>().unwrap_err().to_string();
+        assert!(err.contains("use md, json, csv"), "{err}");
     }
 
     #[test]

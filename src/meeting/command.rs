@@ -82,7 +82,7 @@ pub enum Refusal {
 impl Meeting {
     /// Checks a command against the meeting and says which events carry it out.
     pub fn decide(&self, cmd: Command) -> Result<Vec<Event>, Refusal> {
-        let cur = self.current;
+        let cur = self.current();
         let events = match cmd {
             Command::ToggleTimer => {
                 if self.state().running() {
@@ -92,7 +92,7 @@ impl Meeting {
                 }
             }
             Command::NextSection => {
-                if cur + 1 >= self.sections.len() {
+                if cur + 1 >= self.sections().len() {
                     return Err(Refusal::LastSection);
                 }
                 vec![Event::SectionEntered { section: cur + 1 }]
@@ -119,21 +119,21 @@ impl Meeting {
                     section: cur,
                     decision: choice,
                 }];
-                if choice == OvertimeChoice::MoveOn && cur + 1 < self.sections.len() {
+                if choice == OvertimeChoice::MoveOn && cur + 1 < self.sections().len() {
                     v.push(Event::SectionEntered { section: cur + 1 });
                 }
                 v
             }
             Command::Speaker(person) => {
                 if let Some(p) = person
-                    && p >= self.people.len()
+                    && p >= self.people().len()
                 {
                     return Err(Refusal::NoParticipant(
                         p.saturating_add(1),
-                        self.people.len(),
+                        self.people().len(),
                     ));
                 }
-                if self.speaker.map(|(p, _)| p) == person {
+                if self.speaker().map(|(p, _)| p) == person {
                     return Err(Refusal::NoChange);
                 }
                 vec![Event::SpeakerChanged { person }]
@@ -160,13 +160,13 @@ impl Meeting {
                         id,
                         section: cur,
                         text,
-                        raised_by: self.speaker.map(|(p, _)| p),
+                        raised_by: self.speaker().map(|(p, _)| p),
                     }];
                     // A tangent clears the park draft when folded; this one
                     // was typed as an item of this section, so its draft is
                     // cleared here, or the next `a` would open on it again.
                     let target = DraftTarget::Add { section: cur };
-                    if self.drafts.contains_key(&target) {
+                    if self.drafts().contains_key(&target) {
                         v.push(Event::DraftSaved {
                             draft: Draft {
                                 target,
@@ -187,7 +187,7 @@ impl Meeting {
                 id: self.next_item_id(),
                 section: cur,
                 text: clean_item_text(&text)?,
-                raised_by: self.speaker.map(|(p, _)| p),
+                raised_by: self.speaker().map(|(p, _)| p),
             }],
             Command::Edit(id, text) => {
                 let item = self.live_item(id)?;
@@ -220,7 +220,7 @@ impl Meeting {
                 if text.trim().is_empty() {
                     text.clear();
                 }
-                let saved = self.drafts.get(&d.target).map_or("", |s| s.text.as_str());
+                let saved = self.drafts().get(&d.target).map_or("", |s| s.text.as_str());
                 if text == saved {
                     return Err(Refusal::NoChange);
                 }
@@ -232,7 +232,7 @@ impl Meeting {
                 }]
             }
             Command::CloseDraft(target) => {
-                if self.open_draft != Some(target) {
+                if self.open_draft() != Some(target) {
                     return Err(Refusal::NoChange);
                 }
                 vec![Event::DraftClosed { target }]
