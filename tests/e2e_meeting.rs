@@ -5,7 +5,6 @@
 mod common;
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
 
 use common::keys::{ENTER, ESC};
 use common::{Place, Tui};
@@ -30,11 +29,6 @@ fn shows(tui: &Tui, needle: &str) -> String {
 /// Waits for a whole frame without `needle`; returns it, in plain spaces.
 fn gone(tui: &Tui, needle: &str) -> String {
     plain(&tui.wait_frame(&format!("{needle:?} gone"), |s| !plain(s).contains(needle)))
-}
-
-/// The next whole frame, in plain spaces.
-fn frame(tui: &Tui) -> String {
-    plain(&tui.wait_frame("a whole frame", |_| true))
 }
 
 /// The index of the first line of `text` holding `needle`; fails with the text.
@@ -395,17 +389,13 @@ fn ends(s: &str) -> u32 {
     h.parse::<u32>().expect("hour") * 60 + m.parse::<u32>().expect("minute")
 }
 
-/// Watches for `window`: the bell count must stay at `n`.
-fn bell_stays(tui: &Tui, n: usize, window: Duration) {
-    let end = Instant::now() + window;
-    while Instant::now() < end {
-        assert_eq!(bells(tui), n, "the bell rang again");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
+/// The wiring of a timebox running out, end to end: the offer on screen,
+/// the bell reaching the terminal, each answer key, and the decisions in the
+/// minutes. The rules themselves (one bell per timebox, the warning, the
+/// overtime count) are timed with a fake clock in tests/app.rs,
+/// tests/meeting.rs and tests/ui.rs; here nothing waits on a duration.
 #[test]
-fn a_timebox_runs_out_the_bell_rings_once_and_the_room_chooses() {
+fn a_timebox_runs_out_the_bell_rings_and_the_room_chooses() {
     let place = Place::new();
     let agenda = place.tmp.path().join("short.toml");
     std::fs::write(
@@ -417,13 +407,13 @@ safeword = "mango"
 id = "one"
 title = "First things"
 kind = "notes"
-timebox = "3s"
+timebox = "1s"
 
 [[sections]]
 id = "two"
 title = "Second things"
 kind = "notes"
-timebox = "3s"
+timebox = "1s"
 
 [[sections]]
 id = "three"
@@ -434,31 +424,17 @@ timebox = "10m"
     )
     .unwrap();
     let agenda = agenda.to_str().unwrap();
-    let check = place.run(&["agenda", "check", agenda]);
-    assert!(
-        check.status.success(),
-        "{}",
-        String::from_utf8_lossy(&check.stderr)
-    );
-    assert!(String::from_utf8_lossy(&check.stdout).contains("ok"));
 
     let mut tui = place.start(&["new", "--agenda", agenda, "--incident", "Short"], 100, 30);
     shows(&tui, "Section 1/3: First things");
     tui.send(" ");
-    let s = tui.wait_frame("overtime", |s| s.contains("OVERTIME +00:0"));
-    let s = if s.contains("TIME IS UP") {
-        s
-    } else {
-        shows(&tui, "TIME IS UP")
-    };
+    let s = tui.wait_frame("the offer", |s| s.contains("TIME IS UP"));
     assert!(s.contains("Time is up for First things."), "{s}");
     assert!(s.contains("keep going 5 more minutes"), "{s}");
     assert!(s.contains("move on"), "{s}");
+    assert!(s.contains("OVERTIME +"), "{s}");
     let before = ends(&s);
     tui.wait_frame("the bell", |_| bells(&tui) >= 1);
-    bell_stays(&tui, 1, Duration::from_millis(2500));
-    let s = frame(&tui);
-    assert!(s.contains("OVERTIME +00:0"), "{s}");
 
     // Keep going: five more minutes.
     tui.send("+");
@@ -470,15 +446,10 @@ timebox = "10m"
         (4..=6).contains(&gained),
         "the projected end moved {gained} minutes, not ~5:\n{s}"
     );
-    assert_eq!(bells(&tui), 1);
 
-    // Next section: its own 3 s run out; Enter moves on.
+    // Next section: its own timebox runs out; Enter moves on.
     tui.send("]");
     shows(&tui, "Section 2/3: Second things");
-    // Three seconds are all under the warning threshold.
-    tui.wait_frame("the warning countdown", |s| {
-        s.contains("⚠ 0:0") && s.contains(" left")
-    });
     let s = shows(&tui, "TIME IS UP");
     assert!(s.contains("Time is up for Second things."), "{s}");
     tui.wait_frame("the second bell", |_| bells(&tui) >= 2);
@@ -486,7 +457,6 @@ timebox = "10m"
     let s = shows(&tui, "Section 3/3: Third things");
     assert!(!s.contains("TIME IS UP"), "{s}");
     shows(&tui, "▶ running");
-    assert_eq!(bells(&tui), 2, "one bell per timebox");
 
     let (_, md) = exported(&mut tui, &place);
     let table = &md[offset(&md, "## Time per section")..];
@@ -494,15 +464,15 @@ timebox = "10m"
         .lines()
         .nth(row(table, "| 1. First things |"))
         .unwrap();
-    assert!(one.contains("| 00:03 → 05:03 |"), "{table}");
-    assert!(one.contains("| kept going 05:00 more at 00:0"), "{table}");
+    assert!(one.contains("| 00:01 → 05:01 |"), "{table}");
+    assert!(one.contains("| kept going 05:00 more at "), "{table}");
     let two = table
         .lines()
         .nth(row(table, "| 2. Second things |"))
         .unwrap();
-    assert!(two.contains("| 00:03 | 00:0"), "{table}");
-    assert!(two.contains("| moved on at 00:0"), "{table}");
-    assert!(two.contains("| +00:0"), "overtime not recorded: {table}");
+    assert!(two.contains("| 00:01 | "), "{table}");
+    assert!(two.contains("| moved on at "), "{table}");
+    assert!(two.contains("| +00:"), "overtime not recorded: {table}");
     let three = table
         .lines()
         .nth(row(table, "| 3. Third things |"))

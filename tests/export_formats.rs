@@ -3,6 +3,7 @@
 //! validates against the shipped schema, the CSV reads with a standard CSV
 //! reader. Plus the atomic write and the default file name.
 
+mod common;
 mod meetings;
 
 use std::path::Path;
@@ -327,23 +328,6 @@ fn no_control_character_reaches_any_format() {
                 "{format}: {out}"
             );
         }
-    }
-}
-
-#[test]
-fn rendering_is_deterministic() {
-    for format in [Format::Markdown, Format::Json, Format::Csv] {
-        let a = render(
-            &meetings::sev1_meeting(),
-            format,
-            &Options { talk_times: true },
-        );
-        let b = render(
-            &meetings::sev1_meeting(),
-            format,
-            &Options { talk_times: true },
-        );
-        assert_eq!(a, b);
     }
 }
 

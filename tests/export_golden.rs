@@ -1,6 +1,7 @@
 //! Golden files of every export format, for a realistic meeting on each
 //! shipped agenda (review changes with `cargo insta review`).
 
+mod common;
 mod meetings;
 
 use hotwash::export::{Format, Options, render};

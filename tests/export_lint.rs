@@ -6,6 +6,7 @@
 //! by `scripts/install-test-tools.sh` (npm). If it cannot be had, the test
 //! fails: a check that silently skips is no check.
 
+mod common;
 mod meetings;
 
 use std::path::{Path, PathBuf};
@@ -94,39 +95,89 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
+/// What one run of the linter said: the minutes of every test meeting and
+/// one broken canary file, linted together (Node starts once, not twice).
+struct Linted {
+    minutes: Vec<PathBuf>,
+    canary: PathBuf,
+    output: String,
+}
+
+impl Linted {
+    /// Lines reporting a problem in `file`.
+    fn problems_in(&self, file: &Path) -> Vec<&str> {
+        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("?");
+        self.output
+            .lines()
+            .filter(|l| l.split(':').next().is_some_and(|p| p.ends_with(name)))
+            .collect()
+    }
+}
+
+fn linted() -> &'static Linted {
+    static LINTED: OnceLock<Linted> = OnceLock::new();
+    LINTED.get_or_init(|| {
+        let dir = scratch("minutes");
+        let mut minutes = Vec::new();
+        for (name, m) in meetings::all_meetings() {
+            for talk_times in [false, true] {
+                let md = render(&m, Format::Markdown, &Options { talk_times });
+                let path = dir.join(format!("{name}-talk-{talk_times}.md"));
+                std::fs::write(&path, md).expect("write the minutes");
+                minutes.push(path);
+            }
+        }
+        // Guards against a linter that passes everything (wrong config, no files).
+        let canary = scratch("canary").join("bad.md");
+        std::fs::write(
+            &canary,
+            "# One\n# Two\n\n* a\n- b\n\n<b>raw</b> http://bare.example\n",
+        )
+        .expect("write the canary");
+        let mut files = minutes.clone();
+        files.push(canary.clone());
+        let (ok, output) = lint(&files);
+        assert!(!ok, "markdownlint passed a broken file:\n{output}");
+        Linted {
+            minutes,
+            canary,
+            output,
+        }
+    })
+}
+
 #[test]
 fn minutes_of_every_meeting_pass_markdownlint() {
-    let dir = scratch("minutes");
-    let mut files = Vec::new();
-    for (name, m) in meetings::all_meetings() {
-        for talk_times in [false, true] {
-            let md = render(&m, Format::Markdown, &Options { talk_times });
-            let path = dir.join(format!("{name}-talk-{talk_times}.md"));
-            std::fs::write(&path, md).expect("write the minutes");
-            files.push(path);
-        }
+    let l = linted();
+    for file in &l.minutes {
+        let problems = l.problems_in(file);
+        assert!(
+            problems.is_empty(),
+            "markdownlint found problems in {}:\n{}",
+            file.display(),
+            problems.join("\n")
+        );
     }
-    let (ok, out) = lint(&files);
-    assert!(ok, "markdownlint found problems:\n{out}");
     assert!(
-        out.contains(&format!("Linting: {} file(s)", files.len())),
-        "markdownlint did not lint every file:\n{out}"
+        l.output
+            .contains(&format!("Linting: {} file(s)", l.minutes.len() + 1)),
+        "markdownlint did not lint every file:\n{}",
+        l.output
+    );
+    // Every problem it counted is the canary's.
+    let canary = l.problems_in(&l.canary).len();
+    assert!(
+        l.output.contains(&format!("Summary: {canary} error(s)")),
+        "problems outside the canary:\n{}",
+        l.output
     );
 }
 
 #[test]
 fn markdownlint_catches_what_it_should() {
-    // Guards against a linter that passes everything (wrong config, no files).
-    let dir = scratch("canary");
-    let path = dir.join("bad.md");
-    std::fs::write(
-        &path,
-        "# One\n# Two\n\n* a\n- b\n\n<b>raw</b> http://bare.example\n",
-    )
-    .expect("write the canary");
-    let (ok, out) = lint(&[path]);
-    assert!(!ok, "markdownlint passed a broken file:\n{out}");
+    let l = linted();
+    let problems = l.problems_in(&l.canary).join("\n");
     for rule in ["MD025", "MD004", "MD033", "MD034"] {
-        assert!(out.contains(rule), "expected {rule} in:\n{out}");
+        assert!(problems.contains(rule), "expected {rule} in:\n{}", l.output);
     }
 }

@@ -3,13 +3,16 @@
 //! sanitising, and it never breaks the Markdown: tables keep their rows,
 //! lists their items, the document its headings, and nothing becomes HTML.
 
+mod common;
 mod meetings;
+
+use common::fixtures::{begin, start_event};
 
 use chrono::{TimeDelta, TimeZone, Utc};
 use hotwash::agenda::SectionKind;
 use hotwash::export::{Format, Options, render};
 use hotwash::meeting::text::sanitize;
-use hotwash::meeting::{Command, Meeting, Parsed, Participant, Stamped};
+use hotwash::meeting::{Command, Meeting, Parsed, Participant};
 use proptest::prelude::*;
 use pulldown_cmark::{Event, HeadingLevel, Options as MdOptions, Parser, Tag, TagEnd};
 
@@ -48,11 +51,13 @@ fn meeting_with(texts: &[(usize, String)], names: &[String], incident: &str) -> 
         .with_ymd_and_hms(2026, 11, 23, 14, 0, 0)
         .single()
         .expect("valid instant");
-    let first = Stamped {
-        at: start,
-        event: Meeting::start_event(incident, &agenda, &people, meetings::CET),
-    };
-    let mut m = Meeting::begin(&first).expect("a meeting");
+    let mut m = begin(&start_event(
+        incident,
+        &agenda,
+        &people,
+        meetings::CET,
+        start,
+    ));
     let mut now = start;
     let mut tick = |m: &mut Meeting, cmd: Command| {
         now += TimeDelta::seconds(7);

@@ -1,88 +1,36 @@
 //! The meeting core's rules, driven with a fake clock.
 
-use chrono::{DateTime, TimeZone, Utc};
-use hotwash::agenda::{Agenda, Section, SectionKind};
+mod common;
+
+use common::fixtures::{self, Room, people, section, t0};
+use hotwash::agenda::{Agenda, SectionKind};
 use hotwash::meeting::{
-    Clock, Command, Event, FakeClock, Flag, Meeting, Outcome, OvertimeChoice, Parsed, Participant,
-    Phase, Refusal, Stamped,
+    Command, Event, Flag, Meeting, Outcome, OvertimeChoice, Parsed, Participant, Phase, Refusal,
+    Stamped,
 };
 
 fn agenda() -> Agenda {
-    let s = |id: &str, kind, mins: u64| Section {
-        id: id.into(),
-        title: format!("{id} title"),
-        kind,
-        timebox_secs: mins * 60,
-        prompts: vec![],
-    };
-    Agenda {
-        name: "test".into(),
-        description: None,
-        safeword: "pineapple".into(),
-        ground_rules: vec![],
-        sections: vec![
+    let s = |id: &str, kind, mins| section(id, &format!("{id} title"), kind, mins);
+    fixtures::agenda(
+        "test",
+        vec![
             s("opening", SectionKind::Notes, 5),
             s("timeline", SectionKind::Timeline, 10),
             s("factors", SectionKind::Factors, 10),
             s("actions", SectionKind::Actions, 10),
             s("parking", SectionKind::ParkingLot, 5),
         ],
-    }
+    )
 }
 
-fn t0() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap()
-}
-
-struct Room {
-    m: Meeting,
-    clock: FakeClock,
-    log: Vec<Stamped>,
-}
-
-impl Room {
-    fn new(people: &[&str]) -> Room {
-        let clock = FakeClock::new(t0());
-        let people: Vec<Participant> = people
-            .iter()
-            .map(|n| Participant {
-                name: n.to_string(),
-                role: None,
-            })
-            .collect();
-        let first = Stamped {
-            at: clock.now(),
-            event: Meeting::start_event("Checkout outage", &agenda(), &people, 0),
-        };
-        let m = Meeting::begin(&first).unwrap();
-        Room {
-            m,
-            clock,
-            log: vec![first],
-        }
-    }
-    fn run(&mut self, cmd: Command) -> Result<(), Refusal> {
-        let ev = self.m.record(cmd, self.clock.now())?;
-        self.log.extend(ev);
-        Ok(())
-    }
-    fn ok(&mut self, cmd: Command) {
-        self.run(cmd).unwrap();
-    }
-    fn wait(&self, secs: i64) {
-        self.clock.advance(secs);
-    }
-    fn now(&self) -> DateTime<Utc> {
-        self.clock.now()
-    }
-    fn replayed(&self) -> Meeting {
-        Meeting::replay(&self.log).unwrap()
-    }
+/// A meeting about "Checkout outage" on `agenda()` with `names` on the roster.
+fn room(names: &[&str]) -> Room {
+    Room::new("Checkout outage", &agenda(), &people(names))
 }
 
 #[test]
 fn timer_counts_down_pauses_resumes_and_goes_into_overtime() {
-    let mut r = Room::new(&["Ana"]);
+    let mut r = room(&["Ana"]);
     assert_eq!(r.m.phase(r.now()), Phase::NotStarted);
     assert_eq!(r.m.state().remaining_ms(r.now()), 5 * 60_000);
     r.wait(30); // nothing counts before the start
@@ -109,7 +57,7 @@ fn timer_counts_down_pauses_resumes_and_goes_into_overtime() {
 
 #[test]
 fn extending_and_cutting_a_timebox() {
-    let mut r = Room::new(&["Ana"]);
+    let mut r = room(&["Ana"]);
     r.ok(Command::ToggleTimer);
     r.ok(Command::AdjustTimebox(120));
     assert_eq!(r.m.state().timebox_secs, 7 * 60);
@@ -125,7 +73,7 @@ fn extending_and_cutting_a_timebox() {
 
 #[test]
 fn overtime_offer_keep_going_then_again_then_move_on() {
-    let mut r = Room::new(&["Ana"]);
+    let mut r = room(&["Ana"]);
     r.ok(Command::ToggleTimer);
     r.wait(5 * 60 - 1);
     assert!(!r.m.overtime_offer(r.now()));
@@ -157,7 +105,7 @@ fn overtime_offer_keep_going_then_again_then_move_on() {
 
 #[test]
 fn carrying_on_in_overtime_without_extension_silences_the_offer() {
-    let mut r = Room::new(&["Ana"]);
+    let mut r = room(&["Ana"]);
     r.ok(Command::ToggleTimer);
     r.wait(6 * 60);
     r.ok(Command::Overtime(OvertimeChoice::KeepGoing {
@@ -170,7 +118,7 @@ fn carrying_on_in_overtime_without_extension_silences_the_offer() {
 
 #[test]
 fn sections_move_and_keep_their_own_timers() {
-    let mut r = Room::new(&["Ana"]);
+    let mut r = room(&["Ana"]);
     assert_eq!(r.run(Command::PrevSection), Err(Refusal::FirstSection));
     r.ok(Command::ToggleTimer);
     r.wait(100);
@@ -195,7 +143,7 @@ fn sections_move_and_keep_their_own_timers() {
 
 #[test]
 fn projected_end_adds_the_remaining_timeboxes() {
-    let mut r = Room::new(&["Ana"]);
+    let mut r = room(&["Ana"]);
     assert_eq!(
         r.m.projected_end(r.now()),
         r.now() + chrono::TimeDelta::minutes(40)
@@ -215,7 +163,7 @@ fn projected_end_adds_the_remaining_timeboxes() {
 
 #[test]
 fn talk_time_turns_and_shares_across_speakers_and_sections() {
-    let mut r = Room::new(&["Ana", "Ben", "Chen"]);
+    let mut r = room(&["Ana", "Ben", "Chen"]);
     r.ok(Command::Speaker(Some(0)));
     r.wait(60);
     r.ok(Command::Speaker(Some(1)));
@@ -254,7 +202,7 @@ fn talk_time_turns_and_shares_across_speakers_and_sections() {
 
 #[test]
 fn the_live_turn_counts_before_it_ends() {
-    let mut r = Room::new(&["Ana", "Ben"]);
+    let mut r = room(&["Ana", "Ben"]);
     r.ok(Command::Speaker(Some(1)));
     r.wait(42);
     assert_eq!(r.m.talk(1, r.now()).talk_ms, 42_000);
@@ -263,7 +211,7 @@ fn the_live_turn_counts_before_it_ends() {
 
 #[test]
 fn latecomers_join_the_roster_and_can_speak() {
-    let mut r = Room::new(&["Ana"]);
+    let mut r = room(&["Ana"]);
     r.ok(Command::AddParticipant(Participant {
         name: " Dee \n".into(),
         role: Some("SRE".into()),
@@ -278,7 +226,7 @@ fn latecomers_join_the_roster_and_can_speak() {
 
 #[test]
 fn invite_others_when_one_person_holds_the_floor() {
-    let mut r = Room::new(&["Ana", "Ben", "Chen", "Dee"]);
+    let mut r = room(&["Ana", "Ben", "Chen", "Dee"]);
     r.ok(Command::Speaker(Some(0)));
     r.wait(80);
     assert_eq!(r.m.invite_hint(r.now()), None, "too early to tell");
@@ -300,7 +248,7 @@ fn invite_others_when_one_person_holds_the_floor() {
 
 #[test]
 fn items_add_edit_delete_and_undo_each() {
-    let mut r = Room::new(&["Ana"]);
+    let mut r = room(&["Ana"]);
     r.ok(Command::Add("We agreed to keep the ground rules".into()));
     r.ok(Command::Add("second".into()));
     assert_eq!(r.run(Command::Add("  \n ".into())), Err(Refusal::Empty));
@@ -337,7 +285,7 @@ fn items_add_edit_delete_and_undo_each() {
 
 #[test]
 fn item_text_is_sanitised_before_it_becomes_an_event() {
-    let mut r = Room::new(&["Ana"]);
+    let mut r = room(&["Ana"]);
     r.ok(Command::Add(
         "db\u{1b}]0;owned\u{7} failover\u{1b}[2J\tdone\r\n".into(),
     ));
@@ -349,7 +297,7 @@ fn item_text_is_sanitised_before_it_becomes_an_event() {
 
 #[test]
 fn parking_a_tangent_records_section_time_and_speaker_and_gets_an_outcome() {
-    let mut r = Room::new(&["Ana", "Ben"]);
+    let mut r = room(&["Ana", "Ben"]);
     r.ok(Command::NextSection);
     r.ok(Command::Speaker(Some(1)));
     r.wait(5);
@@ -384,7 +332,7 @@ fn parking_a_tangent_records_section_time_and_speaker_and_gets_an_outcome() {
 
 #[test]
 fn items_are_parsed_by_section_kind() {
-    let mut r = Room::new(&["Ana"]);
+    let mut r = room(&["Ana"]);
     r.ok(Command::Add("a note".into()));
     r.ok(Command::NextSection);
     r.ok(Command::Add("an event".into()));
@@ -409,7 +357,7 @@ fn items_are_parsed_by_section_kind() {
 #[test]
 fn drafts_are_kept_until_committed() {
     use hotwash::meeting::{Draft, DraftTarget};
-    let mut r = Room::new(&["Ana"]);
+    let mut r = room(&["Ana"]);
     let d = Draft {
         target: DraftTarget::Add { section: 0 },
         text: "half a thou".into(),
@@ -452,7 +400,7 @@ fn replay_needs_a_start() {
 
 #[test]
 fn the_timeline_shows_in_time_order_whatever_order_it_was_typed() {
-    let mut r = Room::new(&["Ana"]);
+    let mut r = room(&["Ana"]);
     r.ok(Command::NextSection);
     for line in [
         "14:20 rollback finished https://deploys.example/42",
@@ -495,7 +443,7 @@ fn the_timeline_shows_in_time_order_whatever_order_it_was_typed() {
 
 #[test]
 fn actions_due_in_days_count_from_the_day_they_were_typed() {
-    let mut r = Room::new(&["Ana"]);
+    let mut r = room(&["Ana"]);
     for _ in 0..3 {
         r.ok(Command::NextSection);
     }

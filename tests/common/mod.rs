@@ -1,6 +1,9 @@
 //! Drives the real hotwash binary in a pseudo-terminal and reads its screen
-//! through a VT100 emulator, as a person at the keyboard would.
+//! through a VT100 emulator, as a person at the keyboard would; one polling
+//! wait for every test; and, in `fixtures`, meetings built through the API.
 #![allow(dead_code)]
+
+pub mod fixtures;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -10,8 +13,10 @@ use std::time::{Duration, Instant};
 
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 
-/// How long a screen state may take to appear before a test fails.
-pub const WAIT: Duration = Duration::from_secs(10);
+/// How long a screen state may take to appear before a test fails. Only a
+/// failing test waits this long, so it is generous: on a machine busy with
+/// other builds a state can take seconds.
+pub const WAIT: Duration = Duration::from_secs(30);
 
 /// Keys as the terminal sends them.
 pub mod keys {
@@ -222,6 +227,13 @@ impl Tui {
         self.output.lock().unwrap().clone()
     }
 
+    /// What the program wrote to the terminal from byte `from` on, raw (a
+    /// poller reads only what is new, not the whole session each time).
+    pub fn output_from(&self, from: usize) -> Vec<u8> {
+        let out = self.output.lock().unwrap();
+        out.get(from..).map(<[u8]>::to_vec).unwrap_or_default()
+    }
+
     /// The window title the program set, if any.
     pub fn title(&self) -> String {
         self.parser.lock().unwrap().callbacks().title.clone()
@@ -240,36 +252,18 @@ impl Tui {
     /// screen otherwise. Use it to assert on what a frame shows, since
     /// `wait_until` may return while the rest of the frame is on its way.
     pub fn wait_frame(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            if let Some(s) = self.frame()
-                && pred(&s)
-            {
-                return s;
-            }
-            if Instant::now() > deadline {
-                panic!(
-                    "timed out waiting for a frame with {what}; the screen was:\n{}",
-                    self.screen()
-                );
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        poll(
+            || self.frame().filter(|s| pred(s)),
+            || format!("a frame with {what}; the screen was:\n{}", self.screen()),
+        )
     }
 
     /// Waits until `pred` holds for the screen; fails the test with the screen otherwise.
     pub fn wait_until(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let s = self.screen();
-            if pred(&s) {
-                return s;
-            }
-            if Instant::now() > deadline {
-                panic!("timed out waiting for {what}; the screen was:\n{s}");
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        poll(
+            || Some(self.screen()).filter(|s| pred(s)),
+            || format!("{what}; the screen was:\n{}", self.screen()),
+        )
     }
 
     /// Waits until the screen shows `needle`.
@@ -314,19 +308,18 @@ impl Tui {
 
     /// Waits for the process to end; returns its exit code.
     pub fn wait_exit(&mut self) -> u32 {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            if let Some(status) = self.child.try_wait().expect("try_wait") {
-                if let Some(r) = self.reader.take() {
-                    let _ = r.join();
-                }
-                return status.exit_code();
-            }
-            if Instant::now() > deadline {
-                panic!("hotwash did not exit; the screen was:\n{}", self.screen());
-            }
-            std::thread::sleep(Duration::from_millis(20));
+        let (child, parser) = (&mut self.child, &self.parser);
+        let status = poll(
+            || child.try_wait().expect("try_wait"),
+            || {
+                let screen = parser.lock().unwrap().screen().contents();
+                format!("hotwash to exit; the screen was:\n{screen}")
+            },
+        );
+        if let Some(r) = self.reader.take() {
+            let _ = r.join();
         }
+        status.exit_code()
     }
 }
 
@@ -337,13 +330,27 @@ impl Drop for Tui {
 }
 
 /// Waits until `pred` gives a value, polling; fails the test with `what` otherwise.
-pub fn wait_for<T>(what: &str, mut pred: impl FnMut() -> Option<T>) -> T {
+pub fn wait_for<T>(what: &str, pred: impl FnMut() -> Option<T>) -> T {
+    poll(pred, || what.to_string())
+}
+
+/// The one polling wait: calls `probe` every few milliseconds until it gives
+/// a value, for at most `WAIT`; then fails the test saying it timed out
+/// waiting for `what()`. Waits are for states, never for durations: under
+/// load a state comes later, and the test still passes.
+pub fn poll<T>(mut probe: impl FnMut() -> Option<T>, what: impl FnOnce() -> String) -> T {
     let deadline = Instant::now() + WAIT;
     loop {
-        if let Some(v) = pred() {
+        if let Some(v) = probe() {
             return v;
         }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        if Instant::now() > deadline {
+            // One last look: a loaded machine may have starved the poller.
+            if let Some(v) = probe() {
+                return v;
+            }
+            panic!("timed out waiting for {}", what());
+        }
         std::thread::sleep(Duration::from_millis(10));
     }
 }

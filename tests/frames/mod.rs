@@ -8,10 +8,10 @@
 //! to the last such mark, and read whole frames only.
 #![allow(dead_code)]
 
+use std::cell::RefCell;
 use std::num::NonZeroU16;
-use std::time::{Duration, Instant};
 
-use crate::common::{Tui, WAIT};
+use crate::common::{Tui, poll};
 
 /// What ratatui writes at the end of every frame.
 pub const FRAME_END: &[u8] = b"\x1b[?25l";
@@ -52,13 +52,13 @@ impl Frames {
 
     /// Reads every frame finished since the last call; true if there was one.
     pub fn update(&mut self, tui: &Tui) -> bool {
-        let out = tui.output();
-        let Some(at) = out.get(self.seen..).and_then(|new| rfind(new, FRAME_END)) else {
+        let new = tui.output_from(self.seen);
+        let Some(at) = rfind(&new, FRAME_END) else {
             return false;
         };
-        let end = self.seen + at + FRAME_END.len();
-        self.parser.process(&out[self.seen..end]);
-        self.seen = end;
+        let end = at + FRAME_END.len();
+        self.parser.process(&new[..end]);
+        self.seen += end;
         true
     }
 
@@ -74,21 +74,22 @@ impl Frames {
 
     /// Waits until a whole frame satisfies `pred`; fails the test otherwise.
     pub fn wait_until(&mut self, tui: &Tui, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            self.update(tui);
-            let s = self.text();
-            if pred(&s) {
-                return s;
-            }
-            if Instant::now() > deadline {
-                panic!(
-                    "timed out waiting for {what}; the last whole frame was:\n{s}\nand the terminal shows:\n{}",
+        let last = RefCell::new(None::<String>);
+        poll(
+            || {
+                if self.update(tui) || last.borrow().is_none() {
+                    *last.borrow_mut() = Some(self.text());
+                }
+                last.borrow().clone().filter(|s| pred(s))
+            },
+            || {
+                format!(
+                    "{what}; the last whole frame was:\n{}\nand the terminal shows:\n{}",
+                    last.borrow().clone().unwrap_or_default(),
                     tui.screen()
-                );
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
+                )
+            },
+        )
     }
 
     /// Waits until a whole frame shows `needle`.

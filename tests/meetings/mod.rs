@@ -2,8 +2,9 @@
 //! with fixed timestamps, one on each shipped agenda.
 #![allow(dead_code)]
 
+use crate::common::fixtures;
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
-use hotwash::agenda::{Agenda, Section, SectionKind};
+use hotwash::agenda::{Agenda, SectionKind};
 use hotwash::meeting::{
     Command, Event, ItemId, Meeting, Outcome, OvertimeChoice, Participant, Stamped,
 };
@@ -21,22 +22,15 @@ pub fn shipped_agendas() -> Vec<(&'static str, Agenda)> {
 }
 
 fn agenda(name: &str, sections: &[(&str, &str, SectionKind, u64)]) -> Agenda {
-    Agenda {
-        name: name.into(),
-        description: None,
-        safeword: "pineapple".into(),
-        ground_rules: vec!["We are here to learn, not to blame.".into()],
-        sections: sections
+    let mut agenda = fixtures::agenda(
+        name,
+        sections
             .iter()
-            .map(|(id, title, kind, mins)| Section {
-                id: (*id).into(),
-                title: (*title).into(),
-                kind: *kind,
-                timebox_secs: mins * 60,
-                prompts: vec![],
-            })
+            .map(|(id, title, kind, mins)| fixtures::section(id, title, *kind, *mins))
             .collect(),
-    }
+    );
+    agenda.ground_rules = vec!["We are here to learn, not to blame.".into()];
+    agenda
 }
 
 fn shipped(file: &str) -> Agenda {
@@ -83,13 +77,9 @@ impl Room {
                 role: role.map(Into::into),
             })
             .collect();
-        let first = Stamped {
-            at: start,
-            event: Meeting::start_event(incident, agenda, &people, CET),
-        };
-        let m = Meeting::begin(&first).expect("a start event begins a meeting");
+        let first = fixtures::start_event(incident, agenda, &people, CET, start);
         Room {
-            m,
+            m: fixtures::begin(&first),
             now: start,
             log: vec![first],
         }
