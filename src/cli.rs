@@ -75,7 +75,61 @@ struct NewOpts {
     #[arg(long, value_name = "LIST")]
     people: Option<String>,
     #[command(flatten)]
+    incident_opts: IncidentOpts,
+    #[command(flatten)]
     screen: ScreenOpts,
+}
+
+/// The incident's fields, set when the meeting is created.
+#[derive(Debug, Args, Clone, Default)]
+struct IncidentOpts {
+    /// When the incident began, in this machine's time zone: "YYYY-MM-DD HH:MM".
+    #[arg(long, value_name = "WHEN")]
+    started: Option<String>,
+    /// Severity, as your team writes it (SEV1, P2, ...).
+    #[arg(long, value_name = "TEXT")]
+    severity: Option<String>,
+    /// Who owns the postmortem.
+    #[arg(long, value_name = "NAME")]
+    owner: Option<String>,
+    /// A link (ticket, channel, dashboard): "URL" or "URL label"; repeatable.
+    #[arg(long = "link", value_name = "URL [LABEL]")]
+    links: Vec<String>,
+    /// A prepared timeline to import (CSV, Markdown table or "HH:MM text" lines); repeatable.
+    #[arg(long = "timeline", value_name = "FILE")]
+    timelines: Vec<PathBuf>,
+}
+
+impl IncidentOpts {
+    /// The commands that set these fields on a new meeting, checked before
+    /// anything is created.
+    fn commands(&self, agenda: &Agenda) -> Result<Vec<crate::meeting::Command>, String> {
+        use crate::meeting::{Command, IncidentField, Link, incident};
+        let mut cmds = Vec::new();
+        if let Some(s) = &self.started {
+            cmds.push(Command::SetIncident(IncidentField::Started(Some(
+                incident::parse_started(s)?,
+            ))));
+        }
+        if let Some(s) = &self.severity {
+            cmds.push(Command::SetIncident(IncidentField::Severity(Some(
+                s.clone(),
+            ))));
+        }
+        if let Some(s) = &self.owner {
+            cmds.push(Command::SetIncident(IncidentField::Owner(Some(s.clone()))));
+        }
+        if !self.links.is_empty() {
+            let links = self
+                .links
+                .iter()
+                .map(|l| Link::parse(l))
+                .collect::<Result<Vec<_>, _>>()?;
+            cmds.push(Command::SetIncident(IncidentField::Links(links)));
+        }
+        cmds.extend(crate::import::commands(&self.timelines, agenda).map_err(|e| e.to_string())?);
+        Ok(cmds)
+    }
 }
 
 #[derive(Debug, Args)]
@@ -122,6 +176,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, String> {
                 agenda: None,
                 incident: None,
                 people: None,
+                incident_opts: IncidentOpts::default(),
                 screen: ScreenOpts::default(),
             },
             cli.screen,
@@ -171,6 +226,7 @@ fn new_meeting(opts: NewOpts, global: ScreenOpts) -> Result<ExitCode, String> {
         Some(path) => agenda::load_file(path).map_err(|e| e.to_string())?,
         None => agenda::default_agenda(),
     };
+    let setup = opts.incident_opts.commands(&agenda)?;
     need_terminal()?;
     let people = opts.people.as_deref().map(parse_people).unwrap_or_default();
     let incident = opts
@@ -187,7 +243,14 @@ fn new_meeting(opts: NewOpts, global: ScreenOpts) -> Result<ExitCode, String> {
         at: now,
         event: Meeting::start_event(incident, &agenda, &people, offset),
     };
-    let meeting = Meeting::begin(&first).ok_or("the meeting could not start")?;
+    let mut meeting = Meeting::begin(&first).ok_or("the meeting could not start")?;
+    let mut setup_events = Vec::new();
+    for cmd in setup {
+        // A refusal here is a field set to what it already is: nothing to record.
+        if let Ok(stamped) = meeting.record(cmd, now) {
+            setup_events.extend(stamped);
+        }
+    }
     let header = Header::new(now, meeting.incident.clone(), meeting.agenda.name.clone());
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let (session, mut journal) = Journal::create(&store, &header, move |s: Status| {
@@ -195,6 +258,9 @@ fn new_meeting(opts: NewOpts, global: ScreenOpts) -> Result<ExitCode, String> {
     })
     .map_err(|e| e.to_string())?;
     journal.append(&first).map_err(|e| e.to_string())?;
+    for e in &setup_events {
+        journal.append(e).map_err(|e| e.to_string())?;
+    }
     // Once the screen shows the meeting, a `kill -9` must leave something to
     // resume: the start (agenda, roster) is on disk before the first frame.
     journal

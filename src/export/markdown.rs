@@ -24,7 +24,6 @@ use std::fmt::Write;
 
 use super::{Options, clean, local, over_ms, span, spent_ms};
 use crate::agenda::SectionKind;
-use crate::meeting::quick::format_event_time;
 use crate::meeting::{Item, Meeting, OvertimeChoice, Parsed};
 
 /// What an empty table cell shows: markdownlint's compact table style wants
@@ -48,7 +47,7 @@ pub(super) fn render(m: &Meeting, opts: &Options) -> String {
         let items = m.items_in(i);
         match section.kind {
             SectionKind::Notes => notes(&mut doc, &items),
-            SectionKind::Timeline => timeline(&mut doc, &items),
+            SectionKind::Timeline => timeline(&mut doc, m, &items),
             SectionKind::Factors => factors(&mut doc, &items),
             SectionKind::Actions => actions(&mut doc, &items),
             SectionKind::ParkingLot => match parking_shown_in {
@@ -196,27 +195,33 @@ fn notes(doc: &mut Doc, items: &[&Item]) {
     doc.list(items.iter().map(|i| or_none(list_text(&i.text))));
 }
 
-fn timeline(doc: &mut Doc, items: &[&Item]) {
+fn timeline(doc: &mut Doc, m: &Meeting, items: &[&Item]) {
     if items.is_empty() {
         return nothing(doc);
     }
     let mut untimed = 0;
+    let times = m.timeline_times(items);
     let rows: Vec<[String; 3]> = items
         .iter()
-        .map(|i| match &i.parsed {
+        .zip(times)
+        .map(|(i, time)| match &i.parsed {
             Parsed::Timeline(t) => {
-                let time = match &t.when {
-                    Some(w) => format_event_time(w),
-                    None => {
-                        untimed += 1;
-                        format!("{FLAG} no time")
-                    }
-                };
+                let time = time.unwrap_or_else(|| {
+                    untimed += 1;
+                    format!("{FLAG} no time")
+                });
                 let source = t
                     .source
                     .as_deref()
                     .map_or_else(|| NONE.to_string(), source_cell);
-                [time, cell(&t.text), source]
+                // The moment as the scribe typed it, so the table reads
+                // back (an import) with it.
+                let event = match t.moment {
+                    Some(moment) if t.text.is_empty() => format!("!{moment}"),
+                    Some(moment) => format!("{} !{moment}", cell(&t.text)),
+                    None => cell(&t.text),
+                };
+                [time, event, source]
             }
             // An item whose section changed kind (a replayed journal on an
             // edited agenda) still shows, as typed.

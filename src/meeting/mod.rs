@@ -4,6 +4,7 @@
 pub mod clock;
 pub mod command;
 pub mod event;
+pub mod incident;
 pub mod quick;
 pub mod state;
 pub mod text;
@@ -13,4 +14,5 @@ pub use command::{Command, Refusal};
 pub use event::{
     Draft, DraftTarget, Event, ItemId, Outcome, OvertimeChoice, Participant, PersonId, Stamped,
 };
+pub use incident::{Incident, IncidentField, Link, Moment, Status};
 pub use state::{InviteHint, Item, Meeting, Parsed, Phase, ReplayError, Talk};
