@@ -432,6 +432,7 @@ fn kinds_agenda() -> Agenda {
         kind,
         timebox_secs: 600,
         prompts: vec![],
+        fills: None,
     };
     Agenda {
         name: "kinds".into(),

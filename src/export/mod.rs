@@ -83,6 +83,11 @@ pub struct Options {
     pub talk_times: bool,
 }
 
+/// The export model (the JSON document's data) that templates render.
+pub fn model(meeting: &Meeting, opts: &Options) -> serde_json::Value {
+    json::model(meeting, opts)
+}
+
 /// Renders the meeting in `format`: a pure function of the folded meeting.
 pub fn render(meeting: &Meeting, format: Format, opts: &Options) -> String {
     match format {
