@@ -8,11 +8,12 @@ use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::agenda::{self, Agenda};
-use crate::app::{self, Ended};
-use crate::export::{self, Format};
-use crate::journal::{self, Header, Journal, SessionStore, Status};
-use crate::meeting::{Clock, Meeting, Participant, Stamped, SystemClock};
+use crate::agenda::{self, Agenda, AgendaError};
+use crate::app::{self, Ended, NotSaved, StopSignal};
+use crate::export::{self, ExportError, Format};
+use crate::journal::{self, Header, Journal, JournalError, SessionStore, Status};
+use crate::meeting::text::sanitize;
+use crate::meeting::{Clock, Meeting, Participant, ReplayError, Stamped, SystemClock};
 
 /// Run blameless postmortem meetings live in the terminal.
 #[derive(Debug, Parser)]
@@ -103,12 +104,12 @@ struct IncidentOpts {
 impl IncidentOpts {
     /// The commands that set these fields on a new meeting, checked before
     /// anything is created.
-    fn commands(&self, agenda: &Agenda) -> Result<Vec<crate::meeting::Command>, String> {
+    fn commands(&self, agenda: &Agenda) -> Result<Vec<crate::meeting::Command>, CliError> {
         use crate::meeting::{Command, IncidentField, Link, incident};
         let mut cmds = Vec::new();
         if let Some(s) = &self.started {
             cmds.push(Command::SetIncident(IncidentField::Started(Some(
-                incident::parse_started(s)?,
+                incident::parse_started(s).map_err(CliError::IncidentField)?,
             ))));
         }
         if let Some(s) = &self.severity {
@@ -124,10 +125,11 @@ impl IncidentOpts {
                 .links
                 .iter()
                 .map(|l| Link::parse(l))
-                .collect::<Result<Vec<_>, _>>()?;
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(CliError::IncidentField)?;
             cmds.push(Command::SetIncident(IncidentField::Links(links)));
         }
-        cmds.extend(crate::import::commands(&self.timelines, agenda).map_err(|e| e.to_string())?);
+        cmds.extend(crate::import::commands(&self.timelines, agenda)?);
         Ok(cmds)
     }
 }
@@ -162,14 +164,180 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match dispatch(cli) {
         Ok(code) => code,
-        Err(msg) => {
-            eprintln!("hotwash: {msg}");
-            ExitCode::from(2)
+        Err(e) => {
+            eprintln!("hotwash: {}", sanitize(&e.sentence()));
+            ExitCode::from(e.kind().exit_code())
         }
     }
 }
 
-fn dispatch(cli: Cli) -> Result<ExitCode, String> {
+/// What kind of failure ended a command; each has its own exit status,
+/// documented in the README.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The command line asks for something that cannot be: an unknown
+    /// session, nothing to resume, a file that exists without `--force`.
+    /// Also what clap exits with for a malformed command line.
+    Usage,
+    /// A file hotwash was given or reads (an agenda, a journal) is not usable.
+    BadInput,
+    /// The session is open in another hotwash.
+    Busy,
+    /// Reading or writing the disk failed, or the meeting's last events
+    /// could not all be saved when it ended.
+    Storage,
+    /// The meeting screen has no terminal to run in.
+    Terminal,
+    /// A bug in hotwash.
+    Internal,
+}
+
+impl ErrorKind {
+    /// Every kind, for the documentation and its test.
+    pub const ALL: [ErrorKind; 6] = [
+        ErrorKind::Usage,
+        ErrorKind::BadInput,
+        ErrorKind::Busy,
+        ErrorKind::Storage,
+        ErrorKind::Terminal,
+        ErrorKind::Internal,
+    ];
+
+    /// The process exit status for this kind of failure.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            ErrorKind::Usage => 2,
+            ErrorKind::BadInput => 3,
+            ErrorKind::Busy => 4,
+            ErrorKind::Storage => 5,
+            ErrorKind::Terminal => 6,
+            ErrorKind::Internal => 70,
+        }
+    }
+}
+
+/// Exit status when `agenda check` finds a bad agenda: the check ran, its
+/// answer is "no".
+pub const EXIT_CHECK_FAILED: u8 = 1;
+
+/// Exit status for a meeting stopped by `signal`: 128 plus its number, as
+/// shells report it. Everything typed is saved first.
+pub fn signal_exit_code(signal: StopSignal) -> u8 {
+    128 + signal.number()
+}
+
+/// Why a command failed: the error from the layer below (kept as the
+/// source), its kind, and what the user can do about it.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// An agenda file was refused.
+    #[error(transparent)]
+    Agenda(#[from] AgendaError),
+    /// A session or its journal could not be used.
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+    /// An export could not be written.
+    #[error(transparent)]
+    Export(#[from] ExportError),
+    /// A journal was read but holds no meeting that can be rebuilt.
+    #[error("{}: {source}", path.display())]
+    Replay {
+        /// The session directory.
+        path: PathBuf,
+        /// What is wrong with its events.
+        source: ReplayError,
+        /// What that means for the command ("it cannot be resumed").
+        outcome: &'static str,
+    },
+    /// Standard output or standard input is not a terminal.
+    #[error("the meeting screen needs a terminal")]
+    NoTerminal,
+    /// The terminal could not be put into the screen's mode.
+    #[error("the terminal could not be set up: {0}")]
+    TerminalSetup(#[source] std::io::Error),
+    /// Writing to standard output failed.
+    #[error("cannot write to standard output: {0}")]
+    Stdout(#[source] std::io::Error),
+    /// The meeting ended, but not everything could be saved.
+    #[error(transparent)]
+    NotSaved(#[from] NotSaved),
+    /// The start event built here was not a meeting's start.
+    #[error("the meeting could not start")]
+    NoStart,
+    /// A prepared timeline was refused.
+    #[error(transparent)]
+    Import(#[from] crate::import::ImportError),
+    /// An incident field on the command line (`--started`, `--link`) is malformed.
+    #[error("{0}")]
+    IncidentField(String),
+}
+
+impl CliError {
+    /// The kind of failure, which decides the exit status.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            CliError::Agenda(_) | CliError::Replay { .. } => ErrorKind::BadInput,
+            CliError::Journal(e) => match e {
+                JournalError::NoSuchSession { .. }
+                | JournalError::NotASession { .. }
+                | JournalError::NoSessions { .. } => ErrorKind::Usage,
+                JournalError::NotAJournal { .. } | JournalError::TooNew { .. } => {
+                    ErrorKind::BadInput
+                }
+                JournalError::Locked { .. } => ErrorKind::Busy,
+                JournalError::Io { .. }
+                | JournalError::NoDataDir
+                | JournalError::NotSaved { .. }
+                | JournalError::Timeout { .. } => ErrorKind::Storage,
+                JournalError::Encode(_) | JournalError::WriterStopped { .. } => ErrorKind::Internal,
+            },
+            CliError::Export(e) => match e {
+                ExportError::Exists(_)
+                | ExportError::IsDirectory(_)
+                | ExportError::NotRegular { .. }
+                | ExportError::Link(_)
+                | ExportError::NoDirectory { .. } => ErrorKind::Usage,
+                ExportError::NoFreeName(_) | ExportError::Io { .. } => ErrorKind::Storage,
+            },
+            CliError::NoTerminal | CliError::TerminalSetup(_) => ErrorKind::Terminal,
+            CliError::Stdout(_) | CliError::NotSaved(_) => ErrorKind::Storage,
+            CliError::NoStart => ErrorKind::Internal,
+            CliError::Import(_) => ErrorKind::BadInput,
+            CliError::IncidentField(_) => ErrorKind::Usage,
+        }
+    }
+
+    /// What to do about it, when the message from below does not already say.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            CliError::Replay { outcome, .. } => Some((*outcome).to_string()),
+            CliError::NoTerminal => {
+                Some("run hotwash in one (for files, see `hotwash export`)".to_string())
+            }
+            CliError::TerminalSetup(_) => {
+                Some("run hotwash in an ordinary terminal window".to_string())
+            }
+            CliError::Stdout(_) => Some("write to a file with -o FILE instead".to_string()),
+            CliError::NoStart => Some("this is a bug in hotwash, please report it".to_string()),
+            CliError::Agenda(_)
+            | CliError::Journal(_)
+            | CliError::Export(_)
+            | CliError::NotSaved(_)
+            | CliError::Import(_)
+            | CliError::IncidentField(_) => None,
+        }
+    }
+
+    /// The message and the hint, as the one sentence the user sees.
+    pub fn sentence(&self) -> String {
+        match self.hint() {
+            Some(hint) => format!("{self}; {hint}"),
+            None => self.to_string(),
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
     match cli.command {
         None => new_meeting(
             NewOpts {
@@ -213,17 +381,17 @@ pub fn parse_people(list: &str) -> Vec<Participant> {
         .collect()
 }
 
-fn need_terminal() -> Result<(), String> {
+fn need_terminal() -> Result<(), CliError> {
     if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
         Ok(())
     } else {
-        Err("the meeting screen needs a terminal; run hotwash in one (for files, see `hotwash export`)".into())
+        Err(CliError::NoTerminal)
     }
 }
 
-fn new_meeting(opts: NewOpts, global: ScreenOpts) -> Result<ExitCode, String> {
+fn new_meeting(opts: NewOpts, global: ScreenOpts) -> Result<ExitCode, CliError> {
     let agenda: Agenda = match &opts.agenda {
-        Some(path) => agenda::load_file(path).map_err(|e| e.to_string())?,
+        Some(path) => agenda::load_file(path)?,
         None => agenda::default_agenda(),
     };
     let setup = opts.incident_opts.commands(&agenda)?;
@@ -235,7 +403,7 @@ fn new_meeting(opts: NewOpts, global: ScreenOpts) -> Result<ExitCode, String> {
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .unwrap_or(DEFAULT_INCIDENT);
-    let store = SessionStore::from_env().map_err(|e| e.to_string())?;
+    let store = SessionStore::from_env()?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let now = clock.now();
     let offset = chrono::Local::now().offset().local_minus_utc();
@@ -243,7 +411,7 @@ fn new_meeting(opts: NewOpts, global: ScreenOpts) -> Result<ExitCode, String> {
         at: now,
         event: Meeting::start_event(incident, &agenda, &people, offset),
     };
-    let mut meeting = Meeting::begin(&first).ok_or("the meeting could not start")?;
+    let mut meeting = Meeting::begin(&first).ok_or(CliError::NoStart)?;
     let mut setup_events = Vec::new();
     for cmd in setup {
         // A refusal here is a field set to what it already is: nothing to record.
@@ -255,17 +423,14 @@ fn new_meeting(opts: NewOpts, global: ScreenOpts) -> Result<ExitCode, String> {
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let (session, mut journal) = Journal::create(&store, &header, move |s: Status| {
         let _ = tx.send(s);
-    })
-    .map_err(|e| e.to_string())?;
-    journal.append(&first).map_err(|e| e.to_string())?;
+    })?;
+    journal.append(&first)?;
     for e in &setup_events {
-        journal.append(e).map_err(|e| e.to_string())?;
+        journal.append(e)?;
     }
     // Once the screen shows the meeting, a `kill -9` must leave something to
     // resume: the start (agenda, roster) is on disk before the first frame.
-    journal
-        .flush(START_FLUSH_TIMEOUT)
-        .map_err(|e| e.to_string())?;
+    journal.flush(START_FLUSH_TIMEOUT)?;
     let out_dir = merge(opts.screen, global)
         .out_dir
         .unwrap_or_else(|| ".".into());
@@ -276,11 +441,11 @@ fn new_meeting(opts: NewOpts, global: ScreenOpts) -> Result<ExitCode, String> {
     screen.run(meeting, clock, out_dir, journal, rx, Vec::new())
 }
 
-fn resume(session: Option<String>, screen_opts: ScreenOpts) -> Result<ExitCode, String> {
-    let store = SessionStore::from_env().map_err(|e| e.to_string())?;
+fn resume(session: Option<String>, screen_opts: ScreenOpts) -> Result<ExitCode, CliError> {
+    let store = SessionStore::from_env()?;
     let dir = match session {
-        Some(s) => store.resolve(&s).map_err(|e| e.to_string())?,
-        None => store.latest().map_err(|e| e.to_string())?.dir,
+        Some(s) => store.resolve(&s)?,
+        None => store.latest()?.dir,
     };
     // The journal is opened before the terminal is checked: a session open
     // elsewhere, or a journal that cannot be resumed, is the answer the user
@@ -288,10 +453,12 @@ fn resume(session: Option<String>, screen_opts: ScreenOpts) -> Result<ExitCode, 
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let (replay, journal) = Journal::open::<Stamped, _>(&dir, move |s: Status| {
         let _ = tx.send(s);
-    })
-    .map_err(|e| e.to_string())?;
-    let meeting = Meeting::replay(&replay.events)
-        .map_err(|e| format!("{}: {e}; it cannot be resumed", dir.display()))?;
+    })?;
+    let meeting = Meeting::replay(&replay.events).map_err(|source| CliError::Replay {
+        path: dir.clone(),
+        source,
+        outcome: "it cannot be resumed",
+    })?;
     need_terminal()?;
     let name = dir
         .file_name()
@@ -322,66 +489,64 @@ impl Screen {
         journal: crate::journal::JournalWriter<Stamped>,
         rx: tokio::sync::mpsc::UnboundedReceiver<Status>,
         warnings: Vec<String>,
-    ) -> Result<ExitCode, String> {
-        let where_saved = format!(
+    ) -> Result<ExitCode, CliError> {
+        let where_saved = sanitize(&format!(
             "The meeting is saved in {}; resume it with: hotwash resume {}",
             self.dir.display(),
             self.name
-        );
+        ));
         app::terminal::set_where_saved(where_saved.clone());
-        let status = (!warnings.is_empty()).then(|| warnings.join("; "));
+        let status = (!warnings.is_empty()).then(|| sanitize(&warnings.join("; ")));
         let (ended, flushed) = app::run(meeting, clock, out_dir, journal, rx, status)
-            .map_err(|e| format!("the terminal could not be set up: {e}"))?;
+            .map_err(CliError::TerminalSetup)?;
         // The terminal may be gone by now: nothing below may panic writing.
         let say = app::terminal::say;
         if let Err(e) = flushed {
-            say(&format!("hotwash: WARNING: {e}"));
-            return Ok(ExitCode::from(1));
+            let e = CliError::from(e);
+            say(&sanitize(&format!("hotwash: WARNING: {}", e.sentence())));
+            return Ok(ExitCode::from(e.kind().exit_code()));
         }
         let code = match ended {
             Ended::Quit => {
                 let _ = writeln!(
                     std::io::stdout(),
                     "{where_saved}\nWrite the minutes with: hotwash export {}",
-                    self.name
+                    sanitize(&self.name)
                 );
                 0
             }
             Ended::Interrupted => {
                 say(&format!("hotwash: interrupted. {where_saved}"));
-                130
+                signal_exit_code(StopSignal::Interrupt)
             }
             Ended::Signal(sig) => {
                 say(&format!("hotwash: stopped by {sig}. {where_saved}"));
-                match sig {
-                    "SIGHUP" => 129,
-                    "SIGINT" => 130,
-                    _ => 143,
-                }
+                signal_exit_code(sig)
             }
             // A closed window is a hang-up, whether or not SIGHUP got here first.
             Ended::TerminalGone => {
                 say(&format!("hotwash: the terminal went away. {where_saved}"));
-                129
+                signal_exit_code(StopSignal::Hangup)
             }
         };
         Ok(ExitCode::from(code))
     }
 }
 
-fn sessions() -> Result<ExitCode, String> {
-    let store = SessionStore::from_env().map_err(|e| e.to_string())?;
-    let list = store.list().map_err(|e| e.to_string())?;
+fn sessions() -> Result<ExitCode, CliError> {
+    let store = SessionStore::from_env()?;
+    let list = store.list()?;
     if list.is_empty() {
         println!(
             "No meetings saved in {} yet; start one with: hotwash",
-            store.sessions_dir().display()
+            sanitize(&store.sessions_dir().display().to_string())
         );
         return Ok(ExitCode::SUCCESS);
     }
+    // Names, titles and problems come from files anyone may have written.
     for s in list {
-        match (&s.header, &s.problem) {
-            (Some(h), None) => println!(
+        let line = match (&s.header, &s.problem) {
+            (Some(h), None) => format!(
                 "{}  {}  {} events  {}",
                 s.name,
                 h.created
@@ -390,26 +555,30 @@ fn sessions() -> Result<ExitCode, String> {
                 s.events,
                 h.incident
             ),
-            (_, Some(p)) => println!("{}  (unreadable: {p})", s.name),
-            (None, None) => println!("{}", s.name),
-        }
+            (_, Some(p)) => format!("{}  (unreadable: {p})", s.name),
+            (None, None) => s.name.clone(),
+        };
+        println!("{}", sanitize(&line).replace('\n', " "));
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn export(opts: ExportOpts) -> Result<ExitCode, String> {
-    let store = SessionStore::from_env().map_err(|e| e.to_string())?;
+fn export(opts: ExportOpts) -> Result<ExitCode, CliError> {
+    let store = SessionStore::from_env()?;
     let dir = match &opts.session {
-        Some(s) => store.resolve(s).map_err(|e| e.to_string())?,
-        None => store.latest().map_err(|e| e.to_string())?.dir,
+        Some(s) => store.resolve(s)?,
+        None => store.latest()?.dir,
     };
     // Reading needs no lock: a meeting still running can be exported too.
-    let replay = journal::replay::<Stamped>(&dir).map_err(|e| e.to_string())?;
+    let replay = journal::replay::<Stamped>(&dir)?;
     for w in &replay.warnings {
-        eprintln!("hotwash: warning: {w}");
+        eprintln!("hotwash: warning: {}", sanitize(w));
     }
-    let meeting = Meeting::replay(&replay.events)
-        .map_err(|e| format!("{}: {e}; there is nothing to export", dir.display()))?;
+    let meeting = Meeting::replay(&replay.events).map_err(|source| CliError::Replay {
+        path: dir.clone(),
+        source,
+        outcome: "there is nothing to export",
+    })?;
     let text = export::render(
         &meeting,
         opts.format,
@@ -420,15 +589,15 @@ fn export(opts: ExportOpts) -> Result<ExitCode, String> {
     let path = opts
         .output
         .unwrap_or_else(|| PathBuf::from(export::default_file_name(&meeting, opts.format)));
-    if path.as_os_str() == "-" {
+    if export::is_stdout(&path) {
         use std::io::Write;
         std::io::stdout()
             .write_all(text.as_bytes())
-            .map_err(|e| format!("cannot write to standard output: {e}"))?;
+            .map_err(CliError::Stdout)?;
         return Ok(ExitCode::SUCCESS);
     }
-    export::write_atomic(&path, &text, opts.force).map_err(|e| e.to_string())?;
-    println!("wrote {}", path.display());
+    export::write_atomic(&path, &text, opts.force)?;
+    println!("wrote {}", sanitize(&path.display().to_string()));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -437,21 +606,24 @@ fn check_agendas(files: &[PathBuf]) -> ExitCode {
     for f in files {
         match agenda::load_file(f) {
             Ok(a) => println!(
-                "{}: ok — \"{}\", {} sections, {}",
-                f.display(),
-                a.name,
-                a.sections.len(),
-                agenda::format_duration(a.total_timebox_secs())
+                "{}",
+                sanitize(&format!(
+                    "{}: ok — \"{}\", {} sections, {}",
+                    f.display(),
+                    a.name,
+                    a.sections.len(),
+                    agenda::format_duration(a.total_timebox_secs())
+                ))
             ),
             Err(e) => {
                 bad += 1;
-                eprintln!("{e}");
+                eprintln!("{}", sanitize(&e.to_string()));
             }
         }
     }
     if bad == 0 {
         ExitCode::SUCCESS
     } else {
-        ExitCode::from(1)
+        ExitCode::from(EXIT_CHECK_FAILED)
     }
 }

@@ -4,6 +4,7 @@ pub mod agenda;
 pub mod app;
 pub mod cli;
 pub mod export;
+pub mod fsutil;
 pub mod import;
 pub mod journal;
 pub mod meeting;

@@ -92,7 +92,7 @@ fn a_bad_agenda_is_refused_before_any_screen_or_session() {
             "tests/fixtures/agendas/duplicate-id.toml",
         ],
     );
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(3), "a bad input file exits 3");
     let err = text(&out.stderr);
     assert!(err.contains("duplicate-id.toml:12:6"), "{err}");
     assert!(
@@ -109,7 +109,7 @@ fn a_bad_agenda_is_refused_before_any_screen_or_session() {
 fn without_a_terminal_the_meeting_screen_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let out = hotwash(dir.path(), &[]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(6), "no terminal exits 6");
     assert!(
         text(&out.stderr).contains("needs a terminal"),
         "{}",
@@ -294,4 +294,154 @@ fn export_errors_are_one_sentence() {
         err.contains("does not exist") && err.lines().count() == 1,
         "{err}"
     );
+}
+
+// ---- exit statuses: one per kind of failure, as the README's table says ----
+
+/// The README's exit status table, as (status, first words of its meaning).
+fn documented_exit_codes() -> Vec<(u8, String)> {
+    let readme = std::fs::read_to_string("README.md").expect("README.md");
+    let table = readme
+        .split("## Exit status")
+        .nth(1)
+        .expect("the README has an \"Exit status\" section");
+    table
+        .lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .filter_map(|l| {
+            let mut cells = l.split('|').map(str::trim).filter(|c| !c.is_empty());
+            let code = cells.next()?.trim_matches('`');
+            Some((code.parse().ok()?, cells.next()?.to_string()))
+        })
+        .collect()
+}
+
+#[test]
+fn the_readme_documents_every_exit_status_the_code_uses() {
+    use hotwash::app::StopSignal;
+    use hotwash::cli::{EXIT_CHECK_FAILED, ErrorKind, signal_exit_code};
+    let documented: Vec<u8> = documented_exit_codes().iter().map(|(c, _)| *c).collect();
+    let mut used = vec![0, EXIT_CHECK_FAILED];
+    used.extend(ErrorKind::ALL.iter().map(|k| k.exit_code()));
+    used.extend(
+        [
+            StopSignal::Hangup,
+            StopSignal::Interrupt,
+            StopSignal::Terminate,
+        ]
+        .into_iter()
+        .map(signal_exit_code),
+    );
+    used.sort_unstable();
+    assert_eq!(documented, used, "README's exit status table vs the code");
+    // Each kind has a status of its own, so a script can tell them apart.
+    let mut unique = used.clone();
+    unique.dedup();
+    assert_eq!(unique, used);
+}
+
+/// Runs hotwash and returns its exit status and its one-line complaint.
+fn status_of(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let out = hotwash(dir, args);
+    let err = text(&out.stderr);
+    assert!(!err.contains("panicked"), "{args:?}: {err}");
+    (out.status.code(), err)
+}
+
+#[test]
+fn a_wrong_command_line_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &["frobnicate"][..],
+        &["export", "--format", "pdf"],
+        &["resume"],
+        &["export"],
+        &["resume", "nope"],
+    ] {
+        assert_eq!(status_of(dir.path(), args).0, Some(2), "{args:?}");
+    }
+    let name = saved_meeting(dir.path(), "usage");
+    let work = tempfile::tempdir().unwrap();
+    let file = work.path().join("m.md");
+    let file = file.to_str().unwrap();
+    assert_eq!(
+        status_of(dir.path(), &["export", &name, "-o", file]).0,
+        Some(0)
+    );
+    let (code, err) = status_of(dir.path(), &["export", &name, "-o", file]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("--force") && err.contains("m.md"), "{err}");
+}
+
+#[test]
+fn a_bad_input_file_exits_3() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, err) = status_of(
+        dir.path(),
+        &[
+            "new",
+            "--agenda",
+            "tests/fixtures/agendas/zero-timebox.toml",
+        ],
+    );
+    assert_eq!(code, Some(3), "{err}");
+    assert!(err.contains("zero-timebox.toml:9:11"), "{err}");
+    // A session directory whose journal is not one.
+    let session = dir.path().join("not-a-journal");
+    std::fs::create_dir(&session).unwrap();
+    std::fs::write(session.join(hotwash::journal::JOURNAL_FILE), "# notes\n").unwrap();
+    for verb in ["export", "resume"] {
+        let (code, err) = status_of(dir.path(), &[verb, session.to_str().unwrap()]);
+        assert_eq!(code, Some(3), "{verb}: {err}");
+        assert!(err.contains("is not a hotwash journal"), "{verb}: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+}
+
+#[test]
+fn a_session_open_elsewhere_exits_4() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = saved_meeting(dir.path(), "busy");
+    let lock = dir
+        .path()
+        .join("sessions")
+        .join(&name)
+        .join(hotwash::journal::LOCK_FILE);
+    let held = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock)
+        .unwrap();
+    held.try_lock().expect("the test holds the session's lock");
+    let (code, err) = status_of(dir.path(), &["resume", &name]);
+    assert_eq!(code, Some(4), "{err}");
+    assert!(err.contains("already open in another hotwash"), "{err}");
+    drop(held);
+    // Without the lock, the same command gets as far as needing a terminal.
+    assert_eq!(status_of(dir.path(), &["resume", &name]).0, Some(6));
+}
+
+#[test]
+fn a_store_that_cannot_be_read_exits_5() {
+    let dir = tempfile::tempdir().unwrap();
+    // The data directory is a plain file: nothing under it can be read.
+    let file = dir.path().join("plain-file");
+    std::fs::write(&file, "x").unwrap();
+    let (code, err) = status_of(&file, &["sessions"]);
+    assert_eq!(code, Some(5), "{err}");
+    assert!(
+        err.contains("plain-file"),
+        "the message names the path: {err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+#[test]
+fn no_terminal_for_the_screen_exits_6() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, err) = status_of(dir.path(), &["new", "--incident", "x"]);
+    assert_eq!(code, Some(6), "{err}");
+    assert!(err.contains("needs a terminal"), "{err}");
 }

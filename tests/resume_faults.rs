@@ -105,7 +105,7 @@ fn assert_refused(place: &Place, dir: &Path, says: &[&str]) {
     let name = name_of(dir);
     let out = place.run(&["resume", &name]);
     let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(out.status.code(), Some(3), "a bad input file: {err}");
     assert_eq!(err.lines().count(), 1, "one sentence: {err}");
     assert!(err.starts_with("hotwash: "), "{err}");
     for word in says {
@@ -115,7 +115,7 @@ fn assert_refused(place: &Place, dir: &Path, says: &[&str]) {
     assert!(!err.contains("panicked"), "{err}");
 
     let mut tui: Tui = place.start(&["resume", &name], 100, 30);
-    assert_eq!(tui.wait_exit(), 2);
+    assert_eq!(tui.wait_exit(), 3);
     assert!(!contains(&tui.output(), ALT_SCREEN), "a screen was opened");
     let screen = tui.screen();
     assert!(screen.contains(says[0]), "{screen}");

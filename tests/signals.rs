@@ -225,12 +225,12 @@ fn a_second_resume_of_an_open_session_is_refused_with_the_pid() {
     for args in [vec!["resume"], vec!["resume", name.as_str()]] {
         let out = place.run(&args);
         let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(out.status.code(), Some(4), "busy: {args:?}: {err}");
         assert_eq!(err.trim(), format!("hotwash: {expected}"), "{args:?}");
     }
     // In a terminal: refused before the screen opens.
     let mut second = place.start(&["resume", &name], 100, 30);
-    assert_eq!(second.wait_exit(), 2);
+    assert_eq!(second.wait_exit(), 4);
     assert!(
         find(&second.output(), b"\x1b[?1049h").is_none(),
         "a screen was opened"

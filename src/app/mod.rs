@@ -20,7 +20,7 @@ use tokio::sync::mpsc;
 use tokio::time::{Instant, MissedTickBehavior};
 
 use crate::export;
-use crate::journal::{JournalWriter, Status};
+use crate::journal::{JournalError, JournalWriter, Status};
 use crate::meeting::{Clock, Meeting, Stamped};
 use crate::ui::{self, SaveState};
 pub use model::{App, AppMode, Exit};
@@ -70,15 +70,64 @@ pub enum Ended {
     Quit,
     /// Ctrl-C.
     Interrupted,
-    /// A signal (its name).
-    Signal(&'static str),
+    /// A signal.
+    Signal(StopSignal),
     /// The terminal went away.
     TerminalGone,
 }
 
+/// A signal that stops the meeting cleanly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopSignal {
+    /// SIGHUP: the terminal hung up.
+    Hangup,
+    /// SIGINT: interrupted (from outside; Ctrl-C in the screen is a key).
+    Interrupt,
+    /// SIGTERM: asked to stop.
+    Terminate,
+}
+
+impl StopSignal {
+    /// The signal's conventional name, such as `SIGHUP`.
+    pub fn name(self) -> &'static str {
+        match self {
+            StopSignal::Hangup => "SIGHUP",
+            StopSignal::Interrupt => "SIGINT",
+            StopSignal::Terminate => "SIGTERM",
+        }
+    }
+
+    /// The signal's number (the same on every POSIX system).
+    pub fn number(self) -> u8 {
+        match self {
+            StopSignal::Hangup => 1,
+            StopSignal::Interrupt => 2,
+            StopSignal::Terminate => 15,
+        }
+    }
+}
+
+impl std::fmt::Display for StopSignal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The journal could not be fully saved when the screen closed; what was
+/// not saved is kept where `kept` says.
+#[derive(Debug, thiserror::Error)]
+#[error("{error}{}", kept.as_deref().map(|k| format!("; {k}")).unwrap_or_default())]
+pub struct NotSaved {
+    /// Why the journal's last flush failed.
+    #[source]
+    pub error: JournalError,
+    /// Where the events the disk refused are kept, as a sentence, if any were.
+    pub kept: Option<String>,
+}
+
 /// Writes the minutes into `dir` under a name not yet taken (an earlier
 /// export of the same meeting is kept: `-2`, `-3`, ... follow); returns the path.
-pub fn export_minutes(meeting: &Meeting, dir: &Path) -> Result<PathBuf, String> {
+pub fn export_minutes(meeting: &Meeting, dir: &Path) -> Result<PathBuf, export::ExportError> {
     let format = export::Format::Markdown;
     let text = export::render(meeting, format, &export::Options::default());
     let name = export::default_file_name(meeting, format);
@@ -91,14 +140,11 @@ pub fn export_minutes(meeting: &Meeting, dir: &Path) -> Result<PathBuf, String> 
         };
         match export::write_atomic(&path, &text, false) {
             Ok(()) => return Ok(path),
-            Err(export::ExportError::Exists(_)) => continue,
-            Err(e) => return Err(e.to_string()),
+            Err(e) if e.name_taken() => continue,
+            Err(e) => return Err(e),
         }
     }
-    Err(format!(
-        "{} holds too many exports of this meeting",
-        dir.display()
-    ))
+    Err(export::ExportError::NoFreeName(dir.to_path_buf()))
 }
 
 /// Runs the meeting screen until the user quits, a signal comes, or the
@@ -110,7 +156,7 @@ pub fn run(
     journal: JournalWriter<Stamped>,
     statuses: mpsc::UnboundedReceiver<Status>,
     status: Option<String>,
-) -> std::io::Result<(Ended, Result<u64, String>)> {
+) -> std::io::Result<(Ended, Result<u64, NotSaved>)> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -158,7 +204,10 @@ pub fn run(
     let flushed = journal.flush(FLUSH_TIMEOUT).map_err(|e| {
         let durable = journal.durable();
         unsaved.events.retain(|(seq, _)| *seq > durable);
-        rescue(&e.to_string(), journal.path(), &unsaved.events)
+        NotSaved {
+            kept: rescue(journal.path(), &unsaved.events),
+            error: e,
+        }
     });
     Ok((ended, flushed))
 }
@@ -171,14 +220,11 @@ struct Unsaved {
 }
 
 /// Writes events the disk would not take to a file in the temp directory
-/// (or, failing that, to stderr); returns the sentence that says where.
-fn rescue(
-    error: &str,
-    journal: &Path,
-    events: &std::collections::VecDeque<(u64, Stamped)>,
-) -> String {
+/// (or, failing that, to stderr); returns the sentence that says where, or
+/// nothing if there were none.
+fn rescue(journal: &Path, events: &std::collections::VecDeque<(u64, Stamped)>) -> Option<String> {
     if events.is_empty() {
-        return error.to_string();
+        return None;
     }
     let lines: String = events
         .iter()
@@ -197,9 +243,9 @@ fn rescue(
             .open(&path)
             .and_then(|mut f| f.write_all(lines.as_bytes()).and_then(|()| f.sync_all()))
     };
-    match written {
+    Some(match written {
         Ok(()) => format!(
-            "{error}; the {} events not yet on disk are kept in {}: append that file to {} once there is room",
+            "the {} events not yet on disk are kept in {}: append that file to {} once there is room",
             events.len(),
             path.display(),
             journal.display()
@@ -207,12 +253,12 @@ fn rescue(
         Err(_) => {
             eprint!("{lines}");
             format!(
-                "{error}; the {} events not yet on disk are printed above: append them to {} once there is room",
+                "the {} events not yet on disk are printed above: append them to {} once there is room",
                 events.len(),
                 journal.display()
             )
         }
-    }
+    })
 }
 
 /// The signals that stop the meeting cleanly.
@@ -387,9 +433,9 @@ async fn event_loop(
                 draft_due = None;
                 app.save_draft();
             }
-            _ = signals.term.recv() => return Ended::Signal("SIGTERM"),
-            _ = signals.hup.recv() => return Ended::Signal("SIGHUP"),
-            _ = signals.int.recv() => return Ended::Signal("SIGINT"),
+            _ = signals.term.recv() => return Ended::Signal(StopSignal::Terminate),
+            _ = signals.hup.recv() => return Ended::Signal(StopSignal::Hangup),
+            _ = signals.int.recv() => return Ended::Signal(StopSignal::Interrupt),
         }
     }
 }

@@ -6,6 +6,7 @@
 
 use super::clean;
 use crate::agenda::SectionKind;
+use crate::meeting::text::is_hidden;
 use crate::meeting::{Meeting, Parsed};
 
 /// The header row's fields, in order.
@@ -65,8 +66,13 @@ fn record<'a>(out: &mut String, fields: impl Iterator<Item = &'a str>) {
 /// A field that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`
 /// first) gets a leading `'`, the usual guard against CSV injection: the
 /// file may well be opened in a spreadsheet before it reaches a tracker.
+/// The first character is looked for past any BOM or bidi mark in front,
+/// which a spreadsheet does not count either (`clean` drops them already;
+/// the guard does not rely on it).
 fn field(out: &mut String, f: &str) {
-    let guard = f.starts_with(['=', '+', '-', '@']);
+    let guard = f
+        .trim_start_matches(is_hidden)
+        .starts_with(['=', '+', '-', '@', '\t', '\r']);
     let quote = f.contains([',', '"', '\n', '\r']) || f.starts_with(' ') || f.ends_with(' ');
     if quote {
         out.push('"');
@@ -109,5 +115,24 @@ mod tests {
         assert_eq!(one("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
         assert_eq!(one("+1 replica"), "'+1 replica");
         assert_eq!(one("@ana"), "'@ana");
+    }
+
+    /// A BOM or a bidi mark in front hides the `=` from a check of the first
+    /// character, not from the spreadsheet.
+    #[test]
+    fn formulas_behind_a_bom_or_bidi_mark_are_defused() {
+        for lead in [
+            "\u{feff}",
+            "\u{202e}",
+            "\u{200f}",
+            "\u{2066}",
+            "\u{feff}\u{200e}",
+        ] {
+            let f = format!("{lead}=HYPERLINK(1)");
+            assert!(one(&f).starts_with('\''), "{f:?} gave {:?}", one(&f));
+        }
+        let mut out = String::new();
+        record(&mut out, ["\u{feff}\u{202e}=1+1"].into_iter());
+        assert_eq!(out, "'=1+1\r\n");
     }
 }

@@ -19,7 +19,7 @@ use std::str::FromStr;
 use chrono::{DateTime, FixedOffset, Utc};
 
 use crate::meeting::Meeting;
-use crate::meeting::text::sanitize;
+use crate::meeting::text::{needs_sanitize, sanitize};
 
 pub use csv::CSV_HEADER;
 pub use json::{SCHEMA_ID, SCHEMA_VERSION};
@@ -154,6 +154,19 @@ pub enum ExportError {
     /// The target names a directory.
     #[error("{} is a directory; name a file to write the export to", .0.display())]
     IsDirectory(PathBuf),
+    /// The target is a device, a FIFO or a socket: writing there is not
+    /// saving a document, and replacing it would break what it serves.
+    #[error("{} is {kind}, not a regular file; hotwash writes only regular files: name another file, or - for standard output", .path.display())]
+    NotRegular {
+        /// The file asked for.
+        path: PathBuf,
+        /// What it is ("a FIFO", "a device", "a socket").
+        kind: &'static str,
+    },
+    /// The target is a symbolic link, which hotwash neither writes through
+    /// nor replaces.
+    #[error("{} is a symbolic link; hotwash never writes through or replaces one: name the file itself, or remove the link", .0.display())]
+    Link(PathBuf),
     /// The target's directory does not exist.
     #[error("cannot write {}: the directory {} does not exist; create it or choose another path", .path.display(), .dir.display())]
     NoDirectory {
@@ -162,6 +175,9 @@ pub enum ExportError {
         /// Its missing directory.
         dir: PathBuf,
     },
+    /// Every numbered name for this export in the directory is taken.
+    #[error("{} holds too many exports of this meeting; move some away or choose another directory", .0.display())]
+    NoFreeName(PathBuf),
     /// Any other I/O failure.
     #[error("cannot write {}: {source}; check the disk and the directory's permissions", .path.display())]
     Io {
@@ -172,9 +188,76 @@ pub enum ExportError {
     },
 }
 
+impl ExportError {
+    /// Whether the name is taken by something already there (a file, a
+    /// link, a directory, a device): another name would do.
+    pub fn name_taken(&self) -> bool {
+        matches!(
+            self,
+            ExportError::Exists(_)
+                | ExportError::IsDirectory(_)
+                | ExportError::NotRegular { .. }
+                | ExportError::Link(_)
+        )
+    }
+}
+
+/// What is at `path`, looked at without following a link: `Ok(false)`
+/// when nothing is, `Ok(true)` for a regular file, an error for anything
+/// an export must not replace or write through.
+fn existing_target(path: &Path) -> Result<bool, ExportError> {
+    let md = match path.symlink_metadata() {
+        Ok(md) => md,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(source) => {
+            return Err(ExportError::Io {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    };
+    let ft = md.file_type();
+    if ft.is_file() {
+        return Ok(true);
+    }
+    if ft.is_symlink() {
+        return Err(ExportError::Link(path.to_path_buf()));
+    }
+    if ft.is_dir() {
+        return Err(ExportError::IsDirectory(path.to_path_buf()));
+    }
+    #[cfg(unix)]
+    let kind = {
+        use std::os::unix::fs::FileTypeExt;
+        if ft.is_fifo() {
+            "a FIFO"
+        } else if ft.is_socket() {
+            "a socket"
+        } else {
+            "a device"
+        }
+    };
+    #[cfg(not(unix))]
+    let kind = "not a file";
+    Err(ExportError::NotRegular {
+        path: path.to_path_buf(),
+        kind,
+    })
+}
+
+/// Whether `path` names standard output: `-`, or `/dev/stdout`, which is
+/// written as standard output itself (whatever it is: a terminal, a pipe,
+/// a file the shell opened) rather than opened as a device.
+pub fn is_stdout(path: &Path) -> bool {
+    path.as_os_str() == "-" || path == Path::new("/dev/stdout")
+}
+
 /// Writes `contents` to `path` atomically: a temporary file in the same
 /// directory, written and fsynced, then renamed over (only with `force`) or
 /// next to nothing, and the directory fsynced so the rename is durable too.
+///
+/// Anything but a regular file at `path` (a link, a directory, a device, a
+/// FIFO) is refused, with or without `force`, and left as it is.
 ///
 /// The file is readable by the user only, like the session it comes from:
 /// postmortem notes are sensitive.
@@ -183,12 +266,11 @@ pub fn write_atomic(path: &Path, contents: &str, force: bool) -> Result<(), Expo
         path: path.to_path_buf(),
         source,
     };
-    if path.is_dir() {
-        return Err(ExportError::IsDirectory(path.to_path_buf()));
-    }
-    // An early, friendly answer; persist_noclobber below is what makes the
-    // promise hold against a file created meanwhile.
-    if !force && path.symlink_metadata().is_ok() {
+    // Only a regular file is ever replaced, and only with `force`; the
+    // rename below replaces a directory entry, it never writes through a
+    // link. persist_noclobber is what makes "not without force" hold
+    // against a file created meanwhile.
+    if existing_target(path)? && !force {
         return Err(ExportError::Exists(path.to_path_buf()));
     }
     let dir = match path.parent() {
@@ -242,7 +324,7 @@ fn sync_dir(_dir: &Path) -> std::io::Result<()> {
 /// User text as exported: sanitised again, because a meeting replayed from a
 /// hand-edited or damaged journal never went through the input boundary.
 fn clean(s: &str) -> Cow<'_, str> {
-    if s.chars().any(|c| c.is_control() && c != '\n') {
+    if needs_sanitize(s) {
         Cow::Owned(sanitize(s))
     } else {
         Cow::Borrowed(s)

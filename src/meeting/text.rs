@@ -4,9 +4,27 @@
 /// Spaces a tab becomes: a tab's width depends on the terminal, spaces do not.
 const TAB: &str = "    ";
 
+/// Whether `c` is an invisible character that changes how the text around
+/// it reads: a bidi override, embedding, isolate or mark ("Trojan Source"),
+/// or a byte order mark. None of them is needed to write any language in
+/// logical order, and a document, a terminal or a spreadsheet that honours
+/// them shows other words than the ones kept.
+pub fn is_hidden(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}'
+    )
+}
+
+/// Whether `s` holds anything [`sanitize`] would change but line breaks.
+pub fn needs_sanitize(s: &str) -> bool {
+    s.chars()
+        .any(|c| (c.is_control() && c != '\n') || is_hidden(c))
+}
+
 /// Removes control characters and whole escape sequences from user text.
 ///
-/// Keeps newlines (`\r\n` and lone `\r` become `\n`); a tab becomes spaces;
+/// Drops bidi controls and a BOM too ([`is_hidden`]). Keeps newlines (`\r\n` and lone `\r` become `\n`); a tab becomes spaces;
 /// drops C0 controls, DEL and C1 controls, and with them the rest of any
 /// ESC/CSI/OSC/DCS sequence they start, so `ESC[2J` does not leave `[2J`.
 pub fn sanitize(input: &str) -> String {
@@ -32,7 +50,7 @@ pub fn sanitize(input: &str) -> String {
             },
             '\u{9b}' => skip_csi(&mut chars),
             '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
-            c if c.is_control() => {}
+            c if c.is_control() || is_hidden(c) => {}
             c => out.push(c),
         }
     }
@@ -101,11 +119,32 @@ mod tests {
         assert_eq!(sanitize_line("  Ana\nLee \t"), "Ana Lee");
     }
 
+    /// "Trojan Source": bidi overrides, embeddings and isolates (and the
+    /// marks) reorder what a reader sees, in a terminal, a Markdown viewer or
+    /// a spreadsheet, so the words a room reads differ from the bytes kept.
+    #[test]
+    fn bidi_controls_and_a_bom_are_dropped() {
+        for c in [
+            '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{202e}', '\u{2066}', '\u{2067}',
+            '\u{2068}', '\u{2069}', '\u{200e}', '\u{200f}', '\u{061c}', '\u{feff}',
+        ] {
+            assert_eq!(sanitize(&format!("a{c}b")), "ab", "{:?}", c);
+            assert!(is_hidden(c));
+        }
+        assert_eq!(
+            sanitize_line("access \u{202e}\u{2066}nimda\u{2069}\u{2066} level"),
+            "access nimda level"
+        );
+        // The joiner that holds an emoji family together stays.
+        assert_eq!(sanitize("👩\u{200d}👧"), "👩\u{200d}👧");
+    }
+
     proptest::proptest! {
         #[test]
         fn output_never_holds_a_control_but_newline(s in "\\PC*|[\\x00-\\x{a0}]*") {
             let out = sanitize(&s);
             proptest::prop_assert!(out.chars().all(|c| c == '\n' || !c.is_control()));
+            proptest::prop_assert!(!needs_sanitize(&out));
             proptest::prop_assert_eq!(sanitize(&out), out.clone());
         }
     }
