@@ -150,6 +150,10 @@ struct ExportOpts {
     /// Include talk time, turns and share per person.
     #[arg(long)]
     talk_times: bool,
+    /// Render your own minijinja template over the JSON export's data instead
+    /// (see docs/export.md; templates/ ships examples).
+    #[arg(long, value_name = "FILE", conflicts_with = "format")]
+    template: Option<PathBuf>,
 }
 
 /// The incident title when none is given.
@@ -264,6 +268,9 @@ pub enum CliError {
     /// The start event built here was not a meeting's start.
     #[error("the meeting could not start")]
     NoStart,
+    /// A template was refused.
+    #[error(transparent)]
+    Template(#[from] crate::export::template::TemplateError),
     /// A prepared timeline was refused.
     #[error(transparent)]
     Import(#[from] crate::import::ImportError),
@@ -302,7 +309,7 @@ impl CliError {
             CliError::NoTerminal | CliError::TerminalSetup(_) => ErrorKind::Terminal,
             CliError::Stdout(_) | CliError::NotSaved(_) => ErrorKind::Storage,
             CliError::NoStart => ErrorKind::Internal,
-            CliError::Import(_) => ErrorKind::BadInput,
+            CliError::Import(_) | CliError::Template(_) => ErrorKind::BadInput,
             CliError::IncidentField(_) => ErrorKind::Usage,
         }
     }
@@ -324,6 +331,7 @@ impl CliError {
             | CliError::Export(_)
             | CliError::NotSaved(_)
             | CliError::Import(_)
+            | CliError::Template(_)
             | CliError::IncidentField(_) => None,
         }
     }
@@ -579,13 +587,13 @@ fn export(opts: ExportOpts) -> Result<ExitCode, CliError> {
         source,
         outcome: "there is nothing to export",
     })?;
-    let text = export::render(
-        &meeting,
-        opts.format,
-        &export::Options {
-            talk_times: opts.talk_times,
-        },
-    );
+    let export_opts = export::Options {
+        talk_times: opts.talk_times,
+    };
+    let text = match &opts.template {
+        Some(t) => export::template::render_file(t, &meeting, &export_opts)?,
+        None => export::render(&meeting, opts.format, &export_opts),
+    };
     let path = opts
         .output
         .unwrap_or_else(|| PathBuf::from(export::default_file_name(&meeting, opts.format)));

@@ -590,6 +590,19 @@ fn lines(text: &str) -> impl Iterator<Item = &str> {
     text.lines().map(str::trim).filter(|l| !l.is_empty())
 }
 
+/// Escapes for templates: `md` (one line of text), `md_cell` (a table
+/// cell), `md_block` (lines kept as hard breaks), `md_link` (an autolink),
+/// `md_heading` (heading text).
+pub(super) fn escape_for(kind: &str, text: &str) -> String {
+    match kind {
+        "md_cell" => cell(text),
+        "md_block" => list_text(text),
+        "md_link" => source_cell(text),
+        "md_heading" => heading_text(text),
+        _ => inline(text),
+    }
+}
+
 /// User text for a table cell: one line, escaped, never empty.
 fn cell(text: &str) -> String {
     let text = clean(text);

@@ -9,6 +9,7 @@
 mod csv;
 mod json;
 mod markdown;
+pub mod template;
 
 use std::borrow::Cow;
 use std::fmt;
