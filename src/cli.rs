@@ -138,7 +138,7 @@ impl IncidentOpts {
 struct ExportOpts {
     /// A name from `hotwash sessions`, or a session's path (default: the latest).
     session: Option<String>,
-    /// md (minutes), json (for tools) or csv (action items).
+    /// md (minutes), json (for tools), csv (action items), jira-csv, linear-csv or gh (tickets).
     #[arg(long, value_name = "FORMAT", value_enum, default_value_t = Format::Markdown)]
     format: Format,
     /// The file to write, or - for standard output (default: a name from the date and incident, here).
@@ -590,6 +590,17 @@ fn export(opts: ExportOpts) -> Result<ExitCode, CliError> {
     let export_opts = export::Options {
         talk_times: opts.talk_times,
     };
+    if matches!(
+        opts.format,
+        Format::JiraCsv | Format::LinearCsv | Format::Gh
+    ) && opts.template.is_none()
+    {
+        let (to_file, skipped) = export::tickets::to_file(&meeting);
+        eprintln!(
+            "hotwash: {} action(s) to file; {skipped} skipped because they already carry a #TICKET",
+            to_file.len()
+        );
+    }
     let text = match &opts.template {
         Some(t) => export::template::render_file(t, &meeting, &export_opts)?,
         None => export::render(&meeting, opts.format, &export_opts),

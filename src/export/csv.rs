@@ -50,7 +50,7 @@ pub(super) fn render(m: &Meeting) -> String {
 }
 
 /// Appends one record, CRLF-terminated as RFC 4180 has it.
-fn record<'a>(out: &mut String, fields: impl Iterator<Item = &'a str>) {
+pub(super) fn record<'a>(out: &mut String, fields: impl Iterator<Item = &'a str>) {
     for (n, f) in fields.enumerate() {
         if n > 0 {
             out.push(',');

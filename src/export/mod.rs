@@ -10,6 +10,7 @@ mod csv;
 mod json;
 mod markdown;
 pub mod template;
+pub mod tickets;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -38,6 +39,15 @@ pub enum Format {
     /// The action items, one row each, for a ticket tracker's CSV import.
     #[value(name = "csv")]
     Csv,
+    /// Action items for Jira's CSV importer.
+    #[value(name = "jira-csv")]
+    JiraCsv,
+    /// Action items for Linear's CSV importer.
+    #[value(name = "linear-csv")]
+    LinearCsv,
+    /// Action items as a POSIX sh script of `gh issue create` calls.
+    #[value(name = "gh")]
+    Gh,
 }
 
 impl Format {
@@ -46,7 +56,8 @@ impl Format {
         match self {
             Format::Markdown => "md",
             Format::Json => "json",
-            Format::Csv => "csv",
+            Format::Csv | Format::JiraCsv | Format::LinearCsv => "csv",
+            Format::Gh => "sh",
         }
     }
 }
@@ -70,6 +81,9 @@ impl FromStr for Format {
             "md" | "markdown" => Ok(Format::Markdown),
             "json" => Ok(Format::Json),
             "csv" => Ok(Format::Csv),
+            "jira-csv" => Ok(Format::JiraCsv),
+            "linear-csv" => Ok(Format::LinearCsv),
+            "gh" => Ok(Format::Gh),
             _ => Err(UnknownFormat(s.to_string())),
         }
     }
@@ -95,6 +109,9 @@ pub fn render(meeting: &Meeting, format: Format, opts: &Options) -> String {
         Format::Markdown => markdown::render(meeting, opts),
         Format::Json => json::render(meeting, opts),
         Format::Csv => csv::render(meeting),
+        Format::JiraCsv => tickets::render(meeting, tickets::Tickets::JiraCsv),
+        Format::LinearCsv => tickets::render(meeting, tickets::Tickets::LinearCsv),
+        Format::Gh => tickets::render(meeting, tickets::Tickets::Gh),
     }
 }
 
@@ -109,6 +126,9 @@ pub fn default_file_name(meeting: &Meeting, format: Format) -> String {
     let slug = slug(&meeting.incident);
     let what = match format {
         Format::Csv => "actions",
+        Format::JiraCsv => "jira-tickets",
+        Format::LinearCsv => "linear-tickets",
+        Format::Gh => "gh-issues",
         Format::Markdown | Format::Json => "postmortem",
     };
     if slug.is_empty() {
