@@ -77,15 +77,15 @@ fn meeting(events: u64) -> Meeting {
         event: Meeting::start_event("Bench outage", &agenda(), &people, 3600),
     };
     let mut m = Meeting::begin(&first).expect("a meeting");
-    let sections = m.agenda.sections.len() as u64;
+    let sections = m.agenda().sections.len() as u64;
     let per_section = (events / sections).max(1);
     let mut n = 0usize;
     let _ = m.record(Command::ToggleTimer, now);
-    while m.events < events {
+    while m.events() < events {
         now += TimeDelta::seconds(3);
         n += 1;
-        let want = ((m.events / per_section).min(sections - 1)) as usize;
-        let cmd = if m.current < want {
+        let want = ((m.events() / per_section).min(sections - 1)) as usize;
+        let cmd = if m.current() < want {
             Command::NextSection
         } else if n.is_multiple_of(3) {
             Command::Speaker(Some(n % people.len()))

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
 use hotwash::agenda::SectionKind;
-use hotwash::app::App;
+use hotwash::app::{App, Effect};
 use hotwash::journal::{Header, Journal, JournalWriter, SessionStore};
 use hotwash::meeting::Stamped;
 use hotwash::ui;
@@ -39,7 +39,7 @@ impl Screen {
     fn new(app: App) -> Screen {
         let dir = tempfile::tempdir().expect("a temp dir");
         let store = SessionStore::at(dir.path().to_path_buf());
-        let header = Header::new(app.meeting.created, "bench", "bench");
+        let header = Header::new(app.meeting().created(), "bench", "bench");
         let (_, journal) = Journal::create(&store, &header, |_| {}).expect("a journal");
         let mut s = Screen {
             app,
@@ -47,23 +47,33 @@ impl Screen {
             journal,
             _dir: dir,
         };
-        s.settle();
+        s.draw();
         s
     }
 
     /// One key, all the way to the frame.
     fn key(&mut self, code: KeyCode) {
-        self.app.on_terminal(key(code));
-        self.settle();
+        let effects = self.app.on_terminal(key(code));
+        self.settle(effects);
     }
 
-    /// What the event loop does after an input: journal, then draw if dirty.
-    fn settle(&mut self) {
-        for e in self.app.outbox.drain(..) {
-            self.journal.append(&e).expect("append");
+    /// What the event loop does after an input: journal, then draw if asked.
+    fn settle(&mut self, effects: Vec<Effect>) {
+        for effect in effects {
+            match effect {
+                Effect::Journal(events) => {
+                    for e in events {
+                        self.journal.append(&e).expect("append");
+                    }
+                }
+                Effect::Draw => self.draw(),
+                _ => {}
+            }
         }
-        if self.app.dirty {
-            self.app.dirty = false;
+    }
+
+    fn draw(&mut self) {
+        {
             let now = self.app.now();
             let view = self.app.view(now);
             self.term.draw(|f| ui::draw(f, &view)).expect("draw");
@@ -78,7 +88,7 @@ fn key(code: KeyCode) -> TermEvent {
 /// The room in its timeline section, as the app shows it.
 fn in_timeline(mut room: Room) -> Room {
     let section = section_of(&room.m, SectionKind::Timeline);
-    if room.m.current != section {
+    if room.m.current() != section {
         room.enter(section);
     }
     room
@@ -136,11 +146,11 @@ fn bench(c: &mut Criterion) {
                     for ch in "12:00 the room agrees on this event".chars() {
                         s.app.on_terminal(key(KeyCode::Char(ch)));
                     }
-                    s.settle();
+                    s.draw();
                     let start = Instant::now();
                     s.key(KeyCode::Enter);
                     total += start.elapsed();
-                    black_box(&s.app.meeting);
+                    black_box(s.app.meeting());
                 }
                 total
             })

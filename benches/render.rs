@@ -30,7 +30,7 @@ fn terminal(w: u16, h: u16) -> Terminal<TestBackend> {
 /// The room in the section of `kind`, as the app shows it (the last item selected).
 fn app_in(room: &mut Room, kind: SectionKind) -> App {
     let section = section_of(&room.m, kind);
-    if room.m.current != section {
+    if room.m.current() != section {
         room.enter(section);
     }
     room.app()

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use hotwash::app::App;
+use hotwash::app::{App, Seat};
 use hotwash::journal::Journal;
 use hotwash::meeting::{Clock, FakeClock, Meeting, Participant, Stamped, SystemClock};
 use hotwash::ui;
@@ -48,7 +48,7 @@ fn bench(c: &mut Criterion) {
                 event: Meeting::start_event("Checkout outage", &agenda, &people, CET),
             };
             let m = Meeting::begin(&first).expect("a meeting");
-            let app = App::new(m, clock, std::env::temp_dir());
+            let app = App::new(m, clock, Seat::default());
             first_frame(&app)
         })
     });
@@ -67,8 +67,8 @@ fn bench(c: &mut Criterion) {
                     let (replay, writer) =
                         Journal::open::<Stamped, _>(dir, |_| {}).expect("the session");
                     let m = Meeting::replay(&replay.events).expect("a meeting");
-                    let clock = Arc::new(FakeClock::new(m.last_event));
-                    let app = App::new(m, clock, std::env::temp_dir());
+                    let clock = Arc::new(FakeClock::new(m.last_event()));
+                    let app = App::new(m, clock, Seat::default());
                     let t = first_frame(&app);
                     total += start.elapsed();
                     drop((t, app, writer));

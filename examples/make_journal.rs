@@ -31,7 +31,7 @@ fn main() {
         }
     };
     let mut room = common::meeting(events.saturating_sub(1).max(1));
-    let section = room.m.current;
+    let section = room.m.current();
     room.run(Command::SaveDraft(Draft {
         target: DraftTarget::Add { section },
         text: "the room was still talking about".into(),

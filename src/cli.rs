@@ -4,16 +4,18 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use crate::agenda::{self, Agenda, AgendaError};
 use crate::app::{self, Ended, NotSaved, StopSignal};
 use crate::export::{self, ExportError, Format};
 use crate::journal::{self, Header, Journal, JournalError, SessionStore, Status};
 use crate::meeting::text::sanitize;
-use crate::meeting::{Clock, Meeting, Participant, ReplayError, Stamped, SystemClock};
+use crate::meeting::{
+    Clock, Meeting, Participant, ReplayError, Stamped, SystemClock, UNTITLED_INCIDENT,
+};
 
 /// Run blameless postmortem meetings live in the terminal.
 #[derive(Debug, Parser)]
@@ -44,6 +46,17 @@ enum Cmd {
     Agenda {
         #[command(subcommand)]
         command: AgendaCmd,
+    },
+    /// Print a completion script for SHELL, e.g. `hotwash completions bash > ~/.local/share/bash-completion/completions/hotwash`.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) of hotwash or of one of its commands, e.g. `hotwash man export | man -l -`.
+    Man {
+        /// A command, such as `export` or `agenda check` (default: hotwash itself).
+        command: Vec<String>,
     },
 }
 
@@ -139,7 +152,7 @@ struct ExportOpts {
     /// A name from `hotwash sessions`, or a session's path (default: the latest).
     session: Option<String>,
     /// md (minutes), json (for tools), csv (action items), jira-csv, linear-csv or gh (tickets).
-    #[arg(long, value_name = "FORMAT", value_enum, default_value_t = Format::Markdown)]
+    #[arg(long, value_name = "FORMAT", value_parser = format_parser(), default_value_t = Format::Markdown)]
     format: Format,
     /// The file to write, or - for standard output (default: a name from the date and incident, here).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
@@ -156,8 +169,17 @@ struct ExportOpts {
     template: Option<PathBuf>,
 }
 
-/// The incident title when none is given.
-pub const DEFAULT_INCIDENT: &str = "Untitled incident";
+/// The export formats as clap offers them: the names, aliases and
+/// descriptions come from [`Format`].
+fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::TypedValueParser;
+    let values = Format::ALL.map(|f| {
+        clap::builder::PossibleValue::new(f.name())
+            .aliases(f.aliases())
+            .help(f.description())
+    });
+    clap::builder::PossibleValuesParser::new(values).try_map(|s| s.parse::<Format>())
+}
 
 /// How long a new meeting waits for its start to be on disk before the
 /// screen opens.
@@ -265,6 +287,21 @@ pub enum CliError {
     /// The meeting ended, but not everything could be saved.
     #[error(transparent)]
     NotSaved(#[from] NotSaved),
+    /// `hotwash man` was asked for a command that does not exist.
+    #[error("hotwash has no command {0:?}")]
+    UnknownCommand(String),
+    /// A title or name is longer than a screen and a document can use.
+    #[error(
+        "{what} is {chars} characters long; at most {max} fit on the screen and in the minutes, so shorten it"
+    )]
+    TooLong {
+        /// What was too long ("the incident title (--incident)").
+        what: &'static str,
+        /// How many characters it has.
+        chars: usize,
+        /// How many fit.
+        max: usize,
+    },
     /// The start event built here was not a meeting's start.
     #[error("the meeting could not start")]
     NoStart,
@@ -283,7 +320,9 @@ impl CliError {
     /// The kind of failure, which decides the exit status.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            CliError::Agenda(_) | CliError::Replay { .. } => ErrorKind::BadInput,
+            CliError::Agenda(_) | CliError::Replay { .. } | CliError::TooLong { .. } => {
+                ErrorKind::BadInput
+            }
             CliError::Journal(e) => match e {
                 JournalError::NoSuchSession { .. }
                 | JournalError::NotASession { .. }
@@ -292,10 +331,13 @@ impl CliError {
                     ErrorKind::BadInput
                 }
                 JournalError::Locked { .. } => ErrorKind::Busy,
+                JournalError::UnsafeDir { .. } => ErrorKind::BadInput,
                 JournalError::Io { .. }
                 | JournalError::NoDataDir
                 | JournalError::NotSaved { .. }
+                | JournalError::Displaced { .. }
                 | JournalError::Timeout { .. } => ErrorKind::Storage,
+
                 JournalError::Encode(_) | JournalError::WriterStopped { .. } => ErrorKind::Internal,
             },
             CliError::Export(e) => match e {
@@ -303,9 +345,11 @@ impl CliError {
                 | ExportError::IsDirectory(_)
                 | ExportError::NotRegular { .. }
                 | ExportError::Link(_)
+                | ExportError::OutDir { .. }
                 | ExportError::NoDirectory { .. } => ErrorKind::Usage,
                 ExportError::NoFreeName(_) | ExportError::Io { .. } => ErrorKind::Storage,
             },
+            CliError::UnknownCommand(_) => ErrorKind::Usage,
             CliError::NoTerminal | CliError::TerminalSetup(_) => ErrorKind::Terminal,
             CliError::Stdout(_) | CliError::NotSaved(_) => ErrorKind::Storage,
             CliError::NoStart => ErrorKind::Internal,
@@ -325,8 +369,10 @@ impl CliError {
                 Some("run hotwash in an ordinary terminal window".to_string())
             }
             CliError::Stdout(_) => Some("write to a file with -o FILE instead".to_string()),
+            CliError::UnknownCommand(_) => Some("`hotwash --help` lists them".to_string()),
             CliError::NoStart => Some("this is a bug in hotwash, please report it".to_string()),
             CliError::Agenda(_)
+            | CliError::TooLong { .. }
             | CliError::Journal(_)
             | CliError::Export(_)
             | CliError::NotSaved(_)
@@ -364,7 +410,41 @@ fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
         Some(Cmd::Agenda {
             command: AgendaCmd::Check { files },
         }) => Ok(check_agendas(&files)),
+        Some(Cmd::Completions { shell }) => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "hotwash", &mut script);
+            print_bytes(&script)
+        }
+        Some(Cmd::Man { command }) => print_bytes(&man_page(&command)?),
     }
+}
+
+/// The manual page of hotwash, or of the command named by `path`; it refers
+/// to its commands' pages as `hotwash-export(1)` and so on, which
+/// `hotwash man export` prints.
+fn man_page(path: &[String]) -> Result<Vec<u8>, CliError> {
+    let mut cmd = Cli::command().disable_help_subcommand(true);
+    cmd.build();
+    let mut at = &cmd;
+    for name in path {
+        at = at
+            .find_subcommand(name)
+            .ok_or_else(|| CliError::UnknownCommand(path.join(" ")))?;
+    }
+    let mut page = Vec::new();
+    clap_mangen::Man::new(at.clone())
+        .render(&mut page)
+        .map_err(CliError::Stdout)?;
+    Ok(page)
+}
+
+/// Writes generated text to standard output; a closed pipe is an error, not a panic.
+fn print_bytes(bytes: &[u8]) -> Result<ExitCode, CliError> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(CliError::Stdout)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn merge(a: ScreenOpts, b: ScreenOpts) -> ScreenOpts {
@@ -402,6 +482,10 @@ fn new_meeting(opts: NewOpts, global: ScreenOpts) -> Result<ExitCode, CliError> 
         Some(path) => agenda::load_file(path)?,
         None => agenda::default_agenda(),
     };
+    let out_dir = merge(opts.screen, global).out_dir;
+    if let Some(dir) = &out_dir {
+        export::check_out_dir(dir)?;
+    }
     let setup = opts.incident_opts.commands(&agenda)?;
     need_terminal()?;
     let people = opts.people.as_deref().map(parse_people).unwrap_or_default();
@@ -410,7 +494,9 @@ fn new_meeting(opts: NewOpts, global: ScreenOpts) -> Result<ExitCode, CliError> 
         .as_deref()
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .unwrap_or(DEFAULT_INCIDENT);
+        .unwrap_or(UNTITLED_INCIDENT);
+    check_name_length("the incident title (--incident)", incident)?;
+    check_name_length("the agenda's name", &agenda.name)?;
     let store = SessionStore::from_env()?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let now = clock.now();
@@ -427,11 +513,10 @@ fn new_meeting(opts: NewOpts, global: ScreenOpts) -> Result<ExitCode, CliError> 
             setup_events.extend(stamped);
         }
     }
-    let header = Header::new(now, meeting.incident.clone(), meeting.agenda.name.clone());
+    let header = Header::new(now, meeting.incident(), meeting.agenda().name.clone());
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let (session, mut journal) = Journal::create(&store, &header, move |s: Status| {
-        let _ = tx.send(s);
-    })?;
+    let (report, notices) = status_reporter(tx);
+    let (session, mut journal) = Journal::create(&store, &header, report)?;
     journal.append(&first)?;
     for e in &setup_events {
         journal.append(e)?;
@@ -439,17 +524,32 @@ fn new_meeting(opts: NewOpts, global: ScreenOpts) -> Result<ExitCode, CliError> 
     // Once the screen shows the meeting, a `kill -9` must leave something to
     // resume: the start (agenda, roster) is on disk before the first frame.
     journal.flush(START_FLUSH_TIMEOUT)?;
-    let out_dir = merge(opts.screen, global)
-        .out_dir
-        .unwrap_or_else(|| ".".into());
+    let out_dir = out_dir.unwrap_or_else(|| ".".into());
     let screen = Screen {
         name: session.name,
         dir: session.dir,
+        notices,
     };
     screen.run(meeting, clock, out_dir, journal, rx, Vec::new())
 }
 
+/// Refuses a title or name longer than a screen and a document can use.
+fn check_name_length(what: &'static str, text: &str) -> Result<(), CliError> {
+    let chars = text.chars().count();
+    if chars > journal::NAME_MAX_CHARS {
+        return Err(CliError::TooLong {
+            what,
+            chars,
+            max: journal::NAME_MAX_CHARS,
+        });
+    }
+    Ok(())
+}
+
 fn resume(session: Option<String>, screen_opts: ScreenOpts) -> Result<ExitCode, CliError> {
+    if let Some(dir) = &screen_opts.out_dir {
+        export::check_out_dir(dir)?;
+    }
     let store = SessionStore::from_env()?;
     let dir = match session {
         Some(s) => store.resolve(&s)?,
@@ -459,33 +559,93 @@ fn resume(session: Option<String>, screen_opts: ScreenOpts) -> Result<ExitCode, 
     // elsewhere, or a journal that cannot be resumed, is the answer the user
     // needs, wherever they typed the command.
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let (replay, journal) = Journal::open::<Stamped, _>(&dir, move |s: Status| {
-        let _ = tx.send(s);
-    })?;
-    let meeting = Meeting::replay(&replay.events).map_err(|source| CliError::Replay {
+    let (report, notices) = status_reporter(tx);
+    let (replay, journal) = Journal::open::<Stamped, _>(&dir, report)?;
+    let mut meeting = Meeting::replay(&replay.events).map_err(|source| CliError::Replay {
         path: dir.clone(),
         source,
         outcome: "it cannot be resumed",
     })?;
+    let mut journal = journal;
+    let mut warnings = replay.warnings;
+    merge_rescues(
+        &mut meeting,
+        &mut journal,
+        replay.events,
+        replay.rescued,
+        &mut warnings,
+    )?;
     need_terminal()?;
     let name = dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let out_dir = screen_opts.out_dir.unwrap_or_else(|| ".".into());
-    Screen { name, dir }.run(
+    Screen { name, dir, notices }.run(
         meeting,
         Arc::new(SystemClock),
         out_dir,
         journal,
         rx,
-        replay.warnings,
+        warnings,
     )
+}
+
+/// Merges the session's rescue files (events a failing disk would not take)
+/// into the journal and the meeting, and says so; each merged file is
+/// renamed `….merged` once its events are on disk.
+fn merge_rescues(
+    meeting: &mut Meeting,
+    journal: &mut crate::journal::JournalWriter<Stamped>,
+    mut known: Vec<Stamped>,
+    rescued: Vec<journal::Rescued<Stamped>>,
+    warnings: &mut Vec<String>,
+) -> Result<(), CliError> {
+    for r in rescued {
+        warnings.extend(r.warnings);
+        let merged = crate::meeting::merge::merge_rescued(meeting, &known, &r.events);
+        for e in &merged.events {
+            journal.append(e)?;
+            meeting.apply(e);
+        }
+        journal.flush(START_FLUSH_TIMEOUT)?;
+        let kept = journal::mark_merged(&r.path)
+            .map(|p| format!("; the file is kept as {}", p.display()))
+            .unwrap_or_default();
+        warnings.push(format!(
+            "merged {} rescued events from {} ({} already in the journal, {} items renumbered){kept}",
+            merged.events.len(),
+            r.path.display(),
+            merged.already,
+            merged.renumbered,
+        ));
+        known.extend(merged.events);
+    }
+    Ok(())
+}
+
+/// Passes the journal writer's reports to the screen, and keeps its notices
+/// (a replaced journal put back) to repeat them once the screen is gone.
+fn status_reporter(
+    tx: tokio::sync::mpsc::UnboundedSender<Status>,
+) -> (impl Fn(Status) + Send + 'static, Arc<Mutex<Vec<String>>>) {
+    let notices = Arc::new(Mutex::new(Vec::new()));
+    let kept = Arc::clone(&notices);
+    let report = move |s: Status| {
+        if let Status::Notice(n) = &s {
+            kept.lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push(n.clone());
+        }
+        let _ = tx.send(s);
+    };
+    (report, notices)
 }
 
 struct Screen {
     name: String,
     dir: PathBuf,
+    notices: Arc<Mutex<Vec<String>>>,
 }
 
 impl Screen {
@@ -509,6 +669,14 @@ impl Screen {
             .map_err(CliError::TerminalSetup)?;
         // The terminal may be gone by now: nothing below may panic writing.
         let say = app::terminal::say;
+        for n in self
+            .notices
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+        {
+            say(&format!("hotwash: note: {n}"));
+        }
         if let Err(e) = flushed {
             let e = CliError::from(e);
             say(&sanitize(&format!("hotwash: WARNING: {}", e.sentence())));
@@ -555,13 +723,21 @@ fn sessions() -> Result<ExitCode, CliError> {
     for s in list {
         let line = match (&s.header, &s.problem) {
             (Some(h), None) => format!(
-                "{}  {}  {} events  {}",
+                "{}  {}  {} events  {}{}",
                 s.name,
                 h.created
                     .with_timezone(&chrono::Local)
                     .format("%Y-%m-%d %H:%M"),
                 s.events,
-                h.incident
+                h.incident,
+                if s.rescues > 0 {
+                    format!(
+                        "  ({} rescue files: `hotwash resume {}` merges them)",
+                        s.rescues, s.name
+                    )
+                } else {
+                    String::new()
+                }
             ),
             (_, Some(p)) => format!("{}  (unreadable: {p})", s.name),
             (None, None) => s.name.clone(),
@@ -609,11 +785,7 @@ fn export(opts: ExportOpts) -> Result<ExitCode, CliError> {
         .output
         .unwrap_or_else(|| PathBuf::from(export::default_file_name(&meeting, opts.format)));
     if export::is_stdout(&path) {
-        use std::io::Write;
-        std::io::stdout()
-            .write_all(text.as_bytes())
-            .map_err(CliError::Stdout)?;
-        return Ok(ExitCode::SUCCESS);
+        return print_bytes(text.as_bytes());
     }
     export::write_atomic(&path, &text, opts.force)?;
     println!("wrote {}", sanitize(&path.display().to_string()));

@@ -414,7 +414,16 @@ fn a_session_open_elsewhere_exits_4() {
         .write(true)
         .open(&lock)
         .unwrap();
-    held.try_lock().expect("the test holds the session's lock");
+    // The writer that saved the meeting lets go of the lock from its own
+    // thread, a moment after it is dropped.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while held.try_lock().is_err() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the test could not take the session's lock"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
     let (code, err) = status_of(dir.path(), &["resume", &name]);
     assert_eq!(code, Some(4), "{err}");
     assert!(err.contains("already open in another hotwash"), "{err}");
@@ -444,4 +453,30 @@ fn no_terminal_for_the_screen_exits_6() {
     let (code, err) = status_of(dir.path(), &["new", "--incident", "x"]);
     assert_eq!(code, Some(6), "{err}");
     assert!(err.contains("needs a terminal"), "{err}");
+}
+
+#[test]
+fn export_offers_each_format_by_its_name_and_alias() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = hotwash(dir.path(), &["export", "--help"]);
+    let help = text(&out.stdout);
+    for format in hotwash::export::Format::ALL {
+        assert!(help.contains(format.name()), "{format}: {help}");
+        assert!(help.contains(format.description()), "{format}: {help}");
+    }
+    let name = saved_meeting(dir.path(), "formats");
+    for (asked, starts) in [
+        ("markdown", "# "),
+        ("md", "# "),
+        ("json", "{"),
+        ("csv", "owner,"),
+    ] {
+        let out = hotwash(dir.path(), &["export", &name, "--format", asked, "-o", "-"]);
+        assert!(out.status.success(), "{asked}: {}", text(&out.stderr));
+        assert!(
+            text(&out.stdout).starts_with(starts),
+            "{asked}: {}",
+            text(&out.stdout)
+        );
+    }
 }

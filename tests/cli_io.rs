@@ -241,3 +241,80 @@ fn x_takes_the_next_name_past_a_link_to_a_directory() {
     );
     assert!(std::fs::read_dir(&elsewhere).expect("dir").next().is_none());
 }
+
+/// A `--out-dir` that cannot take the minutes is refused before a meeting
+/// starts (and before any session is made), not when `x` is pressed.
+#[test]
+fn an_out_dir_that_cannot_take_the_minutes_is_refused_at_start() {
+    let place = Place::new();
+    let file = place.work().join("a-file");
+    std::fs::write(&file, "x").expect("write");
+    let missing = place.work().join("no/such/dir");
+    // /proc takes no new files, even from root.
+    for (dir, says) in [
+        (missing.as_path(), "does not exist"),
+        (file.as_path(), "is not a directory"),
+        (Path::new("/proc"), "cannot be written to"),
+    ] {
+        let d = dir.to_string_lossy();
+        for args in [
+            vec!["new", "--out-dir", &d],
+            vec!["--out-dir", &d],
+            vec!["resume", "--out-dir", &d],
+        ] {
+            let out = place.run(&args);
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+            assert!(
+                err.contains("--out-dir") && err.contains(says),
+                "{args:?}: {err}"
+            );
+            assert!(err.contains(&*d), "{args:?}: {err}");
+        }
+    }
+    let sessions = place.data().join("sessions");
+    let made = std::fs::read_dir(&sessions).map_or(0, |d| d.count());
+    assert_eq!(made, 0, "a session was made");
+}
+
+/// A title that cleans to nothing (escape sequences only) is "Untitled
+/// incident" in the minutes as on the screen, not an empty heading.
+#[test]
+fn a_title_that_cleans_to_nothing_is_untitled_in_the_minutes() {
+    let place = Place::new();
+    let dir = session(&place, "\x1b]0;pwned\x07\u{202e} ", "", b"");
+    let name = dir
+        .file_name()
+        .expect("name")
+        .to_string_lossy()
+        .into_owned();
+    let out = place.run(&["export", &name, "-o", "-"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(md.starts_with("# Postmortem: Untitled incident\n"), "{md}");
+}
+
+/// A journal edited by hand (or by someone else) never went through the
+/// input boundary: its item text and names are cleaned as they are folded,
+/// so the screen gets no bidi control or escape from it either.
+#[test]
+fn text_from_a_hand_edited_journal_is_cleaned_as_it_is_folded() {
+    let place = Place::new();
+    let dirty = "a\u{202e}b\x1b]0;pwned\x07c\u{2066}d";
+    let lines: String = [
+        serde_json::json!({"at": "2099-01-01T00:00:01Z", "event": {"type": "item_added", "id": 1, "section": 0, "text": dirty}}),
+        serde_json::json!({"at": "2099-01-01T00:00:02Z", "event": {"type": "item_added", "id": 2, "section": 0, "text": "x"}}),
+        serde_json::json!({"at": "2099-01-01T00:00:03Z", "event": {"type": "item_edited", "id": 2, "text": dirty}}),
+        serde_json::json!({"at": "2099-01-01T00:00:04Z", "event": {"type": "participant_added", "person": {"name": dirty, "role": dirty}}}),
+    ]
+    .iter()
+    .map(|l| format!("{l}\n"))
+    .collect();
+    let dir = session(&place, "Hand edited", "", lines.as_bytes());
+    let r = hotwash::journal::replay::<Stamped>(&dir).expect("replays");
+    let m = Meeting::replay(&r.events).expect("a meeting");
+    let texts: Vec<&str> = m.all_items().map(|i| i.text.as_str()).collect();
+    assert_eq!(texts, ["abcd", "abcd"]);
+    let p = m.people().last().expect("a person");
+    assert_eq!((p.name.as_str(), p.role.as_deref()), ("abcd", Some("abcd")));
+}

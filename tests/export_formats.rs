@@ -67,7 +67,7 @@ fn tables(md: &str) -> Vec<Table> {
 fn expected_rows(m: &Meeting, opts: &Options) -> Vec<usize> {
     let mut rows = Vec::new();
     let mut parking_seen = false;
-    for (i, s) in m.agenda.sections.iter().enumerate() {
+    for (i, s) in m.agenda().sections.iter().enumerate() {
         let n = m.items_in(i).len();
         match s.kind {
             SectionKind::Timeline | SectionKind::Actions if n > 0 => rows.push(n + 1),
@@ -83,9 +83,9 @@ fn expected_rows(m: &Meeting, opts: &Options) -> Vec<usize> {
     if !parking_seen && !m.parked().is_empty() {
         rows.push(m.parked().len() + 1);
     }
-    rows.push(m.sections.len() + 2);
-    if opts.talk_times && !m.people.is_empty() {
-        rows.push(m.people.len() + 1);
+    rows.push(m.sections().len() + 2);
+    if opts.talk_times && !m.people().is_empty() {
+        rows.push(m.people().len() + 1);
     }
     rows
 }
@@ -233,10 +233,13 @@ fn json_holds_what_the_minutes_hold() {
     let m = meetings::default_meeting();
     let doc: serde_json::Value =
         serde_json::from_str(&render(&m, Format::Json, &Options::default())).expect("JSON");
-    assert_eq!(doc["incident"], m.incident);
-    assert_eq!(doc["people"].as_array().map(Vec::len), Some(m.people.len()));
+    assert_eq!(doc["incident"], m.incident());
+    assert_eq!(
+        doc["people"].as_array().map(Vec::len),
+        Some(m.people().len())
+    );
     let sections = doc["sections"].as_array().expect("sections");
-    assert_eq!(sections.len(), m.agenda.sections.len());
+    assert_eq!(sections.len(), m.agenda().sections.len());
     for (i, s) in sections.iter().enumerate() {
         let items = s["items"].as_array().expect("items");
         let expected: Vec<u64> = m
@@ -276,7 +279,7 @@ fn csv_reads_with_a_standard_reader() {
             .collect::<Result<_, _>>()
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         let actions: Vec<(String, String)> = m
-            .agenda
+            .agenda()
             .sections
             .iter()
             .enumerate()

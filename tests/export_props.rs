@@ -59,11 +59,11 @@ fn meeting_with(texts: &[(usize, String)], names: &[String], incident: &str) -> 
         let _ = m.record(cmd, now);
     };
     tick(&mut m, Command::ToggleTimer);
-    if !m.people.is_empty() {
+    if !m.people().is_empty() {
         tick(&mut m, Command::Speaker(Some(0)));
     }
     for (section, text) in texts {
-        while m.current < *section {
+        while m.current() < *section {
             tick(&mut m, Command::NextSection);
         }
         tick(&mut m, Command::Add(text.clone()));
@@ -187,11 +187,11 @@ fn expected_shape(m: &Meeting, talk_times: bool) -> Shape {
     };
     // Header facts, then attendees (when any).
     s.list_items.push(3);
-    if !m.people.is_empty() {
-        s.list_items.push(m.people.len());
+    if !m.people().is_empty() {
+        s.list_items.push(m.people().len());
     }
-    s.headings = 2 + m.agenda.sections.len() + 1 + usize::from(talk_times);
-    for (i, sec) in m.agenda.sections.iter().enumerate() {
+    s.headings = 2 + m.agenda().sections.len() + 1 + usize::from(talk_times);
+    for (i, sec) in m.agenda().sections.iter().enumerate() {
         let n = m.items_in(i).len();
         if n == 0 {
             continue;
@@ -201,9 +201,9 @@ fn expected_shape(m: &Meeting, talk_times: bool) -> Shape {
             _ => s.table_rows.push(n + 1),
         }
     }
-    s.table_rows.push(m.sections.len() + 2);
-    if talk_times && !m.people.is_empty() {
-        s.table_rows.push(m.people.len() + 1);
+    s.table_rows.push(m.sections().len() + 2);
+    if talk_times && !m.people().is_empty() {
+        s.table_rows.push(m.people().len() + 1);
     }
     s
 }

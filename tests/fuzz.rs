@@ -14,7 +14,7 @@ use std::sync::{Arc, LazyLock};
 
 use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
 use hotwash::agenda::{self, Agenda, AgendaError, MAX_TIMEBOX_SECS, SectionKind};
-use hotwash::app::App;
+use hotwash::app::{App, Seat};
 use hotwash::journal::{self, Header};
 use hotwash::meeting::quick::{parse_action, parse_factor, parse_timeline};
 use hotwash::meeting::text::sanitize;
@@ -479,7 +479,7 @@ proptest! {
     ) {
         let first = Stamped { at, event: Meeting::start_event("Fuzz", &kinds_agenda(), &[], 0) };
         let mut m = Meeting::begin(&first).expect("starts");
-        for _ in 0..m.sections.len() {
+        for _ in 0..m.sections().len() {
             for t in &texts {
                 let _ = m.record(Command::Add(t.clone()), at);
             }
@@ -608,31 +608,34 @@ fn roster() -> impl Strategy<Value = Vec<Participant>> {
 /// Everything the screen and the export ask of a meeting, at `now`: none of
 /// it may panic, whatever the journal said.
 fn exercise(m: &Meeting, now: DateTime<Utc>) {
-    assert_eq!(m.sections.len(), m.agenda.sections.len());
-    assert!(m.current < m.sections.len(), "current section out of range");
-    if let Some((p, _)) = m.speaker {
-        assert!(p < m.people.len(), "speaker {p} is not on the roster");
+    assert_eq!(m.sections().len(), m.agenda().sections.len());
+    assert!(
+        m.current() < m.sections().len(),
+        "current section out of range"
+    );
+    if let Some((p, _)) = m.speaker() {
+        assert!(p < m.people().len(), "speaker {p} is not on the roster");
     }
     let _ = (m.section(), m.state());
-    for at in [now, m.created, m.last_event] {
+    for at in [now, m.created(), m.last_event()] {
         let _ = m.phase(at);
         let _ = m.overtime_offer(at);
         let _ = m.elapsed_ms(at);
         let _ = m.projected_end(at);
         let _ = m.invite_hint(at);
         let _ = m.local_date(at);
-        for s in &m.sections {
+        for s in m.sections() {
             let _ = (s.elapsed_ms(at), s.remaining_ms(at), s.running());
         }
-        for p in 0..m.people.len() + 2 {
+        for p in 0..m.people().len() + 2 {
             let _ = m.talk(p, at);
-            for s in 0..m.sections.len() + 1 {
+            for s in 0..m.sections().len() + 1 {
                 let _ = m.section_talk_ms(s, p, at);
                 let _ = m.has_spoken(s, p);
             }
         }
     }
-    for s in 0..m.sections.len() + 1 {
+    for s in 0..m.sections().len() + 1 {
         for item in m.items_in(s) {
             let _ = item.flags();
             assert!(!item.deleted);
@@ -645,13 +648,13 @@ fn exercise(m: &Meeting, now: DateTime<Utc>) {
 
 /// What `hotwash resume` does with a meeting: open the app on it and draw.
 fn resume_screen(m: Meeting, now: DateTime<Utc>) {
-    let mut app = App::new(m, Arc::new(FakeClock::new(now)), std::env::temp_dir());
+    let mut app = App::new(m, Arc::new(FakeClock::new(now)), Seat::default());
     let mut term =
         ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).expect("test terminal");
     let view = app.view(now);
     term.draw(|f| hotwash::ui::draw(f, &view)).expect("draw");
-    app.save_draft();
-    app.on_tick();
+    let _ = app.save_draft();
+    let _ = app.on_tick();
 }
 
 /// Plays commands on a fresh meeting; returns it and its journal.
@@ -746,7 +749,7 @@ fn replay_bytes(bytes: &[u8]) -> Option<Vec<Stamped>> {
     assert!(r.good_len as usize <= bytes.len());
     assert_eq!(r.torn, (r.good_len as usize) < bytes.len());
     if let Ok(m) = Meeting::replay(&r.events) {
-        let now = m.last_event;
+        let now = m.last_event();
         exercise(&m, now);
         let mut m2 = m.clone();
         // The room carries on after resuming.

@@ -184,8 +184,15 @@ fn pasted_escape_sequences_and_controls_never_reach_the_terminal_or_the_files() 
         s.contains("Timeline · 2 events") && s.contains("✓ saved") && !input_open(s)
     });
     tui.send("p");
-    frames.wait_until(&tui, "the parking input", input_open);
+    let before = frames
+        .wait_until(&tui, "the parking input", input_open)
+        .matches("c1:red")
+        .count();
     tui.paste(HOSTILE);
+    // Keys in the same read as a paste are its text: wait, as a person would.
+    frames.wait_until(&tui, "the paste in the parking input", |s| {
+        s.matches("c1:red").count() > before
+    });
     tui.send(keys::ENTER);
     frames.wait_until(&tui, "the tangent parked", |s| {
         s.contains("parked — 1 in the parking lot") && s.contains("✓ saved")
@@ -197,6 +204,7 @@ fn pasted_escape_sequences_and_controls_never_reach_the_terminal_or_the_files() 
     tui.send("a");
     frames.wait_until(&tui, "the input box", input_open);
     tui.paste(&format!("@ana{HOSTILE} #OPS-1\x1b[2J !P1 fix it"));
+    frames.wait_for(&tui, "fix it");
     tui.send(keys::ENTER);
     wait_committed(&tui, &mut frames, "fix it");
     tui.send("[");
@@ -426,7 +434,11 @@ fn odd_text_at(cols: u16, rows: u16) {
     let m = meeting(&place);
     let texts: Vec<String> = m.all_items().map(|i| i.text.clone()).collect();
     assert_eq!(texts, expected, "the journal changed the text");
-    assert!(m.drafts.is_empty(), "drafts left behind: {:?}", m.drafts);
+    assert!(
+        m.drafts().is_empty(),
+        "drafts left behind: {:?}",
+        m.drafts()
+    );
 }
 
 #[test]

@@ -257,7 +257,7 @@ fn incident_fields_are_events_that_undo_and_replay() {
     assert_eq!(d.severity.as_deref(), Some("SEV1"));
     assert_eq!(d.status, Status::InReview);
     assert_eq!(d.links[0].label.as_deref(), Some("ticket"));
-    assert_eq!(r.m.incident, "Checkout outage, night of 22 Nov");
+    assert_eq!(r.m.incident(), "Checkout outage, night of 22 Nov");
     // The same value again is no change; a blank title is refused.
     assert_eq!(
         r.m.decide(Command::SetIncident(IncidentField::Owner(Some(
@@ -282,7 +282,7 @@ fn incident_fields_are_events_that_undo_and_replay() {
     assert_eq!(Meeting::replay(&back).unwrap(), r.m);
     // Undo walks the changes back, one at a time.
     r.run(Command::Undo);
-    assert_eq!(r.m.incident, "Checkout outage");
+    assert_eq!(r.m.incident(), "Checkout outage");
     r.run(Command::Undo);
     assert!(r.m.incident_details().links.is_empty());
     assert_eq!(r.m.incident_details().severity.as_deref(), Some("SEV1"));
@@ -296,12 +296,12 @@ fn the_roster_can_be_corrected() {
     r.run(Command::SetRole(0, None));
     r.speak(2);
     r.wait(30).run(Command::SetLeft(2, true));
-    assert_eq!(r.m.people[1].name, "Ben Okafor");
-    assert_eq!(r.m.people[1].role.as_deref(), Some("scribe"));
-    assert_eq!(r.m.people[0].role, None);
+    assert_eq!(r.m.people()[1].name, "Ben Okafor");
+    assert_eq!(r.m.people()[1].role.as_deref(), Some("scribe"));
+    assert_eq!(r.m.people()[0].role, None);
     assert!(r.m.has_left(2));
     // Leaving stops their turn, and they cannot be marked speaking.
-    assert_eq!(r.m.speaker, None);
+    assert_eq!(r.m.speaker(), None);
     assert_eq!(
         r.m.decide(Command::Speaker(Some(2))),
         Err(Refusal::Left("Chen".into()))
@@ -314,7 +314,7 @@ fn the_roster_can_be_corrected() {
     r.run(Command::Undo);
     assert!(!r.m.has_left(2));
     r.run(Command::Undo);
-    assert_eq!(r.m.people[0].role.as_deref(), Some("IC"));
+    assert_eq!(r.m.people()[0].role.as_deref(), Some("IC"));
 }
 
 #[test]

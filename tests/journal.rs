@@ -609,9 +609,10 @@ fn a_journal_deleted_during_the_meeting_is_put_back_with_every_event() {
     }
     assert_eq!(result.expect("saved again"), 4);
     let statuses: Vec<Status> = rx.try_iter().collect();
+    // The user is told, once, that the journal was put back.
     assert!(
         statuses.iter().any(|s| matches!(s,
-            Status::Failed { durable: 2, error, .. } if error.contains("deleted"))),
+            Status::Notice(n) if n.contains("deleted") && n.contains("is back in"))),
         "{statuses:?}"
     );
     drop(writer);

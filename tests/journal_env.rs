@@ -1,5 +1,6 @@
 //! Where sessions live. Its own test binary: it changes the environment,
 //! which no other test may observe.
+#![allow(unsafe_code)] // set_var is unsafe; the SAFETY notes say why it holds here.
 
 use hotwash::journal::{Header, SessionStore};
 

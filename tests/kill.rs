@@ -117,10 +117,10 @@ impl Model {
     /// The model of a meeting read back from its journal.
     fn of(m: &Meeting) -> Model {
         Model {
-            section: m.current,
-            speaker: m.speaker.map(|(p, _)| p),
+            section: m.current(),
+            speaker: m.speaker().map(|(p, _)| p),
             running: m.state().running(),
-            people: m.people.iter().map(|p| p.name.clone()).collect(),
+            people: m.people().iter().map(|p| p.name.clone()).collect(),
             items: m
                 .all_items()
                 .map(|i| {
@@ -462,7 +462,7 @@ fn resume(place: &Place) -> (Tui, Frames, Meeting, bool) {
         replay.warnings
     );
     let meeting = Meeting::replay(&replay.events).expect("a meeting");
-    frames.wait_for(&tui, &format!("Section {}/7", meeting.current + 1));
+    frames.wait_for(&tui, &format!("Section {}/7", meeting.current() + 1));
     (tui, frames, meeting, torn)
 }
 
@@ -522,7 +522,7 @@ fn run(script: &[Step], point: Point) -> Seen {
         ),
     }
     let draft = meeting
-        .drafts
+        .drafts()
         .get(&DraftTarget::Add {
             section: DRAFT_SECTION,
         })
@@ -556,9 +556,9 @@ fn run(script: &[Step], point: Point) -> Seen {
         }
         // A committed item leaves no draft behind to reopen the input.
         Point::After(_) => assert!(
-            meeting.drafts.is_empty(),
+            meeting.drafts().is_empty(),
             "{point:?}: drafts left after committed steps: {:?}",
-            meeting.drafts
+            meeting.drafts()
         ),
         Point::Racing(..) => {}
     }
@@ -695,8 +695,8 @@ fn a_kill_as_the_screen_first_appears_still_resumes_the_meeting() {
             String::from_utf8_lossy(&on_disk)
         );
         let (_resumed, _frames, meeting, _) = resume(&place);
-        assert_eq!(meeting.incident, "First moments");
-        assert_eq!(meeting.people.len(), 2);
+        assert_eq!(meeting.incident(), "First moments");
+        assert_eq!(meeting.people().len(), 2);
         let replay = journal::replay::<Stamped>(&place.session_dir()).expect("replays");
         assert!(matches!(
             replay.events.first().map(|e| &e.event),

@@ -3,8 +3,8 @@
 use chrono::{DateTime, TimeZone, Utc};
 use hotwash::agenda::{Agenda, Section, SectionKind};
 use hotwash::meeting::{
-    Clock, Command, Event, FakeClock, Meeting, Outcome, OvertimeChoice, Parsed, Participant, Phase,
-    Refusal, Stamped,
+    Clock, Command, Event, FakeClock, Flag, Meeting, Outcome, OvertimeChoice, Parsed, Participant,
+    Phase, Refusal, Stamped,
 };
 
 fn agenda() -> Agenda {
@@ -143,13 +143,13 @@ fn overtime_offer_keep_going_then_again_then_move_on() {
         "the extension ran out: ask again"
     );
     r.ok(Command::Overtime(OvertimeChoice::MoveOn));
-    assert_eq!(r.m.current, 1);
+    assert_eq!(r.m.current(), 1);
     assert_eq!(
         r.m.phase(r.now()),
         Phase::Running,
         "moving on starts the next timebox"
     );
-    let d = &r.m.sections[0].decisions;
+    let d = &r.m.sections()[0].decisions;
     assert_eq!(d.len(), 2);
     assert_eq!(d[1].choice, OvertimeChoice::MoveOn);
     assert_eq!(d[1].elapsed_ms, 8 * 60_000 + 1000);
@@ -177,12 +177,12 @@ fn sections_move_and_keep_their_own_timers() {
     r.wait(100);
     r.ok(Command::NextSection);
     r.wait(50);
-    assert_eq!(r.m.sections[0].elapsed_ms(r.now()), 100_000);
-    assert_eq!(r.m.sections[1].elapsed_ms(r.now()), 50_000);
+    assert_eq!(r.m.sections()[0].elapsed_ms(r.now()), 100_000);
+    assert_eq!(r.m.sections()[1].elapsed_ms(r.now()), 50_000);
     r.ok(Command::PrevSection);
     r.wait(10);
     assert_eq!(
-        r.m.sections[0].elapsed_ms(r.now()),
+        r.m.sections()[0].elapsed_ms(r.now()),
         110_000,
         "returning resumes the old timer"
     );
@@ -269,7 +269,7 @@ fn latecomers_join_the_roster_and_can_speak() {
         name: " Dee \n".into(),
         role: Some("SRE".into()),
     }));
-    assert_eq!(r.m.people[1].name, "Dee");
+    assert_eq!(r.m.people()[1].name, "Dee");
     r.ok(Command::Speaker(Some(1)));
     r.wait(10);
     assert_eq!(r.m.talk(1, r.now()).talk_ms, 10_000);
@@ -403,7 +403,7 @@ fn items_are_parsed_by_section_kind() {
     assert!(matches!(r.m.item(4).unwrap().parsed, Parsed::Action(_)));
     assert_eq!(
         r.m.item(4).unwrap().flags(),
-        vec!["no owner", "no due date"]
+        vec![Flag::NoOwner, Flag::NoDueDate]
     );
 }
 
@@ -422,15 +422,15 @@ fn drafts_are_kept_until_committed() {
     r.ok(Command::SaveDraft(d.clone()));
     r.ok(Command::SaveDraft(park.clone()));
     assert_eq!(r.run(Command::SaveDraft(d.clone())), Err(Refusal::NoChange));
-    assert_eq!(r.replayed().drafts.get(&d.target), Some(&d));
+    assert_eq!(r.replayed().drafts().get(&d.target), Some(&d));
     r.ok(Command::Add("half a thought, finished".into()));
     assert_eq!(
-        r.m.drafts.get(&d.target),
+        r.m.drafts().get(&d.target),
         None,
         "committing clears its draft"
     );
     assert_eq!(
-        r.m.drafts.get(&DraftTarget::Park),
+        r.m.drafts().get(&DraftTarget::Park),
         Some(&park),
         "other drafts stay"
     );
@@ -438,7 +438,7 @@ fn drafts_are_kept_until_committed() {
         target: DraftTarget::Park,
         text: " \n".into(),
     }));
-    assert!(r.m.drafts.is_empty(), "a blank draft clears it");
+    assert!(r.m.drafts().is_empty(), "a blank draft clears it");
 }
 
 #[test]
@@ -483,7 +483,7 @@ fn the_timeline_shows_in_time_order_whatever_order_it_was_typed() {
         ]
     );
     let untimed = r.m.items_in(1)[4];
-    assert_eq!(untimed.flags(), vec!["no time"]);
+    assert_eq!(untimed.flags(), vec![Flag::NoTime]);
     let Parsed::Timeline(first) = &r.m.items_in(1)[1].parsed else {
         panic!()
     };

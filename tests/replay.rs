@@ -130,13 +130,13 @@ fn ids(items: Vec<&Item>) -> Vec<ItemId> {
 /// timeline sorted by event time.
 fn shown_by_scan(m: &Meeting, section: usize) -> Vec<ItemId> {
     let live = m.all_items().filter(|i| !i.deleted);
-    let mut v: Vec<&Item> = match m.agenda.sections[section].kind {
+    let mut v: Vec<&Item> = match m.agenda().sections[section].kind {
         SectionKind::ParkingLot => live.filter(|i| i.parking.is_some()).collect(),
         _ => live
             .filter(|i| i.section == section && i.parking.is_none())
             .collect(),
     };
-    if m.agenda.sections[section].kind == SectionKind::Timeline {
+    if m.agenda().sections[section].kind == SectionKind::Timeline {
         // Events placed by the anchoring rule (the incident's start or the
         // first timed event), untimed ones last, ties in id order.
         v.sort_by_key(|i| (m.placed(i).is_none(), m.placed(i)));
@@ -145,7 +145,7 @@ fn shown_by_scan(m: &Meeting, section: usize) -> Vec<ItemId> {
 }
 
 fn check_shown(m: &Meeting) -> Result<(), TestCaseError> {
-    for s in 0..m.agenda.sections.len() {
+    for s in 0..m.agenda().sections.len() {
         prop_assert_eq!(ids(m.items_in(s)), shown_by_scan(m, s), "section {}", s);
     }
     let parked: Vec<ItemId> = m

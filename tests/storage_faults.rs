@@ -199,13 +199,21 @@ fn quitting_while_the_disk_refuses_the_journal_rescues_the_rest_and_exits_5() {
     let screen = tui.screen();
     assert!(screen.contains("hotwash: WARNING:"), "{screen}");
     assert!(screen.contains("is not fully saved"), "{screen}");
+    // hotwash is gone: nothing is retried any more, and the message says
+    // what is on disk and where the rest is kept.
+    let flat: String = screen.lines().map(str::trim_end).collect();
+    assert!(!flat.contains("retried"), "{screen}");
+    assert!(
+        flat.contains("events up to #") && flat.contains("are on disk"),
+        "{screen}"
+    );
     // What was saved is whole.
     assert_eq!(story(&journal), vec!["start", "saved before the fault"]);
     // What the disk refused is kept in a file the message names, and
     // appending it as told restores the meeting.
     let flat: String = screen.lines().map(str::trim_end).collect();
     let at = flat
-        .find("/hotwash-unsaved-")
+        .find("rescue-")
         .expect("the message names the rescue file");
     let start = flat[..at].rfind(' ').map_or(0, |i| i + 1);
     let end = at + flat[at..].find(".jsonl").expect("a .jsonl file") + ".jsonl".len();
@@ -283,6 +291,10 @@ fn a_full_disk_mid_meeting_loses_nothing() {
     // Longer than a page, so it cannot hide in the journal's last page.
     tui.send("a");
     tui.paste(&format!("while full, long: {}", "x".repeat(6000)));
+    // Keys in the same read as a paste are its text: wait, as a person would.
+    tui.wait_until("the long paste in the box", |s| {
+        s.contains("Esc cancel") && s.contains(&"x".repeat(90))
+    });
     tui.send(keys::ENTER);
     tui.send(" ");
     tui.send("2");
@@ -312,6 +324,9 @@ fn a_full_disk_mid_meeting_loses_nothing() {
             "speaker Some(1)",
             "while full, three",
             "after the disk emptied",
+            // Quitting pauses the room.
+            "TimerPaused",
+            "speaker None",
         ]
     );
 }

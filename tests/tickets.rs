@@ -54,7 +54,7 @@ fn expected(m: &Meeting) -> Vec<Vec<String>> {
         .map(|(i, a)| {
             let mut body = format!(
                 "Action from the postmortem of \"{}\" (started 2026-11-22 23:30; https://t.example/INC-7).\n\nAs typed in the meeting: {}",
-                m.incident, i.text
+                m.incident(), i.text
             );
             if let Some(d) = a.due {
                 body.push_str(&format!("\n\nDue: {d}"));

@@ -3,10 +3,11 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use hotwash::agenda::{Agenda, Section, SectionKind};
+use hotwash::app::keymap::{self, Doc, KeyMode, Role, Shown};
 use hotwash::meeting::{
     Clock, Command, FakeClock, Meeting, Outcome, OvertimeChoice, Participant, Stamped,
 };
-use hotwash::ui::{self, InputPurpose, KeyHelp, MIN_HEIGHT, MIN_WIDTH, Mode, SaveState, View};
+use hotwash::ui::{self, InputPurpose, Keys, MIN_HEIGHT, MIN_WIDTH, Mode, SaveState, View};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
@@ -210,145 +211,12 @@ fn parking() -> Room {
     r
 }
 
-fn keys() -> Vec<KeyHelp> {
-    let k = |keys, what, footer, group| KeyHelp {
-        keys,
-        what,
-        footer,
-        group,
-    };
-    vec![
-        k(
-            "] / [",
-            "next / previous section",
-            Some("next/prev"),
-            "Meeting",
-        ),
-        k(
-            "space",
-            "start / pause the section timer",
-            Some("timer"),
-            "Meeting",
-        ),
-        k("+ / -", "lengthen / shorten the timebox", None, "Meeting"),
-        k(
-            "1-9, 0",
-            "mark who is speaking; 0 = nobody",
-            Some("speaker"),
-            "People",
-        ),
-        k("P", "add a participant (a latecomer)", None, "People"),
-        k("a", "add an item to this section", Some("add"), "Items"),
-        k(
-            "p",
-            "park a tangent: safeword on screen",
-            Some("park"),
-            "Items",
-        ),
-        k("e", "edit the selected item", Some("edit"), "Items"),
-        k("d", "delete the selected item", Some("del"), "Items"),
-        k("u", "undo", Some("undo"), "Items"),
-        k("j k ↑ ↓", "move the selection", None, "Items"),
-        k("x", "export the minutes now", Some("export"), "Other"),
-        k("?", "this help", Some("help"), "Other"),
-        k("q", "quit (asks to confirm)", Some("quit"), "Other"),
-    ]
+/// The app's own key hints, for the facilitator.
+fn keys() -> Keys {
+    keymap::hints(Role::Facilitator)
 }
 
-/// The app's key map as it stands on main, to check the help holds it.
-fn app_keys() -> Vec<KeyHelp> {
-    let k = |keys, what, footer, group| KeyHelp {
-        keys,
-        what,
-        footer,
-        group,
-    };
-    vec![
-        k(
-            "] / [",
-            "next / previous section (next starts its timebox)",
-            Some("next/prev"),
-            "Meeting",
-        ),
-        k("]", "", None, "Meeting"),
-        k(
-            "space",
-            "start / pause the section timer",
-            Some("timer"),
-            "Meeting",
-        ),
-        k(
-            "+ / -",
-            "five minutes more / less for this section",
-            Some("±5m"),
-            "Meeting",
-        ),
-        k(
-            "1-9, 0",
-            "participant N is speaking; 0: nobody",
-            Some("speaker"),
-            "Speakers",
-        ),
-        k("n", "add a latecomer (Name or Name:Role)", None, "Speakers"),
-        k(
-            "a",
-            "add an item to this section (quick-entry syntax)",
-            Some("add"),
-            "Capture",
-        ),
-        k("e", "edit the selected item", Some("edit"), "Capture"),
-        k("d", "delete the selected item", Some("del"), "Capture"),
-        k(
-            "u",
-            "undo the last change to an item",
-            Some("undo"),
-            "Capture",
-        ),
-        k("j k / ↓ ↑", "move the selection", None, "Capture"),
-        k(
-            "p",
-            "safeword! show it large and park the tangent",
-            Some("park"),
-            "Parking lot",
-        ),
-        k(
-            "o",
-            "set the selected tangent's outcome (action, follow up, dropped)",
-            None,
-            "Parking lot",
-        ),
-        k("+", "keep going five more minutes", None, "Time is up"),
-        k(
-            "Enter or ]",
-            "move on to the next section",
-            None,
-            "Time is up",
-        ),
-        k("Esc", "carry on in overtime", None, "Time is up"),
-        k(
-            "x",
-            "export the minutes (Markdown) now",
-            Some("export"),
-            "Other",
-        ),
-        k("b", "end-of-timebox bell on / off", None, "Other"),
-        k("?", "this help", None, "Other"),
-        k(
-            "q",
-            "quit (asks; y confirms; everything is already saved)",
-            Some("quit"),
-            "Other",
-        ),
-        k(
-            "Ctrl-C",
-            "leave at once (everything is already saved)",
-            None,
-            "Other",
-        ),
-    ]
-}
-
-fn view<'a>(r: &'a Room, keys: &'a [KeyHelp], mode: Mode<'a>) -> View<'a> {
+fn view<'a>(r: &'a Room, keys: &'a Keys, mode: Mode<'a>) -> View<'a> {
     View {
         meeting: &r.m,
         now: r.now(),
@@ -519,40 +387,90 @@ fn an_empty_section_says_how_to_add() {
     assert!(text(t.backend().buffer()).contains("not started — press space"));
 }
 
+/// Every documented key of the meeting screen and of the time-is-up offer,
+/// read from the app's own tables, is on the help screen with its words.
 #[test]
 fn help_overlay_lists_every_key_by_group() {
     let r = timeline();
     let keys = keys();
     let v = view(&r, &keys, Mode::Help);
-    let t = snap!("help_80x24", v, 80, 24);
-    let screen = text(t.backend().buffer());
-    for k in &keys {
-        assert!(screen.contains(k.what), "{} missing", k.what);
+    for (w, h) in [(80, 24), (120, 40), (200, 60)] {
+        let t = render(&v, w, h);
+        let screen = text(t.backend().buffer());
+        for mode in [KeyMode::Normal, KeyMode::Offer] {
+            for b in mode.table() {
+                for k in b.keys.iter().filter(|k| k.shown <= Shown::Help) {
+                    assert!(
+                        screen.contains(&k.label()) || in_a_range(&screen, &k.label()),
+                        "{w}x{h}: {:?} key {} missing:\n{screen}",
+                        b.action,
+                        k.label()
+                    );
+                }
+                if let Doc::Line(what) = b.doc {
+                    let first = what.split(' ').next().unwrap();
+                    assert!(screen.contains(first), "{w}x{h}: {what} missing");
+                    assert!(screen.contains(b.group.title()), "{w}x{h}: {:?}", b.group);
+                }
+            }
+        }
+        assert!(screen.contains("any key closes help"));
     }
-    for g in ["Meeting", "People", "Items", "Other"] {
-        assert!(screen.contains(g));
-    }
+    snap!("help_80x24", v, 80, 24);
     snap!("help_120x40", v, 120, 40);
+    snap!("help_200x60", v, 200, 60);
+}
+
+/// Whether a one-character key is inside a range like `1-9` on `screen`.
+fn in_a_range(screen: &str, key: &str) -> bool {
+    let mut chars = key.chars();
+    let (Some(c), None) = (chars.next(), chars.next()) else {
+        return false;
+    };
+    let s: Vec<char> = screen.chars().collect();
+    s.windows(3)
+        .any(|w| w[1] == '-' && w[0].is_alphanumeric() && w[0] <= c && c <= w[2])
 }
 
 #[test]
-fn help_holds_the_apps_whole_key_map_at_80x24() {
+fn help_marks_what_does_not_fit_and_never_spills() {
     let r = timeline();
-    let keys = app_keys();
-    let v = view(&r, &keys, Mode::Help);
-    let t = snap!("help_app_80x24", v, 80, 24);
-    let screen = text(t.backend().buffer());
-    for k in keys.iter().filter(|k| !k.what.is_empty()) {
-        let first = k.what.split(' ').next().unwrap();
-        assert!(screen.contains(k.keys), "{} missing:\n{screen}", k.keys);
-        assert!(screen.contains(first), "{} missing", k.what);
-    }
-    // Too many keys for the screen: what does not fit is marked, never spilt.
-    let many: Vec<KeyHelp> = keys.iter().cycle().take(120).copied().collect();
+    let mut many = keys();
+    many.help = many.help.iter().cycle().take(120).cloned().collect();
     let v = view(&r, &many, Mode::Help);
     let screen = text(render(&v, 80, 24).backend().buffer());
     assert!(screen.contains("…"));
-    snap!("help_app_200x60", view(&r, &keys, Mode::Help), 200, 60);
+}
+
+/// The footer shows the meeting screen's hints in their rank order, as
+/// many as fit, and always ends with the help key.
+#[test]
+fn the_footer_is_drawn_from_the_key_table() {
+    let r = timeline();
+    let keys = keys();
+    let v = view(&r, &keys, Mode::Normal);
+    for (w, h) in [(80, 24), (200, 60)] {
+        let t = render(&v, w, h);
+        let buf = t.backend().buffer();
+        let last: String = (0..w).map(|x| buf[(x, h - 1)].symbol()).collect();
+        assert!(last.trim_end().ends_with("? help"), "{w}: {last}");
+        let mut at = 0;
+        let mut shown = 0;
+        for hint in &keys.footer {
+            let cell = format!(" {} {} ", hint.keys, hint.label);
+            match last[at..].find(&cell) {
+                Some(i) => {
+                    at += i + cell.len() - 1;
+                    shown += 1;
+                }
+                None => break,
+            }
+        }
+        assert!(shown >= 5, "{w}: the first hints, in order: {last}");
+        if w == 200 {
+            assert_eq!(shown, keys.footer.len(), "all of them fit: {last}");
+        }
+    }
 }
 
 #[test]
@@ -923,7 +841,7 @@ fn busy(n: usize) -> Room {
 fn five_hundred_items_keep_the_selection_in_view() {
     let r = busy(500);
     let keys = keys();
-    let items = r.m.items_in(r.m.current);
+    let items = r.m.items_in(r.m.current());
     assert_eq!(items.len(), 500);
     for sel in [0usize, 250, 499] {
         let mut v = view(&r, &keys, Mode::Normal);

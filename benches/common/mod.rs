@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use hotwash::agenda::{Agenda, SectionKind};
-use hotwash::app::App;
+use hotwash::app::{App, Seat};
 use hotwash::journal::{Header, Journal, SessionStore};
 use hotwash::meeting::{
     Command, Draft, DraftTarget, Event, FakeClock, ItemId, Meeting, Outcome, OvertimeChoice,
@@ -76,7 +76,7 @@ impl Room {
             ),
         };
         let m = Meeting::begin(&first).expect("a start event begins a meeting");
-        let sections = m.sections.len();
+        let sections = m.sections().len();
         Room {
             m,
             log: vec![first],
@@ -128,12 +128,12 @@ impl Room {
             SectionKind::Timeline => 3.0,
             SectionKind::Factors | SectionKind::Actions => 2.0,
             SectionKind::ParkingLot => 0.5,
-            SectionKind::Notes if i + 1 == self.m.sections.len() => 0.5,
+            SectionKind::Notes if i + 1 == self.m.sections().len() => 0.5,
             SectionKind::Notes => 1.0,
         };
         let weights: Vec<f64> = self
             .m
-            .agenda
+            .agenda()
             .sections
             .iter()
             .enumerate()
@@ -152,7 +152,7 @@ impl Room {
 
     fn live_in_section(&self) -> Vec<ItemId> {
         self.m
-            .items_in(self.m.current)
+            .items_in(self.m.current())
             .iter()
             .map(|i| i.id)
             .collect()
@@ -163,7 +163,7 @@ impl Room {
     pub fn step(&mut self, progress: f64) {
         self.wait();
         self.n += 1;
-        if self.m.started.is_none() {
+        if self.m.started().is_none() {
             self.run(Command::ToggleTimer);
             return;
         }
@@ -183,7 +183,7 @@ impl Room {
                 return;
             }
         }
-        let cur = self.m.current;
+        let cur = self.m.current();
         let reviewed = self.kind() == SectionKind::ParkingLot
             && self
                 .m
@@ -191,7 +191,7 @@ impl Room {
                 .iter()
                 .all(|i| i.parking.as_ref().is_some_and(|p| p.outcome.is_some()));
         let want = self.section_for(progress).max(cur + usize::from(reviewed));
-        if cur < want && cur + 1 < self.m.sections.len() {
+        if cur < want && cur + 1 < self.m.sections().len() {
             // Now and then the room goes back a section for something it forgot.
             if cur > 1 && !self.revisited[cur] && self.rand(3) == 0 {
                 self.revisited[cur] = true;
@@ -218,7 +218,7 @@ impl Room {
         }
         match self.rand(100) {
             0..30 => {
-                let people = self.m.people.len() as u64;
+                let people = self.m.people().len() as u64;
                 let who = self.rand(people + 1);
                 let who = (who < people && people > 0).then_some(who as usize);
                 if !self.run(Command::Speaker(who)) {
@@ -260,14 +260,14 @@ impl Room {
                     [Outcome::Action, Outcome::FollowUp, Outcome::Dropped][self.rand(3) as usize];
                 self.run(Command::SetOutcome(id, Some(outcome)));
             } else {
-                let people = self.m.people.len();
+                let people = self.m.people().len();
                 self.run(Command::Speaker(Some(self.n % people.max(1))));
             }
             return;
         }
         let text = text(self.kind(), self.n, self.rand(1000));
         let target = DraftTarget::Add {
-            section: self.m.current,
+            section: self.m.current(),
         };
         self.drafts(target, &text);
         self.run(Command::Add(text));
@@ -339,7 +339,7 @@ impl Room {
         App::new(
             self.m.clone(),
             Arc::new(FakeClock::new(self.now)),
-            std::env::temp_dir(),
+            Seat::default(),
         )
     }
 }
@@ -423,8 +423,8 @@ pub fn meeting(events: u64) -> Room {
     let step = (5_400_000 / events.max(1) as i64).clamp(300, 60_000);
     let mut r = Room::new(8, step);
     r.max_latecomers = 2;
-    while r.m.events < events {
-        let progress = r.m.events as f64 / events as f64;
+    while r.m.events() < events {
+        let progress = r.m.events() as f64 / events as f64;
         r.step(progress);
     }
     r
@@ -444,14 +444,14 @@ pub fn busy() -> Room {
         }
         r.step(live as f64 / BUSY_ITEMS as f64);
     }
-    assert_eq!(r.m.people.len(), BUSY_PEOPLE, "the busy roster");
+    assert_eq!(r.m.people().len(), BUSY_PEOPLE, "the busy roster");
     assert_eq!(r.m.parked().len(), BUSY_PARKED, "the busy parking lot");
     r
 }
 
 /// The first section of `kind` in the meeting's agenda.
 pub fn section_of(m: &Meeting, kind: SectionKind) -> usize {
-    m.agenda
+    m.agenda()
         .sections
         .iter()
         .position(|s| s.kind == kind)

@@ -1,424 +1,984 @@
-//! The one key map: it decides what a key does and feeds the footer and the
-//! help overlay, so they can never disagree.
+//! The key tables: one per mode, the only place a key is bound. Dispatch,
+//! the footer, the input box's foot, the time-is-up offer, the quit question
+//! and the help overlay are all read from them, so they can never disagree,
+//! and every label is derived from the key codes.
+//!
+//! A new key is a row in its mode's table; a new mode is a new table and a
+//! [`KeyMode`]; which roles may use a row is in the row, so a joined
+//! terminal's keys and hints are the table filtered by its [`Role`].
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::ui::KeyHelp;
+use crate::ui::{self, HelpLine, Hint, InputPurpose};
 
-/// What a key asks for on the meeting screen.
+/// What a key asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
-    /// `]`: next section (answers "move on" when time is up).
+    /// Next section.
     NextSection,
-    /// `[`: previous section.
+    /// Previous section.
     PrevSection,
-    /// `space`: start or pause the section timer.
+    /// Start or pause the section timer.
     ToggleTimer,
-    /// `1`-`9`: participant N speaks; `0`: nobody.
-    Speaker(Option<usize>),
-    /// `a`: add an item to the current section.
-    Add,
-    /// `p`: park a tangent.
-    Park,
-    /// `e`: edit the selected item.
-    Edit,
-    /// `d`: delete the selected item.
-    Delete,
-    /// `u`: undo.
-    Undo,
-    /// `j` / down: select the next item.
-    SelectNext,
-    /// `k` / up: select the previous item.
-    SelectPrev,
-    /// `x`: export the minutes.
-    Export,
-    /// `?`: help.
-    Help,
-    /// `q`: quit (asks first).
-    Quit,
-    /// `+`: five more minutes for this section.
+    /// Five more minutes for this section.
     Extend,
-    /// `-`: five minutes less for this section.
+    /// Five minutes less for this section.
     Shorten,
-    /// `n`: add a latecomer.
+    /// Participant N speaks, N being the digit pressed.
+    Speak,
+    /// Nobody speaks.
+    Nobody,
+    /// Add a latecomer.
     AddPerson,
-    /// `o`: cycle the selected tangent's outcome.
+    /// Add an item to the current section.
+    Add,
+    /// Edit the selected item.
+    Edit,
+    /// Delete the selected item.
+    Delete,
+    /// Undo the last change to an item.
+    Undo,
+    /// Select the next item.
+    SelectNext,
+    /// Select the previous item.
+    SelectPrev,
+    /// Clear the selection.
+    Deselect,
+    /// Park a tangent.
+    Park,
+    /// Cycle the selected tangent's outcome.
     Outcome,
-    /// `b`: bell on or off.
+    /// Export the minutes.
+    Export,
+    /// End-of-timebox bell on or off.
     Bell,
-    /// `Enter` while time is up: move on.
-    MoveOn,
-    /// `Esc` while time is up: carry on in overtime.
-    CarryOn,
-    /// `Ctrl-C`: leave at once (everything is saved).
+    /// Open the help.
+    Help,
+    /// Quit (asks first).
+    Quit,
+    /// Leave at once (everything is saved).
     Interrupt,
+    /// Time is up: keep going five more minutes.
+    KeepGoing,
+    /// Time is up: move on to the next section.
+    MoveOn,
+    /// Time is up: carry on in overtime.
+    CarryOn,
+    /// Input: add or save what was typed.
+    Commit,
+    /// Input: start a new line.
+    NewLine,
+    /// Input: close, keeping the draft.
+    Cancel,
+    /// Quit question: yes, quit.
+    ConfirmQuit,
+    /// Quit question: no, stay.
+    Stay,
+    /// Help: close it.
+    CloseHelp,
 }
 
 /// Minutes `+` and `-` add or take, and the "keep going" offer grants.
 pub const EXTEND_SECS: i64 = 5 * 60;
 
-struct Row {
-    help: KeyHelp,
-    action: Option<Action>,
-    codes: &'static [KeyCode],
+/// Who is at a terminal. Today there is one terminal and it is the
+/// facilitator's; the room (several terminals) filters the tables by role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Runs the meeting: every key.
+    Facilitator,
+    /// Captures what is said.
+    Scribe,
+    /// The shared screen: shows, never changes.
+    Projector,
+    /// Someone following along.
+    Viewer,
+}
+
+impl Role {
+    /// Every role.
+    pub const ALL: [Role; 4] = [
+        Role::Facilitator,
+        Role::Scribe,
+        Role::Projector,
+        Role::Viewer,
+    ];
+
+    const fn bit(self) -> u8 {
+        1 << self as u8
+    }
+}
+
+/// The roles a row is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Roles(u8);
+
+impl Roles {
+    /// Every role.
+    pub const ALL: Roles = Roles(0b1111);
+    /// The facilitator only.
+    pub const FACILITATOR: Roles = Roles(Role::Facilitator.bit());
+    /// The facilitator and the scribe (a first cut; the room issue decides).
+    pub const CAPTURE: Roles = Roles(Role::Facilitator.bit() | Role::Scribe.bit());
+
+    /// Whether `role` may use the row.
+    pub const fn allows(self, role: Role) -> bool {
+        self.0 & role.bit() != 0
+    }
+}
+
+/// The modifier a key needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mods {
+    /// None (Shift is ignored on characters: `?` and `+` need it on most layouts).
+    None,
+    /// Ctrl.
+    Ctrl,
+    /// Alt.
+    Alt,
+    /// Shift (on a non-character key).
+    Shift,
+}
+
+/// Where a key's label is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Shown {
+    /// In one-line hints and in the help.
+    Always,
+    /// In the help only (an alternative: arrows beside `j` / `k`).
+    Help,
+    /// Nowhere: a convenience alias (`=` for `+`, Delete for `d`).
+    Never,
+}
+
+/// One key of a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    /// The key; `None` is any key no other row of the table takes.
+    pub code: Option<KeyCode>,
+    /// The modifier it needs.
+    pub mods: Mods,
+    /// Where its label is shown.
+    pub shown: Shown,
+}
+
+const fn key(code: KeyCode) -> Key {
+    Key {
+        code: Some(code),
+        mods: Mods::None,
+        shown: Shown::Always,
+    }
+}
+
+const fn ch(c: char) -> Key {
+    key(KeyCode::Char(c))
+}
+
+const fn ctrl(c: char) -> Key {
+    Key {
+        mods: Mods::Ctrl,
+        ..ch(c)
+    }
+}
+
+const fn help_only(k: Key) -> Key {
+    Key {
+        shown: Shown::Help,
+        ..k
+    }
+}
+
+const fn alias(k: Key) -> Key {
+    Key {
+        shown: Shown::Never,
+        ..k
+    }
+}
+
+const ANY: Key = Key {
+    code: None,
+    mods: Mods::None,
+    shown: Shown::Always,
+};
+
+/// How a row appears in the help overlay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Doc {
+    /// A line of its own, with this description.
+    Line(&'static str),
+    /// On the line of the row above (`]` / `[`), which describes both.
+    Joins,
+}
+
+/// How a row appears in its mode's one-line hints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Foot {
+    /// Not there.
+    No,
+    /// At this rank (lowest first, as many as fit), with this short label.
+    Rank(u8, &'static str),
+    /// At the right end, always.
+    End(&'static str),
+}
+
+/// The headings of the help overlay, in the order it shows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Group {
+    /// Sections and their timers.
+    Meeting,
+    /// Who is speaking.
+    Speakers,
+    /// Items.
+    Capture,
+    /// Tangents.
+    Parking,
+    /// The time-is-up offer.
+    TimeUp,
+    /// Everything else.
+    Other,
+    /// The input box.
+    Input,
+    /// The quit question.
+    Quit,
+    /// The help overlay itself.
+    Help,
+}
+
+impl Group {
+    /// The heading as shown.
+    pub const fn title(self) -> &'static str {
+        match self {
+            Group::Meeting => "Meeting",
+            Group::Speakers => "Speakers",
+            Group::Capture => "Capture",
+            Group::Parking => "Parking lot",
+            Group::TimeUp => "When time is up",
+            Group::Other => "Other",
+            Group::Input => "In the input",
+            Group::Quit => "Quit?",
+            Group::Help => "Help",
+        }
+    }
+}
+
+/// One row of a key table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Binding {
+    /// What the keys do.
+    pub action: Action,
+    /// The keys.
+    pub keys: &'static [Key],
+    /// Its help line.
+    pub doc: Doc,
+    /// Its one-line hint.
+    pub foot: Foot,
+    /// Its heading in the help.
+    pub group: Group,
+    /// Who may use it.
+    pub roles: Roles,
 }
 
 const fn row(
-    keys: &'static str,
-    what: &'static str,
-    footer: Option<&'static str>,
-    group: &'static str,
-    action: Option<Action>,
-    codes: &'static [KeyCode],
-) -> Row {
-    Row {
-        help: KeyHelp {
-            keys,
-            what,
-            footer,
-            group,
-        },
+    action: Action,
+    keys: &'static [Key],
+    doc: Doc,
+    foot: Foot,
+    group: Group,
+    roles: Roles,
+) -> Binding {
+    Binding {
         action,
-        codes,
+        keys,
+        doc,
+        foot,
+        group,
+        roles,
     }
 }
 
-const MEETING: &str = "Meeting";
-const PEOPLE: &str = "Speakers";
-const CAPTURE: &str = "Capture";
-const PARKING: &str = "Parking lot";
-const OTHER: &str = "Other";
-const TIME_UP: &str = "When time is up";
+use Doc::{Joins, Line};
+use Foot::{End, No, Rank};
+use Group as G;
 
-use KeyCode::Char;
+const FAC: Roles = Roles::FACILITATOR;
+const CAP: Roles = Roles::CAPTURE;
+const ALL: Roles = Roles::ALL;
 
-/// The default key map. Rows with no description are not in the help; the
-/// first rows are the footer's, in the order it shows them as width allows.
-const ROWS: &[Row] = &[
+/// The meeting screen. Rows in help order; `Rank` orders the footer.
+const NORMAL: &[Binding] = &[
     row(
-        "]",
-        "",
-        Some("next"),
-        MEETING,
-        Some(Action::NextSection),
-        &[Char(']')],
+        Action::NextSection,
+        &[ch(']')],
+        Line("next / previous section (next starts its timebox)"),
+        Rank(1, "next"),
+        G::Meeting,
+        FAC,
     ),
     row(
-        "space",
-        "",
-        Some("timer"),
-        MEETING,
-        Some(Action::ToggleTimer),
-        &[Char(' ')],
-    ),
-    row("1-9", "", Some("speaker"), PEOPLE, None, &[]),
-    row(
-        "a",
-        "",
-        Some("add"),
-        CAPTURE,
-        Some(Action::Add),
-        &[Char('a')],
+        Action::PrevSection,
+        &[ch('[')],
+        Joins,
+        Rank(11, "back"),
+        G::Meeting,
+        FAC,
     ),
     row(
-        "p",
-        "",
-        Some("park"),
-        PARKING,
-        Some(Action::Park),
-        &[Char('p')],
+        Action::ToggleTimer,
+        &[ch(' ')],
+        Line("start / pause the section timer"),
+        Rank(2, "timer"),
+        G::Meeting,
+        FAC,
     ),
     row(
-        "x",
-        "",
-        Some("export"),
-        OTHER,
-        Some(Action::Export),
-        &[Char('x')],
+        Action::Extend,
+        &[ch('+'), alias(ch('='))],
+        Line("five minutes more / less for this section"),
+        Rank(12, "±5 min"),
+        G::Meeting,
+        FAC,
+    ),
+    row(Action::Shorten, &[ch('-')], Joins, No, G::Meeting, FAC),
+    row(
+        Action::Speak,
+        &[
+            ch('1'),
+            ch('2'),
+            ch('3'),
+            ch('4'),
+            ch('5'),
+            ch('6'),
+            ch('7'),
+            ch('8'),
+            ch('9'),
+        ],
+        Line("participant N is speaking; 0: nobody"),
+        Rank(3, "speaker"),
+        G::Speakers,
+        CAP,
     ),
     row(
-        "q",
-        "",
-        Some("quit"),
-        OTHER,
-        Some(Action::Quit),
-        &[Char('q')],
+        Action::Nobody,
+        &[help_only(ch('0'))],
+        Joins,
+        No,
+        G::Speakers,
+        CAP,
     ),
     row(
-        "e",
-        "",
-        Some("edit"),
-        CAPTURE,
-        Some(Action::Edit),
-        &[Char('e')],
+        Action::AddPerson,
+        &[ch('n')],
+        Line("add a latecomer (Name or Name:Role)"),
+        No,
+        G::Speakers,
+        CAP,
     ),
     row(
-        "d",
-        "",
-        Some("delete"),
-        CAPTURE,
-        Some(Action::Delete),
-        &[Char('d'), KeyCode::Delete],
+        Action::Add,
+        &[ch('a')],
+        Line("add an item to this section (quick-entry syntax)"),
+        Rank(4, "add"),
+        G::Capture,
+        CAP,
     ),
     row(
-        "u",
-        "",
-        Some("undo"),
-        CAPTURE,
-        Some(Action::Undo),
-        &[Char('u')],
+        Action::Edit,
+        &[ch('e')],
+        Line("edit the selected item"),
+        Rank(8, "edit"),
+        G::Capture,
+        CAP,
     ),
     row(
-        "[",
-        "",
-        Some("back"),
-        MEETING,
-        Some(Action::PrevSection),
-        &[Char('[')],
-    ),
-    row("+ / -", "", Some("±5 min"), MEETING, None, &[]),
-    row(
-        "] / [",
-        "next / previous section (next starts its timebox)",
-        None,
-        MEETING,
-        None,
-        &[],
+        Action::Delete,
+        &[ch('d'), alias(key(KeyCode::Delete))],
+        Line("delete the selected item"),
+        Rank(9, "delete"),
+        G::Capture,
+        CAP,
     ),
     row(
-        "space",
-        "start / pause the section timer",
-        None,
-        MEETING,
-        None,
-        &[],
+        Action::Undo,
+        &[ch('u')],
+        Line("undo the last change to an item"),
+        Rank(10, "undo"),
+        G::Capture,
+        CAP,
     ),
     row(
-        "+ / -",
-        "five minutes more / less for this section",
-        None,
-        MEETING,
-        None,
-        &[],
+        Action::SelectNext,
+        &[ch('j'), help_only(key(KeyCode::Down))],
+        Line("move the selection"),
+        No,
+        G::Capture,
+        CAP,
     ),
     row(
-        "+",
-        "",
-        None,
-        MEETING,
-        Some(Action::Extend),
-        &[Char('+'), Char('=')],
-    ),
-    row("-", "", None, MEETING, Some(Action::Shorten), &[Char('-')]),
-    row(
-        "1-9, 0",
-        "participant N is speaking; 0: nobody",
-        None,
-        PEOPLE,
-        None,
-        &[],
+        Action::SelectPrev,
+        &[ch('k'), help_only(key(KeyCode::Up))],
+        Joins,
+        No,
+        G::Capture,
+        CAP,
     ),
     row(
-        "n",
-        "add a latecomer (Name or Name:Role)",
-        None,
-        PEOPLE,
-        Some(Action::AddPerson),
-        &[Char('n')],
+        Action::Deselect,
+        &[key(KeyCode::Esc)],
+        Line("clear the selection"),
+        No,
+        G::Capture,
+        CAP,
     ),
     row(
-        "a",
-        "add an item to this section (quick-entry syntax)",
-        None,
-        CAPTURE,
-        None,
-        &[],
-    ),
-    row("e", "edit the selected item", None, CAPTURE, None, &[]),
-    row("d", "delete the selected item", None, CAPTURE, None, &[]),
-    row(
-        "u",
-        "undo the last change to an item",
-        None,
-        CAPTURE,
-        None,
-        &[],
-    ),
-    row("j k / ↓ ↑", "move the selection", None, CAPTURE, None, &[]),
-    row(
-        "j",
-        "",
-        None,
-        CAPTURE,
-        Some(Action::SelectNext),
-        &[Char('j'), KeyCode::Down],
+        Action::Park,
+        &[ch('p')],
+        Line("safeword! show it large and park the tangent"),
+        Rank(5, "park"),
+        G::Parking,
+        CAP,
     ),
     row(
-        "k",
-        "",
-        None,
-        CAPTURE,
-        Some(Action::SelectPrev),
-        &[Char('k'), KeyCode::Up],
+        Action::Outcome,
+        &[ch('o')],
+        Line("set the selected tangent's outcome (action, follow up, dropped)"),
+        No,
+        G::Parking,
+        CAP,
     ),
     row(
-        "p",
-        "safeword! show it large and park the tangent",
-        None,
-        PARKING,
-        None,
-        &[],
+        Action::Export,
+        &[ch('x')],
+        Line("export the minutes (Markdown) now"),
+        Rank(6, "export"),
+        G::Other,
+        FAC,
     ),
     row(
-        "o",
-        "set the selected tangent's outcome (action, follow up, dropped)",
-        None,
-        PARKING,
-        Some(Action::Outcome),
-        &[Char('o')],
+        Action::Bell,
+        &[ch('b')],
+        Line("end-of-timebox bell on / off"),
+        No,
+        G::Other,
+        FAC,
     ),
     row(
-        "+",
-        "keep going five more minutes",
-        None,
-        TIME_UP,
-        None,
-        &[],
+        Action::Help,
+        &[ch('?')],
+        Line("this help"),
+        End("help"),
+        G::Other,
+        ALL,
+    ),
+    // What quitting means for a joined terminal (leave, not end) is the
+    // room's to decide.
+    row(
+        Action::Quit,
+        &[ch('q')],
+        Line("quit (asks; y confirms; everything is already saved)"),
+        Rank(7, "quit"),
+        G::Other,
+        ALL,
     ),
     row(
-        "Enter or ]",
-        "move on to the next section",
-        None,
-        TIME_UP,
-        Some(Action::MoveOn),
-        &[KeyCode::Enter],
-    ),
-    row(
-        "Esc",
-        "carry on in overtime",
-        None,
-        TIME_UP,
-        Some(Action::CarryOn),
-        &[KeyCode::Esc],
-    ),
-    row(
-        "x",
-        "export the minutes (Markdown) now",
-        None,
-        OTHER,
-        None,
-        &[],
-    ),
-    row(
-        "b",
-        "end-of-timebox bell on / off",
-        None,
-        OTHER,
-        Some(Action::Bell),
-        &[Char('b')],
-    ),
-    row(
-        "?",
-        "this help",
-        None,
-        OTHER,
-        Some(Action::Help),
-        &[Char('?')],
-    ),
-    row(
-        "q",
-        "quit (asks; y confirms; everything is already saved)",
-        None,
-        OTHER,
-        None,
-        &[],
-    ),
-    row(
-        "Ctrl-C",
-        "leave at once (everything is already saved)",
-        None,
-        OTHER,
-        Some(Action::Interrupt),
-        &[],
+        Action::Interrupt,
+        &[ctrl('c')],
+        Line("leave at once (everything is already saved)"),
+        No,
+        G::Other,
+        ALL,
     ),
 ];
 
-/// The rows people read: footer and help.
-pub fn help() -> Vec<KeyHelp> {
-    ROWS.iter()
-        .filter(|r| !r.help.what.is_empty() || r.help.footer.is_some())
-        .map(|r| r.help)
-        .collect()
+/// While the time-is-up offer shows: read before [`NORMAL`], which still
+/// answers every other key.
+const OFFER: &[Binding] = &[
+    row(
+        Action::KeepGoing,
+        &[ch('+'), alias(ch('='))],
+        Line("keep going five more minutes"),
+        Rank(1, "keep going 5 more minutes"),
+        G::TimeUp,
+        FAC,
+    ),
+    row(
+        Action::MoveOn,
+        &[ch(']'), help_only(key(KeyCode::Enter))],
+        Line("move on to the next section"),
+        Rank(2, "move on"),
+        G::TimeUp,
+        FAC,
+    ),
+    row(
+        Action::CarryOn,
+        &[key(KeyCode::Esc)],
+        Line("carry on in overtime"),
+        Rank(3, "carry on in overtime"),
+        G::TimeUp,
+        FAC,
+    ),
+];
+
+const NEW_LINE: Binding = row(
+    Action::NewLine,
+    &[
+        Key {
+            mods: Mods::Alt,
+            ..key(KeyCode::Enter)
+        },
+        alias(Key {
+            mods: Mods::Shift,
+            ..key(KeyCode::Enter)
+        }),
+        alias(ctrl('j')),
+    ],
+    Line("start a new line"),
+    Rank(2, "new line"),
+    G::Input,
+    ALL,
+);
+const INTERRUPT_INPUT: Binding = row(
+    Action::Interrupt,
+    &[ctrl('c')],
+    Line("leave at once (everything is already saved)"),
+    No,
+    G::Input,
+    ALL,
+);
+const ENTER: Key = key(KeyCode::Enter);
+const ESC: Key = key(KeyCode::Esc);
+const fn commit(label: &'static str) -> Binding {
+    row(
+        Action::Commit,
+        &[ENTER],
+        Line(label),
+        Rank(1, label),
+        G::Input,
+        ALL,
+    )
+}
+const fn cancel(label: &'static str) -> Binding {
+    row(
+        Action::Cancel,
+        &[ESC],
+        Line(label),
+        Rank(3, label),
+        G::Input,
+        ALL,
+    )
 }
 
-/// What a key press does on the meeting screen, if anything.
-pub fn action_for(key: KeyEvent) -> Option<Action> {
-    if key.modifiers.contains(KeyModifiers::CONTROL) {
-        return match key.code {
-            Char('c') => Some(Action::Interrupt),
-            _ => None,
+/// Typing a new item or a tangent; every key not here is typed.
+const INPUT_ADD: &[Binding] = &[
+    commit("add"),
+    NEW_LINE,
+    cancel("cancel (draft kept)"),
+    INTERRUPT_INPUT,
+];
+/// Typing an item's new text.
+const INPUT_EDIT: &[Binding] = &[
+    commit("save"),
+    NEW_LINE,
+    cancel("cancel (draft kept)"),
+    INTERRUPT_INPUT,
+];
+/// Typing a latecomer's name: no draft is kept, and a name is one line.
+const INPUT_PERSON: &[Binding] = &[
+    commit("add"),
+    Binding {
+        foot: No,
+        ..NEW_LINE
+    },
+    cancel("cancel"),
+    INTERRUPT_INPUT,
+];
+
+/// "Quit? y / n".
+const CONFIRM_QUIT: &[Binding] = &[
+    row(
+        Action::ConfirmQuit,
+        &[ch('y'), alias(ch('Y'))],
+        Line("quit"),
+        Rank(1, "quit"),
+        G::Quit,
+        ALL,
+    ),
+    row(
+        Action::Stay,
+        &[ANY],
+        Line("stay"),
+        Rank(2, "stay"),
+        G::Quit,
+        ALL,
+    ),
+];
+
+/// The help overlay.
+const HELP: &[Binding] = &[row(
+    Action::CloseHelp,
+    &[ANY],
+    Line("closes help"),
+    Rank(1, "closes help"),
+    G::Help,
+    ALL,
+)];
+
+/// The app's modes, as the key tables know them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyMode {
+    /// The meeting screen.
+    Normal,
+    /// The meeting screen while the time-is-up offer shows.
+    Offer,
+    /// Typing into the input box.
+    Input(InputPurpose),
+    /// The quit question.
+    ConfirmQuit,
+    /// The help overlay.
+    Help,
+}
+
+impl KeyMode {
+    /// Every mode, for tests and docs.
+    pub const ALL: [KeyMode; 8] = [
+        KeyMode::Normal,
+        KeyMode::Offer,
+        KeyMode::Input(InputPurpose::Add),
+        KeyMode::Input(InputPurpose::Park),
+        KeyMode::Input(InputPurpose::Edit),
+        KeyMode::Input(InputPurpose::AddPerson),
+        KeyMode::ConfirmQuit,
+        KeyMode::Help,
+    ];
+
+    /// The mode's own table.
+    pub const fn table(self) -> &'static [Binding] {
+        match self {
+            KeyMode::Normal => NORMAL,
+            KeyMode::Offer => OFFER,
+            KeyMode::Input(InputPurpose::Add | InputPurpose::Park) => INPUT_ADD,
+            KeyMode::Input(InputPurpose::Edit) => INPUT_EDIT,
+            KeyMode::Input(InputPurpose::AddPerson) => INPUT_PERSON,
+            KeyMode::ConfirmQuit => CONFIRM_QUIT,
+            KeyMode::Help => HELP,
+        }
+    }
+
+    /// The tables read, in order, for a key in this mode.
+    pub fn layers(self) -> &'static [&'static [Binding]] {
+        match self {
+            KeyMode::Offer => &[OFFER, NORMAL],
+            KeyMode::Normal => &[NORMAL],
+            KeyMode::Input(InputPurpose::Add | InputPurpose::Park) => &[INPUT_ADD],
+            KeyMode::Input(InputPurpose::Edit) => &[INPUT_EDIT],
+            KeyMode::Input(InputPurpose::AddPerson) => &[INPUT_PERSON],
+            KeyMode::ConfirmQuit => &[CONFIRM_QUIT],
+            KeyMode::Help => &[HELP],
+        }
+    }
+}
+
+impl Key {
+    /// Whether a key press is this key (`None` matches any press).
+    pub fn matches(&self, ev: &KeyEvent) -> bool {
+        let Some(code) = self.code else {
+            return true;
         };
+        let m = ev.modifiers;
+        let ctrl = m.contains(KeyModifiers::CONTROL);
+        let alt = m.contains(KeyModifiers::ALT);
+        // Shift makes `?` and `+`; it only counts on keys that are not characters.
+        let shift = m.contains(KeyModifiers::SHIFT) && !matches!(ev.code, KeyCode::Char(_));
+        let mods = match (ctrl, alt, shift) {
+            (false, false, false) => Mods::None,
+            (true, false, false) => Mods::Ctrl,
+            (false, true, false) => Mods::Alt,
+            (false, false, true) => Mods::Shift,
+            _ => return false,
+        };
+        code == ev.code && mods == self.mods
     }
-    if key.modifiers.contains(KeyModifiers::ALT) {
-        return None;
+
+    /// A press of this key, for tests and for replaying a documented key.
+    pub fn event(&self) -> KeyEvent {
+        let mods = match self.mods {
+            Mods::None => KeyModifiers::NONE,
+            Mods::Ctrl => KeyModifiers::CONTROL,
+            Mods::Alt => KeyModifiers::ALT,
+            Mods::Shift => KeyModifiers::SHIFT,
+        };
+        KeyEvent::new(self.code.unwrap_or(KeyCode::Char('~')), mods)
     }
-    if let Char(c @ '0'..='9') = key.code {
-        let n = c as usize - '0' as usize;
-        return Some(Action::Speaker(n.checked_sub(1)));
+
+    /// The key as people read it: `space`, `Enter`, `Ctrl-C`, `↓`.
+    pub fn label(&self) -> String {
+        self.label_as("any key")
     }
-    ROWS.iter()
-        .find(|r| r.codes.contains(&key.code))
-        .and_then(|r| r.action)
+
+    /// The label, calling a catch-all key `any`.
+    fn label_as(&self, any: &str) -> String {
+        let Some(code) = self.code else {
+            return any.to_string();
+        };
+        let name = match code {
+            KeyCode::Char(' ') => "space".to_string(),
+            KeyCode::Char(c) if self.mods == Mods::Ctrl => c.to_uppercase().to_string(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Esc => "Esc".into(),
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::Delete => "Del".into(),
+            other => other.to_string(),
+        };
+        match self.mods {
+            Mods::None => name,
+            Mods::Ctrl => format!("Ctrl-{name}"),
+            Mods::Alt => format!("Alt-{name}"),
+            Mods::Shift => format!("Shift-{name}"),
+        }
+    }
+}
+
+/// The labels of `keys` shown at `level`, a run of three or more
+/// consecutive characters written as a range (`1-9`).
+fn keys_label(keys: &[Key], level: Shown, any: &str) -> String {
+    let shown: Vec<&Key> = keys.iter().filter(|k| k.shown <= level).collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < shown.len() {
+        let mut j = i;
+        while let (Some(KeyCode::Char(a)), Some(Some(KeyCode::Char(b)))) =
+            (shown[j].code, shown.get(j + 1).map(|k| k.code))
+        {
+            if shown[j].mods != Mods::None || u32::from(a) + 1 != u32::from(b) {
+                break;
+            }
+            j += 1;
+        }
+        if j >= i + 2 {
+            out.push(format!(
+                "{}-{}",
+                shown[i].label_as(any),
+                shown[j].label_as(any)
+            ));
+        } else {
+            j = i;
+            out.push(shown[i].label_as(any));
+        }
+        i = j + 1;
+    }
+    out.join(" ")
+}
+
+/// What an "any key" row is called in `table`.
+fn any_label(table: &[Binding]) -> &'static str {
+    let others = table.iter().flat_map(|b| b.keys).any(|k| k.code.is_some());
+    if others { "any other key" } else { "any key" }
+}
+
+/// A row's keys as the help shows them: its own, then those of the rows
+/// that join its line (`] / [`).
+fn line_label(table: &[Binding], at: usize, level: Shown, alone: bool) -> String {
+    let any = any_label(table);
+    let mut parts = vec![keys_label(table[at].keys, level, any)];
+    for b in table[at + 1..].iter().take_while(|b| b.doc == Joins) {
+        // A joined row with a hint of its own is not repeated in this one.
+        if alone && b.foot != No {
+            continue;
+        }
+        let l = keys_label(b.keys, level, any);
+        if !l.is_empty() {
+            parts.push(l);
+        }
+    }
+    parts.join(" / ")
+}
+
+/// The row a key press finds in `mode` for `role`, if any. A key bound in
+/// a table wins over the table's "any key" row.
+pub fn lookup(mode: KeyMode, role: Role, ev: &KeyEvent) -> Option<&'static Binding> {
+    mode.layers().iter().find_map(|table| {
+        let rows = || table.iter().filter(|b| b.roles.allows(role));
+        rows()
+            .find(|b| b.keys.iter().any(|k| k.code.is_some() && k.matches(ev)))
+            .or_else(|| rows().find(|b| b.keys.iter().any(|k| k.code.is_none())))
+    })
+}
+
+/// The one-line hints of `mode`'s own table for `role`, by rank; the `End`
+/// row separately.
+fn hints_of(mode: KeyMode, role: Role) -> (Vec<Hint>, Option<Hint>) {
+    let table = mode.table();
+    let mut ranked: Vec<(u8, Hint)> = Vec::new();
+    let mut end = None;
+    for (i, b) in table.iter().enumerate() {
+        if !b.roles.allows(role) {
+            continue;
+        }
+        let keys = || line_label(table, i, Shown::Always, true);
+        match b.foot {
+            No => {}
+            Rank(n, label) => ranked.push((
+                n,
+                Hint {
+                    keys: keys(),
+                    label,
+                },
+            )),
+            End(label) => {
+                end = Some(Hint {
+                    keys: keys(),
+                    label,
+                })
+            }
+        }
+    }
+    ranked.sort_by_key(|(n, _)| *n);
+    (ranked.into_iter().map(|(_, h)| h).collect(), end)
+}
+
+/// The help overlay's lines for `role`: the meeting screen's keys and the
+/// time-is-up offer's, by heading.
+fn help_lines(role: Role) -> Vec<HelpLine> {
+    let mut lines: Vec<(Group, HelpLine)> = Vec::new();
+    for table in [NORMAL, OFFER] {
+        for (i, b) in table.iter().enumerate() {
+            if let Line(what) = b.doc
+                && b.roles.allows(role)
+            {
+                let keys = line_label(table, i, Shown::Help, false);
+                let group = b.group.title();
+                lines.push((b.group, HelpLine { keys, what, group }));
+            }
+        }
+    }
+    lines.sort_by_key(|(g, _)| *g);
+    lines.into_iter().map(|(_, l)| l).collect()
+}
+
+/// Everything the screen shows about keys, for `role`.
+pub fn hints(role: Role) -> ui::Keys {
+    let (footer, footer_end) = hints_of(KeyMode::Normal, role);
+    let input = [
+        InputPurpose::Add,
+        InputPurpose::Edit,
+        InputPurpose::Park,
+        InputPurpose::AddPerson,
+    ]
+    .into_iter()
+    .map(|p| (p, hints_of(KeyMode::Input(p), role).0))
+    .collect();
+    ui::Keys {
+        footer,
+        footer_end,
+        offer: hints_of(KeyMode::Offer, role).0,
+        quit: hints_of(KeyMode::ConfirmQuit, role).0,
+        input,
+        help: help_lines(role),
+        help_close: hints_of(KeyMode::Help, role).0,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn key(code: KeyCode) -> KeyEvent {
-        KeyEvent::new(code, KeyModifiers::NONE)
+    fn press(mode: KeyMode, code: KeyCode, mods: KeyModifiers) -> Option<Action> {
+        lookup(mode, Role::Facilitator, &KeyEvent::new(code, mods)).map(|b| b.action)
     }
 
     #[test]
-    fn the_product_key_map_holds() {
-        assert_eq!(action_for(key(Char(']'))), Some(Action::NextSection));
-        assert_eq!(action_for(key(Char('['))), Some(Action::PrevSection));
-        assert_eq!(action_for(key(Char(' '))), Some(Action::ToggleTimer));
-        assert_eq!(action_for(key(Char('1'))), Some(Action::Speaker(Some(0))));
-        assert_eq!(action_for(key(Char('9'))), Some(Action::Speaker(Some(8))));
-        assert_eq!(action_for(key(Char('0'))), Some(Action::Speaker(None)));
-        for (c, a) in [
-            ('a', Action::Add),
-            ('p', Action::Park),
-            ('e', Action::Edit),
-            ('d', Action::Delete),
-            ('u', Action::Undo),
-            ('j', Action::SelectNext),
-            ('k', Action::SelectPrev),
-            ('x', Action::Export),
-            ('?', Action::Help),
-            ('q', Action::Quit),
-        ] {
-            assert_eq!(action_for(key(Char(c))), Some(a), "{c}");
+    fn no_key_is_bound_twice_in_one_table() {
+        for mode in KeyMode::ALL {
+            let keys: Vec<&Key> = mode.table().iter().flat_map(|b| b.keys).collect();
+            for (i, a) in keys.iter().enumerate() {
+                for b in &keys[i + 1..] {
+                    assert!(
+                        (a.code, a.mods) != (b.code, b.mods),
+                        "{mode:?}: {a:?} twice"
+                    );
+                }
+            }
         }
-        assert_eq!(action_for(key(KeyCode::Down)), Some(Action::SelectNext));
-        assert_eq!(action_for(key(KeyCode::Up)), Some(Action::SelectPrev));
-        let ctrl_c = KeyEvent::new(Char('c'), KeyModifiers::CONTROL);
-        assert_eq!(action_for(ctrl_c), Some(Action::Interrupt));
-        assert_eq!(action_for(key(Char('Z'))), None);
     }
 
     #[test]
-    fn every_help_row_is_reachable_and_the_footer_is_short() {
-        let rows = help();
-        assert!(rows.iter().any(|r| r.keys == "1-9, 0"));
-        let footer: usize = rows
-            .iter()
-            .filter_map(|r| r.footer.map(|f| r.keys.len() + f.len() + 3))
-            .sum();
-        assert!(
-            footer < 160,
-            "footer too long to fit on a wide screen: {footer}"
+    fn modifiers_must_match_but_shift_on_a_character_is_ignored() {
+        let n = KeyModifiers::NONE;
+        assert_eq!(
+            press(KeyMode::Normal, KeyCode::Char('?'), KeyModifiers::SHIFT),
+            Some(Action::Help)
         );
+        assert_eq!(
+            press(KeyMode::Normal, KeyCode::Char(']'), KeyModifiers::ALT),
+            None
+        );
+        assert_eq!(
+            press(KeyMode::Normal, KeyCode::Char('q'), KeyModifiers::CONTROL),
+            None
+        );
+        assert_eq!(
+            press(KeyMode::Normal, KeyCode::Char('c'), KeyModifiers::CONTROL),
+            Some(Action::Interrupt)
+        );
+        assert_eq!(press(KeyMode::Normal, KeyCode::Char('Z'), n), None);
+        let input = KeyMode::Input(InputPurpose::Add);
+        assert_eq!(
+            press(input, KeyCode::Enter, KeyModifiers::SHIFT),
+            Some(Action::NewLine)
+        );
+        assert_eq!(press(input, KeyCode::Enter, n), Some(Action::Commit));
+        assert_eq!(press(input, KeyCode::Char('q'), n), None, "typed");
+        assert_eq!(
+            press(KeyMode::ConfirmQuit, KeyCode::Char('n'), n),
+            Some(Action::Stay)
+        );
+        assert_eq!(
+            press(KeyMode::Offer, KeyCode::Char('a'), n),
+            Some(Action::Add),
+            "the offer's table lies over the meeting screen's"
+        );
+    }
+
+    #[test]
+    fn labels_are_derived_from_the_keys() {
+        let keys = hints(Role::Facilitator);
+        let help: Vec<&str> = keys.help.iter().map(|l| l.keys.as_str()).collect();
+        for want in [
+            "] / [",
+            "space",
+            "+ / -",
+            "1-9 / 0",
+            "j ↓ / k ↑",
+            "] Enter",
+            "Ctrl-C",
+        ] {
+            assert!(help.contains(&want), "{want} in {help:?}");
+        }
+        let footer: Vec<&str> = keys.footer.iter().map(|h| h.keys.as_str()).collect();
+        assert_eq!(&footer[..3], ["]", "space", "1-9"]);
+        assert!(footer.contains(&"["), "back has a hint of its own");
+        assert!(footer.contains(&"+ / -"), "less shares more's hint");
+        assert_eq!(keys.footer_end.map(|h| h.keys), Some("?".to_string()));
+        assert_eq!(keys.quit[1].keys, "any other key");
+        assert_eq!(keys.help_close[0].keys, "any key");
+    }
+
+    #[test]
+    fn roles_filter_the_table_and_the_facilitator_has_it_all() {
+        for mode in KeyMode::ALL {
+            assert!(
+                mode.table()
+                    .iter()
+                    .all(|b| b.roles.allows(Role::Facilitator))
+            );
+        }
+        let projector = hints(Role::Projector);
+        let footer: Vec<&str> = projector.footer.iter().map(|h| h.keys.as_str()).collect();
+        assert_eq!(footer, ["q"], "a projector changes nothing");
+        let space = KeyEvent::new(KeyCode::Char(' '), KeyModifiers::NONE);
+        assert!(lookup(KeyMode::Normal, Role::Scribe, &space).is_none());
+        let a = KeyEvent::new(KeyCode::Char('a'), KeyModifiers::NONE);
+        assert!(lookup(KeyMode::Normal, Role::Scribe, &a).is_some());
     }
 }

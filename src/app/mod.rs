@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
+use crossterm::event::{Event as TermEvent, EventStream};
 use futures::StreamExt;
 use tokio::io::Interest;
 use tokio::io::unix::AsyncFd;
@@ -23,7 +23,7 @@ use crate::export;
 use crate::journal::{JournalError, JournalWriter, Status};
 use crate::meeting::{Clock, Meeting, Stamped};
 use crate::ui::{self, SaveState};
-pub use model::{App, AppMode, Exit};
+pub use model::{App, AppMode, Effect, Exit, Seat, journaled};
 
 /// How long the draft may wait before it is saved (the promise is two seconds).
 const DRAFT_DELAY: Duration = Duration::from_millis(700);
@@ -32,7 +32,9 @@ const FLUSH_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// Test hook: with `HOTWASH_TEST_PANIC_AFTER_KEYS=N` the app panics on the
 /// Nth key press, so that tests can see what a panic leaves behind (the
-/// terminal, the message, the journal). Unset, it does nothing.
+/// terminal, the message, the journal). Unset, it does nothing. Compiled
+/// into debug builds only (what `cargo test` runs), never into a release.
+#[cfg(debug_assertions)]
 pub const TEST_PANIC_ENV: &str = "HOTWASH_TEST_PANIC_AFTER_KEYS";
 
 /// Diagnostics, off unless set: the file the app writes its [`Stats`] to
@@ -76,6 +78,61 @@ pub enum Ended {
     TerminalGone,
 }
 
+/// Columns the status line has on the smallest screen hotwash draws (80x24).
+pub const STATUS_COLUMNS: usize = 79;
+
+/// `before`, `path` and `after` in at most [`STATUS_COLUMNS`] columns: the
+/// path gives way, shortened in its middle, never the words around it.
+pub fn fit_path(before: &str, path: &Path, after: &str) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let room = STATUS_COLUMNS
+        .saturating_sub(before.width() + after.width())
+        .max(9);
+    let whole = path.display().to_string();
+    // The file name is what the scribe looks for: the directories give way first.
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let shown = match whole.strip_suffix(&name) {
+        Some(dir) if !name.is_empty() && whole.width() > room && name.width() + 8 <= room => {
+            shorten_middle(dir, room - name.width()) + &name
+        }
+        _ => shorten_middle(&whole, room),
+    };
+    format!("{before}{shown}{after}")
+}
+
+/// `s` in at most `max` columns, its middle replaced by "…" if need be.
+fn shorten_middle(s: &str, max: usize) -> String {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if s.width() <= max {
+        return s.to_string();
+    }
+    let w = |c: &char| c.width().unwrap_or(0);
+    let keep = max.saturating_sub(1);
+    let mut head = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        if used + w(&c) > keep / 2 {
+            break;
+        }
+        used += w(&c);
+        head.push(c);
+    }
+    let mut tail: Vec<char> = Vec::new();
+    for c in s.chars().rev() {
+        if used + w(&c) > keep {
+            break;
+        }
+        used += w(&c);
+        tail.push(c);
+    }
+    head.push('…');
+    head.extend(tail.into_iter().rev());
+    head
+}
+
 /// A signal that stops the meeting cleanly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StopSignal {
@@ -116,13 +173,29 @@ impl std::fmt::Display for StopSignal {
 /// The journal could not be fully saved when the screen closed; what was
 /// not saved is kept where `kept` says.
 #[derive(Debug, thiserror::Error)]
-#[error("{error}{}", kept.as_deref().map(|k| format!("; {k}")).unwrap_or_default())]
+#[error("{}{}", exit_reason(error), kept.as_deref().map(|k| format!("; {k}")).unwrap_or_default())]
 pub struct NotSaved {
     /// Why the journal's last flush failed.
     #[source]
     pub error: JournalError,
     /// Where the events the disk refused are kept, as a sentence, if any were.
     pub kept: Option<String>,
+}
+
+/// What a failed `x` says, in one status line (see [`fit_path`]).
+pub fn export_failed(e: &export::ExportError) -> String {
+    match e {
+        export::ExportError::NoFreeName(dir) => fit_path(
+            "export failed: ",
+            dir,
+            " holds too many exports of this meeting",
+        ),
+        e => fit_path(
+            "export failed: cannot write ",
+            e.path(),
+            &format!(": {}", e.reason()),
+        ),
+    }
 }
 
 /// Writes the minutes into `dir` under a name not yet taken (an earlier
@@ -132,19 +205,23 @@ pub fn export_minutes(meeting: &Meeting, dir: &Path) -> Result<PathBuf, export::
     let text = export::render(meeting, format, &export::Options::default());
     let name = export::default_file_name(meeting, format);
     let (stem, ext) = name.rsplit_once('.').unwrap_or((&name, "md"));
-    for n in 1..1000 {
-        let path = if n == 1 {
-            dir.join(&name)
+    crate::fsutil::first_free(
+        stem,
+        &format!(".{ext}"),
+        1000,
+        |name| {
+            let path = dir.join(name);
+            export::write_atomic(&path, &text, false).map(|()| path)
+        },
+        export::ExportError::name_taken,
+    )
+    .map_err(|e| {
+        if e.name_taken() {
+            export::ExportError::NoFreeName(dir.to_path_buf())
         } else {
-            dir.join(format!("{stem}-{n}.{ext}"))
-        };
-        match export::write_atomic(&path, &text, false) {
-            Ok(()) => return Ok(path),
-            Err(e) if e.name_taken() => continue,
-            Err(e) => return Err(e),
+            e
         }
-    }
-    Err(export::ExportError::NoFreeName(dir.to_path_buf()))
+    })
 }
 
 /// Runs the meeting screen until the user quits, a signal comes, or the
@@ -166,30 +243,44 @@ pub fn run(
         let _rt = rt.enter();
         Signals::new()?
     };
-    let mut app = App::new(meeting, clock, out_dir);
-    if status.is_some() {
-        app.status = status;
+    let seat = Seat {
+        color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        ..Seat::default()
+    };
+    let mut app = App::new(meeting, clock, seat);
+    if let Some(status) = status {
+        app.set_status(status);
     }
-    let mut journal = journal;
+    let mut out = Outside {
+        journal,
+        unsaved: Unsaved::default(),
+        out_dir,
+        draw: true,
+        draft_due: None,
+        ended: None,
+    };
     // The meeting's start may still be on its way to disk.
-    mark_saving(&mut app, &journal);
-    let mut unsaved = Unsaved::default();
+    let effects = mark_saving(&mut app, &out.journal);
+    out.carry_out(&mut app, effects);
     let mut terminal = terminal::init()?;
     let mut stats = Stats::default();
     let ended = rt.block_on(event_loop(
         &mut app,
-        &mut journal,
-        &mut unsaved,
+        &mut out,
         statuses,
         &mut terminal,
         signals,
         &mut stats,
     ));
-    // Whatever stopped the meeting, the words in the input box are kept.
-    if app.draft_dirty {
-        app.save_draft();
-    }
-    drain(&mut app, &mut journal, &mut unsaved);
+    // Whatever stopped the meeting, the words in the input box are kept
+    // (an unchanged draft records nothing).
+    let effects = app.save_draft();
+    out.carry_out(&mut app, effects);
+    let Outside {
+        journal,
+        mut unsaved,
+        ..
+    } = out;
     // The terminal's own drop would show the cursor again and, on a
     // terminal that is gone, panic printing why; restore() does it all.
     let cursor_shown = terminal.show_cursor().is_ok();
@@ -212,6 +303,24 @@ pub fn run(
     Ok((ended, flushed))
 }
 
+/// Why the journal is not whole at exit, said as it stands once hotwash
+/// is gone: what is on disk, not that the rest "is retried" (nothing is,
+/// any more; [`rescue`] says where the rest is kept).
+fn exit_reason(e: &crate::journal::JournalError) -> String {
+    match e {
+        crate::journal::JournalError::NotSaved {
+            path,
+            durable,
+            error,
+            ..
+        } => format!(
+            "{} is not fully saved: {error}; events up to #{durable} are on disk",
+            path.display()
+        ),
+        e => e.to_string(),
+    }
+}
+
 /// Events handed to the journal and not yet reported durable, kept so that
 /// a disk that never recovers before exit still loses nothing.
 #[derive(Default)]
@@ -219,39 +328,35 @@ struct Unsaved {
     events: std::collections::VecDeque<(u64, Stamped)>,
 }
 
-/// Writes events the disk would not take to a file in the temp directory
-/// (or, failing that, to stderr); returns the sentence that says where, or
-/// nothing if there were none.
+/// Writes events the disk would not take to a rescue file in the session
+/// directory, or the temp directory (or, failing both, to stderr); returns
+/// the sentence that says where, or nothing if there were none.
 fn rescue(journal: &Path, events: &std::collections::VecDeque<(u64, Stamped)>) -> Option<String> {
     if events.is_empty() {
         return None;
     }
-    let lines: String = events
-        .iter()
-        .filter_map(|(_, e)| serde_json::to_string(e).ok())
-        .map(|l| l + "\n")
-        .collect();
-    let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
-    let path = std::env::temp_dir().join(format!("hotwash-unsaved-{stamp}.jsonl"));
-    let written = {
-        use std::io::Write;
-        use std::os::unix::fs::OpenOptionsExt;
-        std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&path)
-            .and_then(|mut f| f.write_all(lines.as_bytes()).and_then(|()| f.sync_all()))
-    };
+    let written = crate::journal::keep_rescue(journal, events.iter().map(|(seq, e)| (*seq, e)));
     Some(match written {
-        Ok(()) => format!(
-            "the {} events not yet on disk are kept in {}: append that file to {} once there is room",
-            events.len(),
-            path.display(),
-            journal.display()
-        ),
+        Ok(path) => {
+            let merge = if path.parent() == journal.parent() {
+                "`hotwash resume` merges that file back".to_string()
+            } else {
+                let dir = journal.parent().unwrap_or(journal);
+                format!(
+                    "move it into {} and `hotwash resume` merges it back",
+                    dir.display()
+                )
+            };
+            format!(
+                "the {} events not yet on disk are kept in {}: {merge}",
+                events.len(),
+                path.display(),
+            )
+        }
         Err(_) => {
-            eprint!("{lines}");
+            for (_, e) in events {
+                eprintln!("{}", serde_json::to_string(e).unwrap_or_default());
+            }
             format!(
                 "the {} events not yet on disk are printed above: append them to {} once there is room",
                 events.len(),
@@ -279,6 +384,7 @@ impl Signals {
 }
 
 /// The terminal's input, registered to report errors (a hang-up) only.
+#[allow(unsafe_code)] // tokio's registration is unsafe; the SAFETY note says why it holds.
 fn watch_input() -> Option<AsyncFd<OwnedFd>> {
     let fd = std::io::stdin().as_fd().try_clone_to_owned().ok()?;
     // SAFETY: the AsyncFd owns this duplicate of stdin, so it stays open and
@@ -308,16 +414,71 @@ async fn terminal_gone(watch: Option<&AsyncFd<OwnedFd>>) {
     }
 }
 
-fn drain(app: &mut App, journal: &mut JournalWriter<Stamped>, unsaved: &mut Unsaved) {
+/// What the app's effects act on: the journal, the out directory, and
+/// what the loop owes the screen and the draft.
+struct Outside {
+    journal: JournalWriter<Stamped>,
+    unsaved: Unsaved,
+    out_dir: PathBuf,
+    /// The screen must be drawn again.
+    draw: bool,
+    /// When the draft being typed is to be saved.
+    draft_due: Option<Instant>,
+    /// Set when the meeting screen is to close.
+    ended: Option<Ended>,
+}
+
+impl Outside {
+    /// Carries out what an update asked for, feeding results back (an
+    /// export's path) until nothing more is asked.
+    fn carry_out(&mut self, app: &mut App, effects: Vec<Effect>) {
+        let mut queue = std::collections::VecDeque::from(effects);
+        while let Some(effect) = queue.pop_front() {
+            match effect {
+                Effect::Journal(events) => {
+                    let more = journal_events(app, &mut self.journal, &mut self.unsaved, events);
+                    queue.extend(more);
+                }
+                Effect::Draw => self.draw = true,
+                Effect::Ring => terminal::bell(),
+                Effect::Export => {
+                    let result = export_minutes(app.meeting(), &self.out_dir);
+                    queue.extend(app.on_exported(result));
+                }
+                Effect::SaveDraftSoon => {
+                    if self.draft_due.is_none() {
+                        self.draft_due = Some(Instant::now() + DRAFT_DELAY);
+                    }
+                }
+                Effect::Quit(exit) => {
+                    self.ended.get_or_insert(match exit {
+                        Exit::Quit => Ended::Quit,
+                        Exit::Interrupted => Ended::Interrupted,
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Hands events to the journal, keeping them until they are durable;
+/// returns what telling the app how saving goes asks for.
+fn journal_events(
+    app: &mut App,
+    journal: &mut JournalWriter<Stamped>,
+    unsaved: &mut Unsaved,
+    events: Vec<Stamped>,
+) -> Vec<Effect> {
+    let mut effects = Vec::new();
     let mut appended = false;
-    for e in app.outbox.drain(..) {
+    for e in events {
         match journal.append(&e) {
             Ok(seq) => {
                 unsaved.events.push_back((seq, e));
                 appended = true;
             }
             Err(err) => {
-                app.save = SaveState::Failed(err.to_string());
+                effects.extend(app.on_save(SaveState::Failed(err.to_string())));
                 unsaved.events.push_back((u64::MAX, e));
             }
         }
@@ -327,21 +488,23 @@ fn drain(app: &mut App, journal: &mut JournalWriter<Stamped>, unsaved: &mut Unsa
     // so checking the count on every turn could turn a report of "saved"
     // back into "saving" for good.
     if appended {
-        mark_saving(app, journal);
+        effects.extend(mark_saving(app, journal));
     }
+    effects
 }
 
 /// Says "saving" while events handed to the journal are not yet durable.
-fn mark_saving(app: &mut App, journal: &JournalWriter<Stamped>) {
-    if !matches!(app.save, SaveState::Failed(_)) && journal.durable() < journal.appended() {
-        app.save = SaveState::Saving;
+fn mark_saving(app: &mut App, journal: &JournalWriter<Stamped>) -> Vec<Effect> {
+    if !matches!(app.save_state(), SaveState::Failed(_)) && journal.durable() < journal.appended() {
+        app.on_save(SaveState::Saving)
+    } else {
+        Vec::new()
     }
 }
 
 async fn event_loop(
     app: &mut App,
-    journal: &mut JournalWriter<Stamped>,
-    unsaved: &mut Unsaved,
+    out: &mut Outside,
     mut statuses: mpsc::UnboundedReceiver<Status>,
     terminal: &mut ratatui::DefaultTerminal,
     mut signals: Signals,
@@ -350,8 +513,8 @@ async fn event_loop(
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
-    let mut draft_due: Option<Instant> = None;
     let watch = watch_input();
+    #[cfg(debug_assertions)]
     let mut panic_after: Option<u64> = std::env::var(TEST_PANIC_ENV)
         .ok()
         .and_then(|n| n.parse().ok());
@@ -361,16 +524,8 @@ async fn event_loop(
     // the next frame is painted whole, not as a diff.
     let mut repaint = false;
     loop {
-        drain(app, journal, unsaved);
-        if app.ring {
-            app.ring = false;
-            terminal::bell();
-        }
-        if let Some(exit) = app.exit.take() {
-            return match exit {
-                Exit::Quit => Ended::Quit,
-                Exit::Interrupted => Ended::Interrupted,
-            };
+        if let Some(ended) = out.ended.take() {
+            return ended;
         }
         // `resize` clears and resets the back buffer without asking the
         // terminal where its cursor is (`clear` does, racing the event stream).
@@ -382,8 +537,7 @@ async fn event_loop(
                 return Ended::TerminalGone;
             }
         }
-        if app.dirty {
-            app.dirty = false;
+        if std::mem::take(&mut out.draw) {
             let now = app.now();
             let view = app.view(now);
             if terminal.draw(|f| ui::draw(f, &view)).is_err() {
@@ -391,65 +545,100 @@ async fn event_loop(
             }
             stats.draws += 1;
         }
-        if app.draft_dirty && draft_due.is_none() {
-            draft_due = Some(Instant::now() + DRAFT_DELAY);
-        }
         let now_ticking = app.ticking();
         if now_ticking && !ticking {
             tick.reset();
         }
         ticking = now_ticking;
+        let draft_due = out.draft_due;
         let draft_sleep = tokio::time::sleep_until(draft_due.unwrap_or_else(Instant::now));
-        tokio::select! {
+        let effects = tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(ev)) => {
+                    #[cfg(debug_assertions)]
                     if let (Some(left), TermEvent::Key(key)) = (&mut panic_after, &ev)
-                        && key.kind == KeyEventKind::Press
+                        && key.kind == crossterm::event::KeyEventKind::Press
                     {
                         *left = left.saturating_sub(1);
                         assert!(*left > 0, "{TEST_PANIC_ENV} asked for a panic");
                     }
                     repaint |= matches!(ev, TermEvent::Resize(..));
                     stats.terminal_events += 1;
-                    app.on_terminal(ev);
+                    let pasted = matches!(ev, TermEvent::Paste(_));
+                    let mut effects = app.on_terminal(ev);
+                    if pasted {
+                        effects.extend(take_paste_tail(app, stats, &mut repaint));
+                    }
+                    effects
                 }
                 _ => return Ended::TerminalGone,
             },
             () = terminal_gone(watch.as_ref()) => return Ended::TerminalGone,
             _ = tick.tick(), if ticking => {
                 stats.ticks += 1;
-                app.on_tick();
+                app.on_tick()
             }
             Some(st) = statuses.recv() => {
                 stats.statuses += 1;
                 if let Status::Durable { seq } = st {
-                    while unsaved.events.front().is_some_and(|(s, _)| *s <= seq) {
-                        unsaved.events.pop_front();
+                    while out.unsaved.events.front().is_some_and(|(s, _)| *s <= seq) {
+                        out.unsaved.events.pop_front();
                     }
                 }
-                on_status(app, journal, st);
+                on_status(app, &out.journal, st)
             }
             _ = draft_sleep, if draft_due.is_some() => {
-                draft_due = None;
-                app.save_draft();
+                out.draft_due = None;
+                app.save_draft()
             }
             _ = signals.term.recv() => return Ended::Signal(StopSignal::Terminate),
             _ = signals.hup.recv() => return Ended::Signal(StopSignal::Hangup),
             _ = signals.int.recv() => return Ended::Signal(StopSignal::Interrupt),
-        }
+        };
+        out.carry_out(app, effects);
     }
 }
 
-fn on_status(app: &mut App, journal: &JournalWriter<Stamped>, st: Status) {
+/// How long to wait, after a paste, for more of the read it came in.
+const PASTE_TAIL_WAIT: Duration = Duration::from_millis(1);
+
+/// Takes the terminal events that came in the same read as a paste's end
+/// marker, with every key taken as text (`App::on_paste_tail`): pasted text
+/// can carry its own end marker (`ESC[201~`) followed by keys (Enter, `d`,
+/// `q`, `y`) that a person never typed; a resize among them sets `repaint`.
+///
+/// crossterm parses a whole read at once but hands its events to the stream
+/// one at a time, through its waker thread; its own `poll` and `read` see
+/// the rest of the read at once. They are used here only, right after the
+/// stream handed over an event: its waker thread is idle then, so they take
+/// the reader without waiting on it (and `poll` gives up after its timeout
+/// if not).
+fn take_paste_tail(app: &mut App, stats: &mut Stats, repaint: &mut bool) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    while matches!(crossterm::event::poll(PASTE_TAIL_WAIT), Ok(true)) {
+        let Ok(ev) = crossterm::event::read() else {
+            break;
+        };
+        stats.terminal_events += 1;
+        effects.extend(match ev {
+            TermEvent::Key(key) => app.on_paste_tail(key),
+            ev => {
+                *repaint |= matches!(ev, TermEvent::Resize(..));
+                app.on_terminal(ev)
+            }
+        });
+    }
+    effects
+}
+
+fn on_status(app: &mut App, journal: &JournalWriter<Stamped>, st: Status) -> Vec<Effect> {
     let save = match st {
+        Status::Notice(message) => return app.on_notice(message),
         Status::Durable { seq } if seq >= journal.appended() => SaveState::Saved,
         Status::Durable { .. } => SaveState::Saving,
         Status::Failed { error, .. } => SaveState::Failed(error),
     };
-    if save != app.save {
-        app.save = save;
-        app.dirty = true;
-    }
+    app.on_save(save)
 }
 
 #[cfg(test)]
@@ -460,7 +649,7 @@ mod tests {
     use super::*;
     use crate::agenda;
     use crate::journal::{Header, Journal, SessionStore};
-    use crate::meeting::{Command, FakeClock};
+    use crate::meeting::FakeClock;
 
     /// Holds the journal's writer thread inside its report until opened.
     #[derive(Default)]
@@ -507,29 +696,33 @@ mod tests {
         })
         .unwrap();
         journal.append(&first).unwrap();
-        let mut app = App::new(meeting, Arc::new(clock), tmp.path().to_path_buf());
+        let mut app = App::new(meeting, Arc::new(clock), Seat::default());
         let mut unsaved = Unsaved::default();
-        mark_saving(&mut app, &journal);
-        assert_eq!(app.save, SaveState::Saving);
+        let _ = mark_saving(&mut app, &journal);
+        assert_eq!(app.save_state(), &SaveState::Saving);
 
         // The writer is now stuck between its report and its count.
         let report = rx.recv().unwrap();
         assert_eq!(report, Status::Durable { seq: 1 });
         assert_eq!(journal.durable(), 0);
-        on_status(&mut app, &journal, report);
-        assert_eq!(app.save, SaveState::Saved);
-        drain(&mut app, &mut journal, &mut unsaved);
-        assert_eq!(app.save, SaveState::Saved, "a turn with nothing new");
+        let _ = on_status(&mut app, &journal, report);
+        assert_eq!(app.save_state(), &SaveState::Saved);
+        let _ = journal_events(&mut app, &mut journal, &mut unsaved, Vec::new());
+        assert_eq!(
+            app.save_state(),
+            &SaveState::Saved,
+            "a turn with nothing new"
+        );
 
         // New events still make it "saving" until their report comes.
         gate.open();
-        let now = app.now();
-        let events = app.meeting.record(Command::ToggleTimer, now).unwrap();
-        app.outbox.extend(events);
-        drain(&mut app, &mut journal, &mut unsaved);
-        assert_eq!(app.save, SaveState::Saving);
+        let space = crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char(' '));
+        let events = journaled(&app.on_key(space));
+        assert_eq!(events.len(), 1, "the timer starts");
+        let _ = journal_events(&mut app, &mut journal, &mut unsaved, events);
+        assert_eq!(app.save_state(), &SaveState::Saving);
         let report = rx.recv().unwrap();
-        on_status(&mut app, &journal, report);
-        assert_eq!(app.save, SaveState::Saved);
+        let _ = on_status(&mut app, &journal, report);
+        assert_eq!(app.save_state(), &SaveState::Saved);
     }
 }

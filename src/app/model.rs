@@ -1,6 +1,8 @@
-//! The app's state and its update: keys and pastes in, meeting events out.
-//! No terminal and no files here but the export the user asks for, so every
-//! rule is testable with a fake clock.
+//! The app's state and its update: keys, pastes and ticks in, [`Effect`]s
+//! out. No terminal, no files and no environment here: the loop carries the
+//! effects out (journal, draw, ring, export, quit) and feeds results back,
+//! so every rule is testable with a fake clock, and the same update can run
+//! for any terminal.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -8,17 +10,22 @@ use std::sync::Arc;
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui_textarea::{TextArea, WrapMode};
 
-use super::keymap::{self, Action, EXTEND_SECS};
+use super::keymap::{self, Action, EXTEND_SECS, KeyMode, Role};
 use crate::agenda::SectionKind;
 use crate::meeting::text::sanitize;
 use crate::meeting::{
     Clock, Command, Draft, DraftTarget, ItemId, Meeting, Outcome, OvertimeChoice, Participant,
     Refusal, Stamped,
 };
-use crate::ui::{self, InputPurpose, KeyHelp, SaveState};
+use crate::ui::{self, InputPurpose, SaveState};
 
 /// Longest paste accepted, in characters: beyond this it is surely a mistake.
 pub const MAX_PASTE_CHARS: usize = 100_000;
+
+/// Most characters the input box (and so a draft) holds: the longest paste
+/// and as much again typed or pasted around it. A draft is saved whole, so
+/// this also bounds what each save writes to the journal.
+pub const MAX_DRAFT_CHARS: usize = 2 * MAX_PASTE_CHARS;
 
 /// What the app is doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,60 +49,79 @@ pub enum Exit {
     Interrupted,
 }
 
+/// What the loop must do after an update, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Hand these events, already folded into the meeting, to the journal.
+    Journal(Vec<Stamped>),
+    /// Draw the screen again.
+    Draw,
+    /// Ring the bell once.
+    Ring,
+    /// Write the minutes (Markdown) and report with [`App::on_exported`].
+    Export,
+    /// The input changed: call [`App::save_draft`] soon.
+    SaveDraftSoon,
+    /// Stop the meeting screen.
+    Quit(Exit),
+}
+
+/// The terminal an app runs for: who is at it and what it can show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seat {
+    /// Who is at the terminal; their role filters the keys.
+    pub role: Role,
+    /// Colours on (the caller reads `NO_COLOR`).
+    pub color: bool,
+}
+
+impl Default for Seat {
+    fn default() -> Seat {
+        Seat {
+            role: Role::Facilitator,
+            color: true,
+        }
+    }
+}
+
 /// The live app.
 pub struct App {
-    /// The meeting, folded from everything recorded so far.
-    pub meeting: Meeting,
+    meeting: Meeting,
     clock: Arc<dyn Clock>,
-    /// Events recorded but not yet handed to the journal.
-    pub outbox: Vec<Stamped>,
-    /// The mode.
-    pub mode: AppMode,
+    mode: AppMode,
     selected: Option<ItemId>,
     editing: Option<ItemId>,
     textarea: TextArea<'static>,
-    /// The status line.
-    pub status: Option<String>,
-    /// Whether the input changed since the draft was last saved.
-    pub draft_dirty: bool,
-    /// Set when the app should stop.
-    pub exit: Option<Exit>,
-    /// Set when the bell should ring once.
-    pub ring: bool,
+    status: Option<String>,
     rung_for: Option<(usize, u64)>,
-    /// Where `x` writes the minutes.
-    pub out_dir: PathBuf,
-    /// The journal's state, as the status line shows it.
-    pub save: SaveState,
-    keys: Vec<KeyHelp>,
-    /// Colours on (NO_COLOR unset).
-    pub color: bool,
-    /// Whether the screen must be drawn again.
-    pub dirty: bool,
+    save: SaveState,
+    seat: Seat,
+    keys: ui::Keys,
+    /// Events recorded during this update, for the journal.
+    outbox: Vec<Stamped>,
+    /// Everything else this update asks of the loop.
+    effects: Vec<Effect>,
 }
 
 impl App {
-    /// An app on a meeting; reopens a draft that was being typed when it stopped.
-    pub fn new(meeting: Meeting, clock: Arc<dyn Clock>, out_dir: PathBuf) -> App {
+    /// An app on a meeting for the terminal `seat`; reopens a draft that
+    /// was being typed when it stopped.
+    pub fn new(meeting: Meeting, clock: Arc<dyn Clock>, seat: Seat) -> App {
         let now = clock.now();
         let mut app = App {
             rung_for: None,
             meeting,
             clock,
-            outbox: Vec::new(),
             mode: AppMode::Normal,
             selected: None,
             editing: None,
             textarea: new_textarea(),
             status: None,
-            draft_dirty: false,
-            exit: None,
-            ring: false,
-            out_dir,
             save: SaveState::Saved,
-            keys: keymap::help(),
-            color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-            dirty: true,
+            seat,
+            keys: keymap::hints(seat.role),
+            outbox: Vec::new(),
+            effects: Vec::new(),
         };
         // Already past time at resume: the bell rang before the crash.
         if app.meeting.overtime_offer(now) {
@@ -104,6 +130,82 @@ impl App {
         app.selected = app.visible().last().copied();
         app.reopen_draft();
         app
+    }
+
+    /// The meeting, folded from everything recorded so far.
+    pub fn meeting(&self) -> &Meeting {
+        &self.meeting
+    }
+
+    /// The mode.
+    pub fn mode(&self) -> AppMode {
+        self.mode
+    }
+
+    /// The status line.
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+
+    /// Sets the status line (a message from before the screen opened).
+    pub fn set_status(&mut self, status: String) {
+        self.status = Some(status);
+    }
+
+    /// The journal has something to tell the room (a replaced journal put
+    /// back, say): it goes on the status line at once.
+    pub fn on_notice(&mut self, message: String) -> Vec<Effect> {
+        self.status = Some(message);
+        self.draw();
+        self.take_effects()
+    }
+
+    /// The journal's state, as the status line shows it.
+    pub fn save_state(&self) -> &SaveState {
+        &self.save
+    }
+
+    /// The journal's state changed; redraws when it shows differently.
+    pub fn on_save(&mut self, save: SaveState) -> Vec<Effect> {
+        if save != self.save {
+            self.save = save;
+            self.draw();
+        }
+        self.take_effects()
+    }
+
+    /// The minutes the loop wrote for [`Effect::Export`], or why not.
+    pub fn on_exported(
+        &mut self,
+        result: Result<PathBuf, crate::export::ExportError>,
+    ) -> Vec<Effect> {
+        self.status = Some(match result {
+            Ok(path) => super::fit_path("minutes written to ", &path, ""),
+            Err(e) => super::export_failed(&e),
+        });
+        self.draw();
+        self.take_effects()
+    }
+
+    /// What this update asks of the loop: the journal first, so that what
+    /// is drawn next is already on its way to disk.
+    fn take_effects(&mut self) -> Vec<Effect> {
+        let mut out = Vec::with_capacity(self.effects.len() + 1);
+        if !self.outbox.is_empty() {
+            out.push(Effect::Journal(std::mem::take(&mut self.outbox)));
+        }
+        out.append(&mut self.effects);
+        out
+    }
+
+    fn draw(&mut self) {
+        self.effect(Effect::Draw);
+    }
+
+    fn effect(&mut self, e: Effect) {
+        if !self.effects.contains(&e) {
+            self.effects.push(e);
+        }
     }
 
     /// The screen's view of the app at `now`.
@@ -127,7 +229,7 @@ impl App {
             status: self.status.as_deref(),
             save: self.save.clone(),
             keys: &self.keys,
-            color: self.color,
+            color: self.seat.color,
         }
     }
 
@@ -138,7 +240,7 @@ impl App {
 
     /// Whether something on screen changes with time: a timer or a speaker.
     pub fn ticking(&self) -> bool {
-        self.meeting.state().running() || self.meeting.speaker.is_some()
+        self.meeting.state().running() || self.meeting.speaker().is_some()
     }
 
     /// The text in the input box.
@@ -147,31 +249,41 @@ impl App {
     }
 
     /// Handles anything the terminal sends.
-    pub fn on_terminal(&mut self, ev: TermEvent) {
+    pub fn on_terminal(&mut self, ev: TermEvent) -> Vec<Effect> {
         match ev {
             TermEvent::Key(key) if key.kind == KeyEventKind::Press => self.on_key(key),
             TermEvent::Paste(text) => self.on_paste(&text),
-            TermEvent::Resize(..) => self.dirty = true,
-            _ => {}
+            TermEvent::Resize(..) => {
+                self.draw();
+                self.take_effects()
+            }
+            _ => Vec::new(),
         }
     }
 
     /// A second went by: redraw, and ring once when a timebox runs out.
-    pub fn on_tick(&mut self) {
-        self.dirty = true;
+    pub fn on_tick(&mut self) -> Vec<Effect> {
+        self.draw();
         let now = self.now();
         if self.meeting.overtime_offer(now) {
             let key = self.offer_key();
             if self.rung_for != Some(key) {
                 self.rung_for = Some(key);
-                self.ring = self.meeting.bell;
+                if self.meeting.bell() {
+                    self.effect(Effect::Ring);
+                }
             }
         }
+        self.take_effects()
     }
 
     /// Saves the draft being typed, if it changed.
-    pub fn save_draft(&mut self) {
-        self.draft_dirty = false;
+    pub fn save_draft(&mut self) -> Vec<Effect> {
+        self.record_draft();
+        self.take_effects()
+    }
+
+    fn record_draft(&mut self) {
         let target = match self.mode {
             AppMode::Input(p) => self.draft_target(p),
             _ => None,
@@ -182,78 +294,135 @@ impl App {
         }
     }
 
-    /// A key press.
-    pub fn on_key(&mut self, key: KeyEvent) {
-        self.dirty = true;
-        match self.mode {
-            AppMode::Input(purpose) => self.on_input_key(purpose, key),
-            AppMode::Help => self.mode = AppMode::Normal,
-            AppMode::ConfirmQuit => {
-                if key.code == KeyCode::Char('y') || key.code == KeyCode::Char('Y') {
-                    // A deliberate quit pauses the room: time until the
-                    // resume is not the section's, nor the speaker's.
-                    if self.meeting.state().running() {
-                        self.run(Command::ToggleTimer);
-                    }
-                    if self.meeting.speaker.is_some() {
-                        self.run(Command::Speaker(None));
-                    }
-                    self.exit = Some(Exit::Quit);
-                } else {
-                    self.mode = AppMode::Normal;
-                    self.status = Some("carrying on".into());
-                }
-            }
-            AppMode::Normal => {
-                if let Some(action) = keymap::action_for(key) {
+    /// A key press: the current mode's key table decides what it does;
+    /// in the input box, a key the table does not take is typed.
+    pub fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        self.draw();
+        let mode = self.key_mode();
+        match keymap::lookup(mode, self.seat.role, &key) {
+            Some(binding) => {
+                if matches!(mode, KeyMode::Normal | KeyMode::Offer) {
                     self.status = None;
-                    self.act(action);
+                }
+                self.act(binding.action, &key);
+            }
+            None => {
+                let typing = matches!(key.code, KeyCode::Char(_))
+                    && !key
+                        .modifiers
+                        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+                if matches!(self.mode, AppMode::Input(_))
+                    && !(typing && self.input_full())
+                    && self.textarea.input(key)
+                {
+                    self.effect(Effect::SaveDraftSoon);
                 }
             }
+        }
+        self.take_effects()
+    }
+
+    /// The mode as the key tables know it: the time-is-up offer has keys
+    /// of its own over the meeting screen's.
+    pub fn key_mode(&self) -> KeyMode {
+        match self.mode {
+            AppMode::Normal if self.meeting.overtime_offer(self.now()) => KeyMode::Offer,
+            AppMode::Normal => KeyMode::Normal,
+            AppMode::Input(purpose) => KeyMode::Input(purpose),
+            AppMode::Help => KeyMode::Help,
+            AppMode::ConfirmQuit => KeyMode::ConfirmQuit,
         }
     }
 
     /// A paste: into the input box, or a new item when none is open.
-    pub fn on_paste(&mut self, text: &str) {
-        self.dirty = true;
+    pub fn on_paste(&mut self, text: &str) -> Vec<Effect> {
+        self.draw();
         if text.chars().count() > MAX_PASTE_CHARS {
             self.status = Some(format!(
                 "that paste is over {MAX_PASTE_CHARS} characters; nothing was pasted"
             ));
-            return;
+            return self.take_effects();
         }
         let clean = sanitize(text);
         match self.mode {
             AppMode::Input(_) => {}
             AppMode::Normal => self.open_input(InputPurpose::Add),
-            _ => return,
+            _ => return self.take_effects(),
+        }
+        if self.input_chars() + clean.chars().count() > MAX_DRAFT_CHARS {
+            self.status = Some(format!(
+                "the input holds at most {MAX_DRAFT_CHARS} characters; nothing was pasted"
+            ));
+            return self.take_effects();
         }
         self.textarea.insert_str(clean);
-        self.draft_dirty = true;
+        self.effect(Effect::SaveDraftSoon);
+        self.take_effects()
     }
 
-    fn act(&mut self, action: Action) {
-        let offer = self.meeting.overtime_offer(self.now());
+    /// A key that arrived in the same read as a paste's end: taken as more
+    /// of the paste's text, never as a command. Pasted text can carry its own
+    /// end marker (`ESC[201~`) and keys after it (Enter, `d`, `q`, `y`); a
+    /// person cannot type that fast, so such keys are the paste's, not theirs.
+    pub fn on_paste_tail(&mut self, key: KeyEvent) -> Vec<Effect> {
+        if key.kind != KeyEventKind::Press {
+            return Vec::new();
+        }
+        let plain = !key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        let text = match key.code {
+            KeyCode::Char(c) if plain => c.to_string(),
+            KeyCode::Enter => "\n".to_string(),
+            KeyCode::Tab => "\t".to_string(),
+            // Esc, arrows, Ctrl and Alt keys are dropped: no text, no command.
+            _ => String::new(),
+        };
+        let mut effects = if text.is_empty() {
+            Vec::new()
+        } else {
+            self.on_paste(&text)
+        };
+        self.status = Some("keys that came in with the paste were taken as text".into());
+        self.draw();
+        effects.append(&mut self.take_effects());
+        effects
+    }
+
+    /// Characters in the input box, line breaks counted.
+    fn input_chars(&self) -> usize {
+        let lines = self.textarea.lines();
+        lines.iter().map(|l| l.chars().count()).sum::<usize>() + lines.len().saturating_sub(1)
+    }
+
+    /// Whether the input box is full; says so when it is.
+    fn input_full(&mut self) -> bool {
+        let full = self.input_chars() >= MAX_DRAFT_CHARS;
+        if full {
+            self.status = Some(format!(
+                "input full: at most {MAX_DRAFT_CHARS} characters — Enter commits, Esc keeps a draft"
+            ));
+        }
+        full
+    }
+
+    fn act(&mut self, action: Action, key: &KeyEvent) {
         match action {
-            Action::NextSection | Action::MoveOn if offer => {
+            Action::MoveOn => {
                 self.run(Command::Overtime(OvertimeChoice::MoveOn));
                 self.after_section_change();
             }
-            Action::Extend if offer => {
+            Action::KeepGoing => {
                 self.run(Command::Overtime(OvertimeChoice::KeepGoing {
-                    extra_secs: EXTEND_SECS as u64,
+                    extra_secs: EXTEND_SECS.unsigned_abs(),
                 }));
             }
-            Action::CarryOn if offer => {
+            Action::CarryOn => {
                 self.run(Command::Overtime(OvertimeChoice::KeepGoing {
                     extra_secs: 0,
                 }));
             }
-            Action::MoveOn | Action::CarryOn => {
-                if action == Action::CarryOn {
-                    self.selected = None;
-                }
-            }
+            Action::Deselect => self.selected = None,
             Action::NextSection => {
                 self.run(Command::NextSection);
                 self.after_section_change();
@@ -271,8 +440,18 @@ impl App {
             Action::Shorten => {
                 self.run(Command::AdjustTimebox(-EXTEND_SECS));
             }
-            Action::Speaker(p) => {
-                self.run(Command::Speaker(p));
+            Action::Speak => {
+                // The digit pressed is the participant's number, from 1.
+                let digit = match key.code {
+                    KeyCode::Char(c) => c.to_digit(10),
+                    _ => None,
+                };
+                if let Some(n) = digit.and_then(|d| (d as usize).checked_sub(1)) {
+                    self.run(Command::Speaker(Some(n)));
+                }
+            }
+            Action::Nobody => {
+                self.run(Command::Speaker(None));
             }
             Action::Add => self.open_input(InputPurpose::Add),
             Action::Park => self.open_input(InputPurpose::Park),
@@ -304,14 +483,46 @@ impl App {
             Action::SelectPrev => self.move_selection(-1),
             Action::Outcome => self.cycle_outcome(),
             Action::Bell => {
-                let on = !self.meeting.bell;
+                let on = !self.meeting.bell();
                 self.run(Command::SetBell(on));
                 self.status = Some(if on { "bell on" } else { "bell off" }.into());
             }
-            Action::Export => self.export(),
+            Action::Export => self.effect(Effect::Export),
             Action::Help => self.mode = AppMode::Help,
+            Action::CloseHelp => self.mode = AppMode::Normal,
             Action::Quit => self.mode = AppMode::ConfirmQuit,
-            Action::Interrupt => self.exit = Some(Exit::Interrupted),
+            Action::ConfirmQuit => {
+                // A deliberate quit pauses the room: time until the
+                // resume is not the section's, nor the speaker's.
+                if self.meeting.state().running() {
+                    self.run(Command::ToggleTimer);
+                }
+                if self.meeting.speaker().is_some() {
+                    self.run(Command::Speaker(None));
+                }
+                self.effect(Effect::Quit(Exit::Quit));
+            }
+            Action::Stay => {
+                self.mode = AppMode::Normal;
+                self.status = Some("carrying on".into());
+            }
+            Action::Interrupt => self.effect(Effect::Quit(Exit::Interrupted)),
+            Action::Commit => {
+                if let AppMode::Input(purpose) = self.mode {
+                    self.commit(purpose);
+                }
+            }
+            Action::NewLine => {
+                if !self.input_full() {
+                    self.textarea.insert_newline();
+                    self.effect(Effect::SaveDraftSoon);
+                }
+            }
+            Action::Cancel => {
+                if let AppMode::Input(purpose) = self.mode {
+                    self.cancel(purpose);
+                }
+            }
         }
     }
 
@@ -339,37 +550,16 @@ impl App {
         }
     }
 
-    fn on_input_key(&mut self, purpose: InputPurpose, key: KeyEvent) {
-        let alt = key.modifiers.contains(KeyModifiers::ALT);
-        let shift = key.modifiers.contains(KeyModifiers::SHIFT);
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::Enter if alt || shift => {
-                self.textarea.insert_newline();
-                self.draft_dirty = true;
-            }
-            KeyCode::Char('j') if ctrl => {
-                self.textarea.insert_newline();
-                self.draft_dirty = true;
-            }
-            KeyCode::Char('c') if ctrl => self.exit = Some(Exit::Interrupted),
-            KeyCode::Enter => self.commit(purpose),
-            KeyCode::Esc => {
-                if let Some(target) = self.draft_target(purpose) {
-                    self.save_draft();
-                    self.run_quietly(Command::CloseDraft(target));
-                    if !self.input_text().trim().is_empty() {
-                        self.status = Some("draft kept — it comes back next time".into());
-                    }
-                }
-                self.close_input();
-            }
-            _ => {
-                if self.textarea.input(key) {
-                    self.draft_dirty = true;
-                }
+    /// Esc in the input: the draft is kept for next time.
+    fn cancel(&mut self, purpose: InputPurpose) {
+        if let Some(target) = self.draft_target(purpose) {
+            self.record_draft();
+            self.run_quietly(Command::CloseDraft(target));
+            if !self.input_text().trim().is_empty() {
+                self.status = Some("draft kept — it comes back next time".into());
             }
         }
+        self.close_input();
     }
 
     fn commit(&mut self, purpose: InputPurpose) {
@@ -403,13 +593,14 @@ impl App {
                 };
                 let ok = self.run(Command::AddParticipant(Participant { name, role }));
                 if ok {
-                    let n = self.meeting.people.len();
+                    let n = self.meeting.people().len();
                     let key = if n <= 9 {
                         format!(" — key {n}")
                     } else {
                         String::new()
                     };
-                    self.status = Some(format!("{} joined{key}", self.meeting.people[n - 1].name));
+                    self.status =
+                        Some(format!("{} joined{key}", self.meeting.people()[n - 1].name));
                 }
                 ok
             }
@@ -418,7 +609,7 @@ impl App {
         if done || empty {
             if empty
                 && let Some(target) = self.draft_target(purpose)
-                && self.meeting.drafts.contains_key(&target)
+                && self.meeting.drafts().contains_key(&target)
             {
                 self.run(Command::SaveDraft(Draft {
                     target,
@@ -444,7 +635,7 @@ impl App {
                 .map(|i| i.text.clone());
         }
         if let Some(target) = self.draft_target(purpose)
-            && let Some(d) = self.meeting.drafts.get(&target)
+            && let Some(d) = self.meeting.drafts().get(&target)
         {
             text = Some(d.text.clone());
         }
@@ -452,20 +643,18 @@ impl App {
             self.textarea.insert_str(t);
         }
         self.mode = AppMode::Input(purpose);
-        self.draft_dirty = false;
     }
 
     fn close_input(&mut self) {
         self.mode = AppMode::Normal;
         self.textarea = new_textarea();
         self.editing = None;
-        self.draft_dirty = false;
     }
 
     fn draft_target(&self, purpose: InputPurpose) -> Option<DraftTarget> {
         match purpose {
             InputPurpose::Add => Some(DraftTarget::Add {
-                section: self.meeting.current,
+                section: self.meeting.current(),
             }),
             InputPurpose::Park => Some(DraftTarget::Park),
             InputPurpose::Edit => self.editing.map(|id| DraftTarget::Edit { id }),
@@ -476,14 +665,14 @@ impl App {
     /// On resume, the input that was being typed into comes back open; a
     /// draft kept with Esc waits, closed, for its key.
     fn reopen_draft(&mut self) {
-        let Some(target) = self.meeting.open_draft else {
+        let Some(target) = self.meeting.open_draft() else {
             return;
         };
-        if !self.meeting.drafts.contains_key(&target) {
+        if !self.meeting.drafts().contains_key(&target) {
             return;
         }
         match target {
-            DraftTarget::Add { section } if section == self.meeting.current => {
+            DraftTarget::Add { section } if section == self.meeting.current() => {
                 self.open_input(InputPurpose::Add);
             }
             DraftTarget::Park => self.open_input(InputPurpose::Park),
@@ -497,7 +686,7 @@ impl App {
 
     fn visible(&self) -> Vec<ItemId> {
         self.meeting
-            .items_in(self.meeting.current)
+            .items_in(self.meeting.current())
             .iter()
             .map(|i| i.id)
             .collect()
@@ -567,20 +756,25 @@ impl App {
     }
 
     fn offer_key(&self) -> (usize, u64) {
-        (self.meeting.current, self.meeting.state().timebox_secs)
-    }
-
-    fn export(&mut self) {
-        match super::export_minutes(&self.meeting, &self.out_dir) {
-            Ok(path) => self.status = Some(format!("minutes written to {}", path.display())),
-            Err(e) => self.status = Some(format!("export failed: {e}")),
-        }
+        (self.meeting.current(), self.meeting.state().timebox_secs)
     }
 
     /// Whether the current section is the parking-lot review.
     pub fn in_parking_review(&self) -> bool {
         self.meeting.section().kind == SectionKind::ParkingLot
     }
+}
+
+/// The events in `effects` that are for the journal, in order.
+pub fn journaled(effects: &[Effect]) -> Vec<Stamped> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Journal(events) => Some(events.iter().cloned()),
+            _ => None,
+        })
+        .flatten()
+        .collect()
 }
 
 fn new_textarea() -> TextArea<'static> {
@@ -606,14 +800,11 @@ mod tests {
             event: Meeting::start_event("drafts", &agenda, &[], 0),
         };
         let meeting = Meeting::begin(&first).expect("a meeting");
-        (
-            App::new(meeting, Arc::new(clock), std::env::temp_dir()),
-            first,
-        )
+        (App::new(meeting, Arc::new(clock), Seat::default()), first)
     }
 
-    fn press(app: &mut App, code: KeyCode) {
-        app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
+    fn press(app: &mut App, code: KeyCode) -> Vec<Stamped> {
+        journaled(&app.on_key(KeyEvent::new(code, crossterm::event::KeyModifiers::NONE)))
     }
 
     /// In the parking-lot review `a` parks a tangent; its draft was saved
@@ -623,18 +814,19 @@ mod tests {
     #[test]
     fn a_tangent_added_in_the_parking_lot_review_leaves_no_draft_behind() {
         let (mut app, first) = app();
+        let mut journal = vec![first];
         while !app.in_parking_review() {
-            press(&mut app, KeyCode::Char(']'));
+            journal.extend(press(&mut app, KeyCode::Char(']')));
         }
         for (text, saved) in [("first tangent", true), ("second tangent", false)] {
-            press(&mut app, KeyCode::Char('a'));
+            journal.extend(press(&mut app, KeyCode::Char('a')));
             assert_eq!(app.input_text(), "", "the input opens empty");
-            app.on_paste(text);
+            journal.extend(journaled(&app.on_paste(text)));
             if saved {
                 // The draft timer fired before Enter.
-                app.save_draft();
+                journal.extend(journaled(&app.save_draft()));
             }
-            press(&mut app, KeyCode::Enter);
+            journal.extend(press(&mut app, KeyCode::Enter));
             assert_eq!(app.mode, AppMode::Normal);
         }
         let texts: Vec<&str> = app
@@ -644,10 +836,13 @@ mod tests {
             .map(|i| i.text.as_str())
             .collect();
         assert_eq!(texts, ["first tangent", "second tangent"]);
-        assert!(app.meeting.drafts.is_empty(), "{:?}", app.meeting.drafts);
-        let journal: Vec<Stamped> = std::iter::once(first).chain(app.outbox.clone()).collect();
+        assert!(
+            app.meeting.drafts().is_empty(),
+            "{:?}",
+            app.meeting.drafts()
+        );
         let replayed = Meeting::replay(&journal).expect("replays");
-        assert!(replayed.drafts.is_empty(), "{:?}", replayed.drafts);
+        assert!(replayed.drafts().is_empty(), "{:?}", replayed.drafts());
     }
 
     /// The text area counts columns in 16 bits: a line scrolled sideways
@@ -661,7 +856,7 @@ mod tests {
             event: Meeting::start_event("long", &agenda, &[], 0),
         };
         let meeting = Meeting::begin(&first).expect("a meeting");
-        let mut app = App::new(meeting, Arc::new(clock), std::env::temp_dir());
+        let mut app = App::new(meeting, Arc::new(clock), Seat::default());
         let text = "word ".repeat(19_998) + "THE-END";
         app.on_paste(&text);
         assert_eq!(app.mode, AppMode::Input(InputPurpose::Add));
@@ -679,5 +874,171 @@ mod tests {
             .map(|c| c.symbol())
             .collect();
         assert!(screen.contains("THE-END"), "{screen}");
+    }
+
+    /// The edit box promises "Esc cancel (draft kept)": the words typed
+    /// into an edit come back when the same item is edited again, and after
+    /// a resume, while the item itself keeps its committed text.
+    #[test]
+    fn an_edit_cancelled_with_esc_keeps_its_draft() {
+        let (mut app, first) = app();
+        let mut journal = vec![first];
+        let run = |app: &mut App, journal: &mut Vec<Stamped>, code: KeyCode| {
+            journal.extend(press(app, code));
+        };
+        run(&mut app, &mut journal, KeyCode::Char('a'));
+        journal.extend(journaled(&app.on_paste("the cache was cold")));
+        run(&mut app, &mut journal, KeyCode::Enter);
+        run(&mut app, &mut journal, KeyCode::Char('e'));
+        assert_eq!(app.input_text(), "the cache was cold");
+        journal.extend(journaled(&app.on_paste(" after the deploy")));
+        run(&mut app, &mut journal, KeyCode::Esc);
+        assert_eq!(app.mode, AppMode::Normal);
+        let item = app.meeting.all_items().next().unwrap().text.clone();
+        assert_eq!(item, "the cache was cold", "Esc does not commit");
+        run(&mut app, &mut journal, KeyCode::Char('e'));
+        assert_eq!(app.input_text(), "the cache was cold after the deploy");
+        run(&mut app, &mut journal, KeyCode::Esc);
+        // Another item edited in between, its draft saved by the timer.
+        run(&mut app, &mut journal, KeyCode::Char('a'));
+        journal.extend(journaled(&app.on_paste("second")));
+        run(&mut app, &mut journal, KeyCode::Enter);
+        run(&mut app, &mut journal, KeyCode::Char('e'));
+        journal.extend(journaled(&app.on_paste(" edited")));
+        journal.extend(journaled(&app.save_draft()));
+        run(&mut app, &mut journal, KeyCode::Esc);
+        run(&mut app, &mut journal, KeyCode::Char('k'));
+        run(&mut app, &mut journal, KeyCode::Char('e'));
+        assert_eq!(app.input_text(), "the cache was cold after the deploy");
+        run(&mut app, &mut journal, KeyCode::Esc);
+        run(&mut app, &mut journal, KeyCode::Char('j'));
+        run(&mut app, &mut journal, KeyCode::Char('e'));
+        assert_eq!(app.input_text(), "second edited");
+        run(&mut app, &mut journal, KeyCode::Esc);
+
+        let replayed = Meeting::replay(&journal).expect("replays");
+        let clock = FakeClock::new(chrono::Utc::now());
+        let mut again = App::new(replayed, Arc::new(clock), Seat::default());
+        assert_eq!(
+            again.mode,
+            AppMode::Normal,
+            "a cancelled edit waits for its key"
+        );
+        press(&mut again, KeyCode::Char('k'));
+        press(&mut again, KeyCode::Char('e'));
+        assert_eq!(again.input_text(), "the cache was cold after the deploy");
+    }
+
+    /// A role that cleans to nothing (an escape sequence, spaces) shows no
+    /// empty "()" beside the name.
+    #[test]
+    fn a_role_that_cleans_to_nothing_shows_no_brackets() {
+        let clock = FakeClock::new(chrono::Utc::now());
+        let people = [("Ana", "\u{1b}[2J "), ("Ben", "SRE")].map(|(n, r)| Participant {
+            name: n.into(),
+            role: Some(r.into()),
+        });
+        let first = Stamped {
+            at: clock.now(),
+            event: Meeting::start_event("roles", &crate::agenda::default_agenda(), &people, 0),
+        };
+        let meeting = Meeting::begin(&first).expect("a meeting");
+        let app = App::new(meeting, Arc::new(clock), Seat::default());
+        let backend = ratatui::backend::TestBackend::new(100, 30);
+        let mut terminal = ratatui::Terminal::new(backend).expect("a terminal");
+        let now = app.now();
+        terminal
+            .draw(|f| ui::draw(f, &app.view(now)))
+            .expect("drawn");
+        let screen: String = terminal
+            .backend()
+            .buffer()
+            .content
+            .iter()
+            .map(|c| c.symbol())
+            .collect();
+        assert!(screen.contains("Ben (SRE)"), "{screen}");
+        assert!(screen.contains("Ana") && !screen.contains("()"), "{screen}");
+    }
+
+    /// A draft built from many pastes stops at MAX_DRAFT_CHARS, with a
+    /// message: it was rewritten whole to the journal every 0.7 s however
+    /// large it grew (6.8 MB in 5 s).
+    #[test]
+    fn a_draft_stops_growing_at_its_cap_with_a_message() {
+        let (mut app, _) = app();
+        let chunk = "word ".repeat(MAX_PASTE_CHARS / 5);
+        let mut pasted = 0;
+        while pasted + chunk.len() <= MAX_DRAFT_CHARS {
+            app.on_paste(&chunk);
+            pasted += chunk.len();
+        }
+        assert_eq!(app.input_text().chars().count(), pasted);
+        app.on_paste(&"x".repeat(MAX_DRAFT_CHARS - pasted + 1));
+        assert_eq!(app.input_text().chars().count(), pasted, "over the cap");
+        let status = app.status.clone().unwrap_or_default();
+        assert!(status.contains("nothing was pasted"), "{status}");
+        app.on_paste(&"y".repeat(MAX_DRAFT_CHARS - pasted));
+        assert_eq!(app.input_text().chars().count(), MAX_DRAFT_CHARS);
+        app.status = None;
+        press(&mut app, KeyCode::Char('z'));
+        app.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::ALT));
+        assert_eq!(
+            app.input_text().chars().count(),
+            MAX_DRAFT_CHARS,
+            "typed past the cap"
+        );
+        let status = app.status.clone().unwrap_or_default();
+        assert!(status.contains("full"), "{status}");
+        // What it holds is saved, and committed whole.
+        app.save_draft();
+        let saved: usize = app
+            .meeting
+            .drafts()
+            .values()
+            .map(|d| d.text.chars().count())
+            .sum();
+        assert_eq!(saved, MAX_DRAFT_CHARS);
+        press(&mut app, KeyCode::Backspace);
+        press(&mut app, KeyCode::Char('!'));
+        assert!(
+            app.input_text().ends_with('!'),
+            "room again after a backspace"
+        );
+    }
+
+    /// The status line has 79 columns on the smallest screen (80x24): what
+    /// `x` did fits there whole, the path shortened in its middle, the
+    /// reason of a failure never cut.
+    #[test]
+    fn what_x_did_fits_the_status_line_at_80_columns() {
+        use unicode_width::UnicodeWidthStr;
+        let tmp = tempfile::tempdir().unwrap();
+        let deep = tmp
+            .path()
+            .join("a-rather-long-directory-name-for-the-minutes")
+            .join("and-another-level-of-nesting-here");
+        std::fs::create_dir_all(&deep).unwrap();
+        let (mut app, _) = app();
+        press(&mut app, KeyCode::Char('x'));
+        app.on_exported(super::super::export_minutes(app.meeting(), &deep));
+        let status = app.status.clone().unwrap();
+        assert!(status.width() <= 79, "{} columns: {status}", status.width());
+        assert!(status.starts_with("minutes written to /"), "{status}");
+        assert!(status.contains('…'), "{status}");
+        let name = crate::export::default_file_name(&app.meeting, crate::export::Format::Markdown);
+        assert!(
+            status.ends_with(&format!("/{name}")),
+            "the whole file name: {status}"
+        );
+        let written: Vec<_> = std::fs::read_dir(&deep).unwrap().collect();
+        assert_eq!(written.len(), 1);
+
+        let gone = deep.join("gone-missing-since-the-start-of-the-meeting");
+        app.on_exported(super::super::export_minutes(app.meeting(), &gone));
+        let status = app.status.clone().unwrap();
+        assert!(status.width() <= 79, "{} columns: {status}", status.width());
+        assert!(status.starts_with("export failed: "), "{status}");
+        assert!(status.ends_with("the directory does not exist"), "{status}");
     }
 }

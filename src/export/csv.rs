@@ -23,7 +23,7 @@ pub const CSV_HEADER: [&str; 6] = [
 pub(super) fn render(m: &Meeting) -> String {
     let mut out = String::new();
     record(&mut out, CSV_HEADER.iter().copied());
-    for (i, section) in m.agenda.sections.iter().enumerate() {
+    for (i, section) in m.agenda().sections.iter().enumerate() {
         if section.kind != SectionKind::Actions {
             continue;
         }

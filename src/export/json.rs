@@ -9,7 +9,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
 use super::{Options, clean, local, over_ms, span, spent_ms};
-use crate::meeting::{Item, Meeting, Outcome, OvertimeChoice, Parsed};
+use crate::meeting::{Flag, Item, Meeting, Outcome, OvertimeChoice, Parsed};
 
 /// The schema's `$id`, which every document names in its `$schema` field.
 pub const SCHEMA_ID: &str = "urn:hotwash:export:2";
@@ -196,16 +196,16 @@ fn document(m: &Meeting, opts: &Options) -> Document {
     Document {
         schema: SCHEMA_ID,
         schema_version: SCHEMA_VERSION,
-        incident: text(&m.incident),
-        agenda: text(&m.agenda.name),
+        incident: text(m.incident()),
+        agenda: text(&m.agenda().name),
         utc_offset: offset,
         date: local(m, start).format("%Y-%m-%d").to_string(),
-        created: instant(m, m.created),
-        started: m.started.map(|t| instant(m, t)),
+        created: instant(m, m.created()),
+        started: m.started().map(|t| instant(m, t)),
         ended: instant(m, end),
         duration_ms: (end - start).num_milliseconds(),
         people: m
-            .people
+            .people()
             .iter()
             .enumerate()
             .map(|(id, p)| Person {
@@ -216,10 +216,10 @@ fn document(m: &Meeting, opts: &Options) -> Document {
             })
             .collect(),
         sections: m
-            .agenda
+            .agenda()
             .sections
             .iter()
-            .zip(&m.sections)
+            .zip(m.sections())
             .enumerate()
             .map(|(index, (s, state))| Section {
                 index,
@@ -269,9 +269,9 @@ fn document(m: &Meeting, opts: &Options) -> Document {
             })
             .collect(),
         talk_times: opts.talk_times.then(|| {
-            (0..m.people.len())
+            (0..m.people().len())
                 .map(|p| {
-                    let t = m.talk(p, m.last_event);
+                    let t = m.talk(p, m.last_event());
                     TalkTime {
                         person: p,
                         talk_ms: t.talk_ms,
@@ -294,7 +294,7 @@ fn incident(m: &Meeting) -> IncidentOut {
     let moments = m.moments();
     let figures = moments.durations();
     IncidentOut {
-        title: text(&m.incident),
+        title: text(m.incident()),
         started: d.started.map(local_time),
         severity: d.severity.as_deref().map(text),
         owner: d.owner.as_deref().map(text),
@@ -328,7 +328,7 @@ fn common(m: &Meeting, i: &Item) -> Common {
         created: instant(m, i.created),
         edited: i.edited.map(|t| instant(m, t)),
         text: text(&i.text),
-        flags: i.flags(),
+        flags: i.flags().into_iter().map(Flag::label).collect(),
         prepared: i.prepared,
     }
 }
@@ -344,11 +344,7 @@ fn item(m: &Meeting, i: &Item) -> ItemOut {
                 .and_then(|w| w.date)
                 .map(|d| d.format("%Y-%m-%d").to_string()),
             // As typed: with seconds only when seconds were typed.
-            time: t.when.map(|w| {
-                w.time
-                    .format(if w.with_seconds { "%H:%M:%S" } else { "%H:%M" })
-                    .to_string()
-            }),
+            time: t.when.map(|w| w.time_of_day().to_string()),
             at: m.placed(i).map(local_time),
             moment: t.moment,
             source: t.source.as_deref().map(text),

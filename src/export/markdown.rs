@@ -25,7 +25,7 @@ use std::fmt::Write;
 use super::{Options, clean, local, over_ms, span, spent_ms};
 use crate::agenda::{Fills, SectionKind};
 use crate::meeting::incident::format_duration_ms;
-use crate::meeting::{Item, Meeting, OvertimeChoice, Parsed};
+use crate::meeting::{Flag, Item, Meeting, OvertimeChoice, Parsed};
 
 /// What an empty table cell shows: markdownlint's compact table style wants
 /// content in every cell, and a dash reads as "none".
@@ -54,7 +54,7 @@ pub(super) fn render(m: &Meeting, opts: &Options) -> String {
         m.incident_details().impact.as_deref(),
     );
     let mut parking_shown_in: Option<usize> = None;
-    for (i, section) in m.agenda.sections.iter().enumerate() {
+    for (i, section) in m.agenda().sections.iter().enumerate() {
         let title = match section.fills {
             Some(f) => f.heading().to_string(),
             None => heading_text(&section.title),
@@ -109,7 +109,7 @@ fn part(doc: &mut Doc, m: &Meeting, fills: Fills, field: Option<&str>) {
         any = true;
         doc.para(&or_none(list_text(text)));
     }
-    for (i, s) in m.agenda.sections.iter().enumerate() {
+    for (i, s) in m.agenda().sections.iter().enumerate() {
         if s.fills == Some(fills) {
             let items = m.items_in(i);
             if !items.is_empty() {
@@ -248,7 +248,11 @@ fn row<'a>(out: &mut String, cells: impl Iterator<Item = &'a str>) {
 }
 
 fn header(doc: &mut Doc, m: &Meeting) {
-    let incident = heading_text(&m.incident);
+    let incident = if clean(m.incident()).trim().is_empty() {
+        crate::meeting::UNTITLED_INCIDENT.to_string()
+    } else {
+        heading_text(m.incident())
+    };
     doc.heading(1, &format!("Postmortem: {incident}"));
     let (start, end) = span(m);
     let (ls, le) = (local(m, start), local(m, end));
@@ -268,18 +272,18 @@ fn header(doc: &mut Doc, m: &Meeting) {
     meta.extend([
         format!("Meeting date: {date}"),
         format!("Meeting time: {time}"),
-        format!("Agenda: {}", or_none(inline(&m.agenda.name))),
+        format!("Agenda: {}", or_none(inline(&m.agenda().name))),
     ]);
     doc.list(meta);
 }
 
 fn attendees(doc: &mut Doc, m: &Meeting) {
     doc.heading(3, "Attendees");
-    if m.people.is_empty() {
+    if m.people().is_empty() {
         doc.para("No attendees recorded.");
         return;
     }
-    doc.list(m.people.iter().enumerate().map(|(n, p)| {
+    doc.list(m.people().iter().enumerate().map(|(n, p)| {
         let name = or_none(inline(&p.name));
         let name = match p.role.as_deref().map(inline).filter(|r| !r.is_empty()) {
             Some(role) => format!("{name}, {role}"),
@@ -317,7 +321,7 @@ fn timeline(doc: &mut Doc, m: &Meeting, items: &[&Item]) {
             Parsed::Timeline(t) => {
                 let time = time.unwrap_or_else(|| {
                     untimed += 1;
-                    format!("{FLAG} no time")
+                    flag(Flag::NoTime)
                 });
                 let source = t
                     .source
@@ -344,6 +348,11 @@ fn timeline(doc: &mut Doc, m: &Meeting, items: &[&Item]) {
             count(untimed, "event", "events")
         ));
     }
+}
+
+/// A table cell for something missing: `⚠ no owner`.
+fn flag(f: Flag) -> String {
+    format!("{FLAG} {f}")
 }
 
 fn factors(doc: &mut Doc, items: &[&Item]) {
@@ -373,18 +382,16 @@ fn actions(doc: &mut Doc, items: &[&Item]) {
         .iter()
         .map(|i| match &i.parsed {
             Parsed::Action(a) => {
-                if a.owner.is_none() || a.due.is_none() {
+                if !i.flags().is_empty() {
                     flagged += 1;
                 }
                 [
                     cell(&a.description),
-                    a.owner
-                        .as_deref()
-                        .map_or_else(|| format!("{FLAG} no owner"), cell),
+                    a.owner.as_deref().map_or_else(|| flag(Flag::NoOwner), cell),
                     a.priority
                         .map_or_else(|| NONE.to_string(), |p| p.as_str().to_string()),
                     a.due.map_or_else(
-                        || format!("{FLAG} no due date"),
+                        || flag(Flag::NoDueDate),
                         |d| d.format("%Y-%m-%d").to_string(),
                     ),
                     a.ticket.as_deref().map_or_else(|| NONE.to_string(), cell),
@@ -417,13 +424,13 @@ fn parking(doc: &mut Doc, m: &Meeting, items: &[&Item]) {
         .iter()
         .map(|i| {
             let parking = i.parking.as_ref();
-            let raised_in = m.agenda.sections.get(i.section).map_or_else(
+            let raised_in = m.agenda().sections.get(i.section).map_or_else(
                 || NONE.to_string(),
                 |s| format!("{}. {}", i.section + 1, cell(&s.title)),
             );
             let raised_by = parking
                 .and_then(|p| p.raised_by)
-                .and_then(|p| m.people.get(p))
+                .and_then(|p| m.people().get(p))
                 .map_or_else(|| NONE.to_string(), |p| cell(&p.name));
             let outcome = match parking.and_then(|p| p.outcome) {
                 Some(o) => o.label().to_string(),
@@ -446,9 +453,9 @@ fn parking(doc: &mut Doc, m: &Meeting, items: &[&Item]) {
 
 fn time_per_section(doc: &mut Doc, m: &Meeting) {
     doc.heading(3, "Time per section");
-    let mut rows: Vec<[String; 5]> = Vec::with_capacity(m.sections.len() + 1);
+    let mut rows: Vec<[String; 5]> = Vec::with_capacity(m.sections().len() + 1);
     let (mut planned_total, mut spent_total) = (0u64, 0i64);
-    for (i, (section, state)) in m.agenda.sections.iter().zip(&m.sections).enumerate() {
+    for (i, (section, state)) in m.agenda().sections.iter().zip(m.sections()).enumerate() {
         let spent = spent_ms(m, i);
         planned_total += section.timebox_secs;
         spent_total += spent;
@@ -519,16 +526,16 @@ fn time_per_section(doc: &mut Doc, m: &Meeting) {
 
 fn talk_times(doc: &mut Doc, m: &Meeting) {
     doc.heading(3, "Talk time");
-    if m.people.is_empty() {
+    if m.people().is_empty() {
         doc.para("No attendees recorded.");
         return;
     }
     let rows: Vec<[String; 4]> = m
-        .people
+        .people()
         .iter()
         .enumerate()
         .map(|(p, person)| {
-            let t = m.talk(p, m.last_event);
+            let t = m.talk(p, m.last_event());
             [
                 or_none(cell(&person.name)),
                 clock(t.talk_ms),
@@ -571,7 +578,7 @@ fn duration_words(ms: i64) -> String {
 
 /// `UTC`, `UTC+01:00`, `UTC-05:30`.
 fn utc_offset(m: &Meeting) -> String {
-    let secs = m.offset.local_minus_utc();
+    let secs = m.offset().local_minus_utc();
     if secs == 0 {
         return "UTC".to_string();
     }

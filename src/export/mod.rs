@@ -20,72 +20,110 @@ use std::str::FromStr;
 
 use chrono::{DateTime, FixedOffset, Utc};
 
+use crate::fsutil;
 use crate::meeting::Meeting;
-use crate::meeting::text::{needs_sanitize, sanitize};
 
 pub use csv::CSV_HEADER;
 pub use json::{SCHEMA_ID, SCHEMA_VERSION};
 
-/// A file format the meeting can be exported to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum)]
+/// A file format the meeting can be exported to. Its names are given here
+/// only: [`Format::name`], [`Format::aliases`], and parsing with `FromStr`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Format {
     /// The postmortem document (minutes).
     #[default]
-    #[value(name = "md", alias = "markdown")]
     Markdown,
     /// Everything, for tools, following `docs/export-schema.json`.
-    #[value(name = "json")]
     Json,
     /// The action items, one row each, for a ticket tracker's CSV import.
-    #[value(name = "csv")]
     Csv,
     /// Action items for Jira's CSV importer.
-    #[value(name = "jira-csv")]
     JiraCsv,
     /// Action items for Linear's CSV importer.
-    #[value(name = "linear-csv")]
     LinearCsv,
     /// Action items as a POSIX sh script of `gh issue create` calls.
-    #[value(name = "gh")]
     Gh,
 }
 
 impl Format {
-    /// The file name extension, without the dot.
-    pub fn extension(self) -> &'static str {
+    /// Every format, in the order they are offered.
+    pub const ALL: [Format; 6] = [
+        Format::Markdown,
+        Format::Json,
+        Format::Csv,
+        Format::JiraCsv,
+        Format::LinearCsv,
+        Format::Gh,
+    ];
+
+    /// The format's name on the command line, which is also its file
+    /// name extension (without the dot).
+    pub fn name(self) -> &'static str {
         match self {
             Format::Markdown => "md",
             Format::Json => "json",
-            Format::Csv | Format::JiraCsv | Format::LinearCsv => "csv",
+            Format::Csv => "csv",
+            Format::JiraCsv => "jira-csv",
+            Format::LinearCsv => "linear-csv",
+            Format::Gh => "gh",
+        }
+    }
+
+    /// Other names accepted for the format.
+    pub fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Format::Markdown => &["markdown"],
+            Format::Json | Format::Csv | Format::JiraCsv | Format::LinearCsv | Format::Gh => &[],
+        }
+    }
+
+    /// What the format holds, in a few words.
+    pub fn description(self) -> &'static str {
+        match self {
+            Format::Markdown => "the postmortem document (minutes)",
+            Format::Json => "everything, for tools",
+            Format::Csv => "the action items, for a ticket tracker",
+            Format::JiraCsv => "the action items, for Jira's CSV importer",
+            Format::LinearCsv => "the action items, for Linear's CSV importer",
+            Format::Gh => "the action items, as a sh script of `gh issue create` calls",
+        }
+    }
+
+    /// The file name extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::JiraCsv | Format::LinearCsv => "csv",
             Format::Gh => "sh",
+            f => f.name(),
         }
     }
 }
 
 impl fmt::Display for Format {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.extension())
+        f.write_str(self.name())
     }
 }
 
-/// A format name that is none of `md`, `markdown`, `json`, `csv`.
+/// A format name that is none of the formats' names or aliases.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown export format {0:?}; use md, json or csv")]
+#[error("unknown export format {0:?}; use {names}", names = Format::ALL.map(Format::name).join(", "))]
 pub struct UnknownFormat(pub String);
 
 impl FromStr for Format {
     type Err = UnknownFormat;
 
+    /// Any format's name or alias, in any case, around spaces.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "md" | "markdown" => Ok(Format::Markdown),
-            "json" => Ok(Format::Json),
-            "csv" => Ok(Format::Csv),
-            "jira-csv" => Ok(Format::JiraCsv),
-            "linear-csv" => Ok(Format::LinearCsv),
-            "gh" => Ok(Format::Gh),
-            _ => Err(UnknownFormat(s.to_string())),
-        }
+        let wanted = s.trim();
+        Format::ALL
+            .into_iter()
+            .find(|f| {
+                std::iter::once(f.name())
+                    .chain(f.aliases().iter().copied())
+                    .any(|n| n.eq_ignore_ascii_case(wanted))
+            })
+            .ok_or_else(|| UnknownFormat(s.to_string()))
     }
 }
 
@@ -123,7 +161,7 @@ const SLUG_MAX_CHARS: usize = 60;
 /// `2026-11-22-checkout-outage-postmortem.md` (local date of the meeting).
 pub fn default_file_name(meeting: &Meeting, format: Format) -> String {
     let date = local(meeting, span(meeting).0).format("%Y-%m-%d");
-    let slug = slug(&meeting.incident);
+    let slug = slug(meeting.incident());
     let what = match format {
         Format::Csv => "actions",
         Format::JiraCsv => "jira-tickets",
@@ -138,31 +176,9 @@ pub fn default_file_name(meeting: &Meeting, format: Format) -> String {
     }
 }
 
-/// Lowercase letters and digits of `title`, runs of anything else as one `-`;
-/// never a path separator, a dot or a leading dash.
+/// The incident title as a file-name part (see [`fsutil::slug`]).
 fn slug(title: &str) -> String {
-    let mut out = String::new();
-    let mut dash = false;
-    let mut chars = 0;
-    for c in title.chars() {
-        if c.is_alphanumeric() {
-            if dash && !out.is_empty() {
-                out.push('-');
-                chars += 1;
-            }
-            dash = false;
-            for l in c.to_lowercase() {
-                out.push(l);
-                chars += 1;
-            }
-        } else {
-            dash = true;
-        }
-        if chars >= SLUG_MAX_CHARS {
-            break;
-        }
-    }
-    out
+    fsutil::slug(title, SLUG_MAX_CHARS)
 }
 
 /// Why an export could not be written: one sentence naming the path and
@@ -196,6 +212,14 @@ pub enum ExportError {
         /// Its missing directory.
         dir: PathBuf,
     },
+    /// `--out-dir` cannot take the minutes (checked before a meeting starts).
+    #[error("--out-dir {} {why}", .dir.display())]
+    OutDir {
+        /// The directory given.
+        dir: PathBuf,
+        /// What is wrong with it and what to do.
+        why: String,
+    },
     /// Every numbered name for this export in the directory is taken.
     #[error("{} holds too many exports of this meeting; move some away or choose another directory", .0.display())]
     NoFreeName(PathBuf),
@@ -210,6 +234,35 @@ pub enum ExportError {
 }
 
 impl ExportError {
+    /// What went wrong, without the path: for a message that shortens the
+    /// path to fit but never the reason.
+    pub fn reason(&self) -> String {
+        match self {
+            ExportError::Exists(_) => "it already exists".into(),
+            ExportError::IsDirectory(_) => "it is a directory".into(),
+            ExportError::NotRegular { kind, .. } => format!("it is {kind}, not a regular file"),
+            ExportError::Link(_) => "it is a symbolic link".into(),
+            ExportError::NoDirectory { .. } => "the directory does not exist".into(),
+            ExportError::NoFreeName(_) => "every numbered name is taken".into(),
+            ExportError::OutDir { why, .. } => why.clone(),
+            ExportError::Io { source, .. } => source.to_string(),
+        }
+    }
+
+    /// The file the export was for.
+    pub fn path(&self) -> &Path {
+        match self {
+            ExportError::Exists(p)
+            | ExportError::IsDirectory(p)
+            | ExportError::NoFreeName(p)
+            | ExportError::Link(p)
+            | ExportError::NotRegular { path: p, .. }
+            | ExportError::NoDirectory { path: p, .. }
+            | ExportError::OutDir { dir: p, .. }
+            | ExportError::Io { path: p, .. } => p,
+        }
+    }
+
     /// Whether the name is taken by something already there (a file, a
     /// link, a directory, a device): another name would do.
     pub fn name_taken(&self) -> bool {
@@ -264,6 +317,48 @@ fn existing_target(path: &Path) -> Result<bool, ExportError> {
         path: path.to_path_buf(),
         kind,
     })
+}
+
+/// Checks, before a meeting starts, that `--out-dir` can take the minutes
+/// `x` writes: it is a directory and a file can be made in it (one is, and
+/// removed). Returns the sentence to say when not.
+pub fn check_out_dir(dir: &Path) -> Result<(), ExportError> {
+    let refuse = |why: String| ExportError::OutDir {
+        dir: dir.to_path_buf(),
+        why,
+    };
+    match std::fs::metadata(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(refuse(
+                "does not exist; create it or choose another directory for the minutes".into(),
+            ));
+        }
+        Err(e) => {
+            return Err(refuse(format!(
+                "cannot be read ({e}); choose another directory for the minutes"
+            )));
+        }
+        Ok(md) if !md.is_dir() => {
+            return Err(refuse(
+                "is not a directory; choose a directory for the minutes".into(),
+            ));
+        }
+        Ok(_) => {}
+    }
+    tempfile::Builder::new()
+        .prefix(".hotwash-probe-")
+        .tempfile_in(dir)
+        .map(drop)
+        .map_err(|e| {
+            // tempfile's message names its probe file; the system's reason is enough.
+            let reason = e.raw_os_error().map_or_else(
+                || e.kind().to_string(),
+                |n| std::io::Error::from_raw_os_error(n).to_string(),
+            );
+            refuse(format!(
+                "cannot be written to ({reason}); choose a directory you can write to"
+            ))
+        })
 }
 
 /// Whether `path` names standard output: `-`, or `/dev/stdout`, which is
@@ -324,20 +419,7 @@ pub fn write_atomic(path: &Path, contents: &str, force: bool) -> Result<(), Expo
             io(e.error)
         });
     }
-    sync_dir(&dir).map_err(io)
-}
-
-/// Makes a rename in `dir` durable.
-#[cfg(unix)]
-fn sync_dir(dir: &Path) -> std::io::Result<()> {
-    std::fs::File::open(dir)?.sync_all()
-}
-
-/// Directories cannot be opened for fsync here; the rename is as durable as
-/// the platform makes it.
-#[cfg(not(unix))]
-fn sync_dir(_dir: &Path) -> std::io::Result<()> {
-    Ok(())
+    fsutil::sync_dir(&dir).map_err(io)
 }
 
 // ---- shared by the formats ----
@@ -345,35 +427,31 @@ fn sync_dir(_dir: &Path) -> std::io::Result<()> {
 /// User text as exported: sanitised again, because a meeting replayed from a
 /// hand-edited or damaged journal never went through the input boundary.
 fn clean(s: &str) -> Cow<'_, str> {
-    if needs_sanitize(s) {
-        Cow::Owned(sanitize(s))
-    } else {
-        Cow::Borrowed(s)
-    }
+    crate::meeting::text::clean(s)
 }
 
 /// The meeting's span: from the first timer start (or its creation, if no
 /// timer ever ran) to its last event.
 fn span(m: &Meeting) -> (DateTime<Utc>, DateTime<Utc>) {
-    let start = m.started.unwrap_or(m.created);
-    (start, m.last_event.max(start))
+    let start = m.started().unwrap_or(m.created());
+    (start, m.last_event().max(start))
 }
 
 /// An instant in the room's time zone.
 fn local(m: &Meeting, t: DateTime<Utc>) -> DateTime<FixedOffset> {
-    t.with_timezone(&m.offset)
+    t.with_timezone(&m.offset())
 }
 
 /// Time on a section's timer at the end of the export.
 fn spent_ms(m: &Meeting, section: usize) -> i64 {
-    m.sections
+    m.sections()
         .get(section)
-        .map_or(0, |s| s.elapsed_ms(m.last_event))
+        .map_or(0, |s| s.elapsed_ms(m.last_event()))
 }
 
 /// How far a section ran past its (final) timebox, 0 if it did not.
 fn over_ms(m: &Meeting, section: usize) -> i64 {
-    let timebox = m.sections.get(section).map_or(0, |s| s.timebox_secs);
+    let timebox = m.sections().get(section).map_or(0, |s| s.timebox_secs);
     (spent_ms(m, section) - timebox as i64 * 1000).max(0)
 }
 
@@ -388,24 +466,11 @@ mod tests {
         assert_eq!("json".parse::<Format>(), Ok(Format::Json));
         assert_eq!("CSV".parse::<Format>(), Ok(Format::Csv));
         assert!("pdf".parse::<Format>().is_err());
-        for f in [Format::Markdown, Format::Json, Format::Csv] {
+        for f in Format::ALL {
             assert_eq!(f.to_string().parse::<Format>(), Ok(f));
         }
-    }
-
-    #[test]
-    fn clap_offers_the_same_names() {
-        use clap::ValueEnum;
-        let names: Vec<String> = Format::value_variants()
-            .iter()
-            .filter_map(|f| f.to_possible_value())
-            .map(|v| v.get_name().to_string())
-            .collect();
-        assert_eq!(names, ["md", "json", "csv"]);
-        assert_eq!(
-            <Format as ValueEnum>::from_str("markdown", true),
-            Ok(Format::Markdown)
-        );
+        let err = "pdf".parse::<Format>().unwrap_err().to_string();
+        assert!(err.contains("use md, json, csv"), "{err}");
     }
 
     #[test]

@@ -29,7 +29,7 @@ pub enum Tickets {
 pub fn to_file(m: &Meeting) -> (Vec<(&Item, &ActionEntry)>, usize) {
     let mut skipped = 0;
     let mut out = Vec::new();
-    for (i, s) in m.agenda.sections.iter().enumerate() {
+    for (i, s) in m.agenda().sections.iter().enumerate() {
         if s.kind != crate::agenda::SectionKind::Actions {
             continue;
         }
@@ -53,7 +53,7 @@ fn description(m: &Meeting, item: &Item) -> String {
         Some(t) => format!("started {}", t.format("%Y-%m-%d %H:%M")),
         None => format!(
             "postmortem meeting on {}",
-            m.local_date(m.created).format("%Y-%m-%d")
+            m.local_date(m.created()).format("%Y-%m-%d")
         ),
     };
     let link = d.links.first().map_or_else(
@@ -62,7 +62,7 @@ fn description(m: &Meeting, item: &Item) -> String {
     );
     let mut out = format!(
         "Action from the postmortem of \"{}\" ({date}; {link}).\n\nAs typed in the meeting: {}",
-        super::clean(&m.incident),
+        super::clean(m.incident()),
         super::clean(&item.text)
     );
     if let Parsed::Action(a) = &item.parsed

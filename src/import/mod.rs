@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use crate::agenda::{Agenda, SectionKind};
 use crate::meeting::Command;
-use crate::meeting::quick::{EventTime, format_event_time, parse_event_time};
+use crate::meeting::quick::{EventTime, parse_event_time};
 
 /// The largest file imported: a prepared timeline is a few hundred lines;
 /// anything far beyond that is not one.
@@ -67,7 +67,7 @@ impl Row {
     pub fn quick_text(&self) -> String {
         let mut parts: Vec<String> = Vec::new();
         if let Some(w) = &self.when {
-            parts.push(format_event_time(w));
+            parts.push(w.to_string());
         }
         let source = self
             .source

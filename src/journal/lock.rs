@@ -5,7 +5,7 @@ use std::io::{Read, Write};
 use std::path::Path;
 
 use super::{JournalError, LOCK_FILE};
-use crate::fsutil::private_file_options;
+use crate::fsutil::{open_regular, private_file_options};
 
 /// The session's lock, held for the writer's lifetime; the OS drops it when
 /// the process dies, so a crash never leaves a session locked.
@@ -16,13 +16,17 @@ pub(super) struct SessionLock {
 impl SessionLock {
     pub(super) fn acquire(session_dir: &Path) -> Result<SessionLock, JournalError> {
         let path = session_dir.join(LOCK_FILE);
-        let mut file = private_file_options()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(|e| JournalError::write("create", &path, e))?;
+        // Never through a link, and only a regular file: a link planted here
+        // must not make the pid below overwrite someone's file.
+        let mut file = open_regular(
+            &path,
+            private_file_options()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false),
+        )
+        .map_err(|e| JournalError::write("open", &path, e))?;
         match file.try_lock() {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {

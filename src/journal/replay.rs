@@ -1,11 +1,46 @@
 //! Reading a journal back: the header, the events, and what was wrong.
 
-use std::fs;
 use std::path::Path;
 
+use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 
 use super::{FORMAT_VERSION, Header, JOURNAL_FILE, JournalError, Replay};
+use crate::fsutil::read_regular;
+
+/// The UTF-8 byte order mark some editors put at the start of a file.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// How each event line begins once it carries its sequence number.
+pub(super) const SEQ_PREFIX: &[u8] = b"{\"seq\":";
+
+/// The bytes after a leading byte order mark, if there is one.
+pub(super) fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(BOM).unwrap_or(bytes)
+}
+
+/// The sequence number an event line starts with, if it has one.
+fn seq_of(line: &[u8]) -> Option<u64> {
+    let rest = line.strip_prefix(SEQ_PREFIX)?;
+    let end = rest.iter().position(|b| !b.is_ascii_digit())?;
+    std::str::from_utf8(rest.get(..end)?).ok()?.parse().ok()
+}
+
+/// A header made from an event line, for a journal whose own header is
+/// damaged or missing: its time, and the incident and agenda names when the
+/// event carries them (a meeting's first event does).
+pub(super) fn rebuild_header(line: &[u8]) -> Option<Header> {
+    let value: serde_json::Value = serde_json::from_slice(line).ok()?;
+    let at: DateTime<Utc> = value.get("at")?.as_str()?.parse().ok()?;
+    let event = value.get("event")?;
+    let text =
+        |v: Option<&serde_json::Value>| v.and_then(|v| v.as_str()).unwrap_or_default().to_string();
+    Some(Header::new(
+        at,
+        text(event.get("incident")),
+        text(event.get("agenda").and_then(|a| a.get("name"))),
+    ))
+}
 
 pub(super) fn strip_newline(line: &[u8]) -> &[u8] {
     line.strip_suffix(b"\n").unwrap_or(line)
@@ -47,7 +82,7 @@ pub fn replay<T: DeserializeOwned>(path: &Path) -> Result<Replay<T>, JournalErro
     } else {
         path.to_path_buf()
     };
-    let bytes = fs::read(&journal).map_err(|e| JournalError::read(&journal, e))?;
+    let bytes = read_regular(&journal).map_err(|e| JournalError::read(&journal, e))?;
     parse(&bytes, &journal)
 }
 
@@ -56,19 +91,61 @@ pub(super) fn parse<T: DeserializeOwned>(
     bytes: &[u8],
     path: &Path,
 ) -> Result<Replay<T>, JournalError> {
-    let (first, mut pos) = match find_newline(bytes, 0) {
-        Some(i) => (&bytes[..i], i + 1),
-        None => (bytes, bytes.len()),
+    let start = bytes.len() - strip_bom(bytes).len();
+    let (first, mut pos) = match find_newline(bytes, start) {
+        Some(i) => (&bytes[start..i], i + 1),
+        None => (&bytes[start..], bytes.len()),
     };
-    let header = parse_header(first, path)?;
+    let mut warnings = Vec::new();
+    let header = match parse_header(first, path) {
+        Ok(header) => header,
+        Err(e @ JournalError::TooNew { .. }) => return Err(e),
+        Err(e) => {
+            // Salvage: a damaged or missing header is rebuilt from the first
+            // event, so one bad line never costs the whole meeting.
+            let next = match find_newline(bytes, pos) {
+                Some(i) => &bytes[pos..i],
+                None => &bytes[pos..],
+            };
+            if let Some(header) = rebuild_event::<T>(first) {
+                warnings.push(
+                    "the journal has no header line; one was rebuilt from its first event"
+                        .to_string(),
+                );
+                pos = start;
+                header
+            } else if let Some(header) = rebuild_event::<T>(next) {
+                warnings.push(
+                    "line 1 of the journal (its header) is damaged and was skipped; a header was rebuilt from the first event"
+                        .to_string(),
+                );
+                header
+            } else {
+                return Err(e);
+            }
+        }
+    };
     let mut replay = Replay {
         header,
         events: Vec::new(),
-        warnings: Vec::new(),
+        warnings,
         good_len: pos as u64,
         torn: false,
+        last_seq: 0,
+        rescued: Vec::new(),
     };
-    let mut line_no = 1usize;
+    read_events(bytes, pos, usize::from(pos > start), &mut replay);
+    Ok(replay)
+}
+
+/// Reads the event lines of `bytes` from `pos` into `replay`; `line_no` is
+/// the number of the line before `pos`.
+fn read_events<T: DeserializeOwned>(
+    bytes: &[u8],
+    mut pos: usize,
+    mut line_no: usize,
+    replay: &mut Replay<T>,
+) {
     while pos < bytes.len() {
         line_no += 1;
         let (line, next, terminated) = match find_newline(bytes, pos) {
@@ -85,8 +162,19 @@ pub(super) fn parse<T: DeserializeOwned>(
         match serde_json::from_slice::<T>(line) {
             // A complete object missing only its newline lost nothing: keep it.
             Ok(event) if terminated || self_delimiting(line) => {
-                replay.events.push(event);
                 replay.good_len = next as u64;
+                match seq_of(line) {
+                    Some(seq) if seq <= replay.last_seq => {
+                        replay.warnings.push(format!(
+                            "line {line_no} of the journal repeats event #{seq} (a duplicated line) and was skipped"
+                        ));
+                    }
+                    seq => {
+                        // A line from before sequence numbers counts on.
+                        replay.last_seq = seq.unwrap_or(replay.last_seq + 1);
+                        replay.events.push(event);
+                    }
+                }
             }
             Err(e)
                 if terminated
@@ -105,7 +193,12 @@ pub(super) fn parse<T: DeserializeOwned>(
         }
         pos = next;
     }
-    Ok(replay)
+}
+
+/// A header rebuilt from `line`, if it is an event.
+fn rebuild_event<T: DeserializeOwned>(line: &[u8]) -> Option<Header> {
+    serde_json::from_slice::<T>(line).ok()?;
+    rebuild_header(line)
 }
 
 fn find_newline(bytes: &[u8], from: usize) -> Option<usize> {
@@ -132,4 +225,23 @@ fn damaged_line(line_no: usize, e: &serde_json::Error) -> String {
             "line {line_no} of the journal is damaged (not valid JSON) and was skipped; the events around it are restored"
         )
     }
+}
+
+/// The events of a rescue file: journal lines, with or without a header.
+pub(super) fn parse_rescue<T: DeserializeOwned>(bytes: &[u8], path: &Path) -> Replay<T> {
+    if let Ok(replay) = parse::<T>(bytes, path) {
+        return replay;
+    }
+    let mut replay = Replay {
+        header: Header::new(DateTime::<Utc>::UNIX_EPOCH, "", ""),
+        events: Vec::new(),
+        warnings: Vec::new(),
+        good_len: 0,
+        torn: false,
+        last_seq: 0,
+        rescued: Vec::new(),
+    };
+    let start = bytes.len() - strip_bom(bytes).len();
+    read_events(bytes, start, 0, &mut replay);
+    replay
 }

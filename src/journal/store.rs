@@ -1,19 +1,20 @@
 //! The session store: where session directories live, creating and listing them.
 
-use std::fs::{self, File};
-use std::io::{self, BufRead, BufReader, Read};
+use std::fs::{self, OpenOptions};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Local, Utc};
 
-use super::replay::{parse_header, strip_newline};
-use super::{DIR_ENV, Header, JOURNAL_FILE, JournalError, SLUG_MAX};
-use crate::fsutil::{private_dir_builder, private_file_options, sync_dir, tighten_dir};
-use std::io::Write;
+use super::replay::{parse_header, rebuild_header, strip_bom, strip_newline};
 
-/// A header line longer than this is not ours; it stops `list` reading a huge
-/// foreign file whole just to find its first line.
-const HEADER_LIMIT: u64 = 1 << 20;
+/// How much of a first event `sessions` reads to rebuild a damaged header.
+const EVENT_PEEK_LIMIT: u64 = 4 << 20;
+use super::{DIR_ENV, HEADER_LIMIT, Header, JOURNAL_FILE, JournalError, SLUG_MAX};
+use crate::fsutil::{
+    self, create_private, first_free, is_taken, open_regular, private_dir_builder, sync_dir,
+    tighten_dir,
+};
 
 /// Where sessions live: `<root>/sessions/<name>/journal.jsonl`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,6 +53,8 @@ pub struct SessionInfo {
     pub modified: Option<DateTime<Utc>>,
     /// Why the journal could not be read, when it could not.
     pub problem: Option<String>,
+    /// Rescue files waiting to be merged by `resume`.
+    pub rescues: usize,
 }
 
 impl SessionStore {
@@ -94,30 +97,43 @@ impl SessionStore {
             .recursive(true)
             .create(&sessions)
             .map_err(|e| JournalError::write("create", &sessions, e))?;
+        self.check_safe()?;
         tighten_dir(&sessions);
 
+        let slug = fsutil::slug(&header.incident, SLUG_MAX);
         let base = format!(
             "{}-{}",
             header.created.with_timezone(&Local).format("%Y-%m-%d-%H%M"),
-            slug(&header.incident)
+            if slug.is_empty() { "meeting" } else { &slug }
         );
         let (name, dir) = claim_dir(&sessions, &base)?;
+        match write_header(&dir, header).and_then(|()| {
+            // The new name must survive a power cut too, not only the bytes.
+            sync_dir(&sessions).map_err(|e| JournalError::write("sync", &sessions, e))
+        }) {
+            Ok(()) => Ok(Session { name, dir }),
+            Err(e) => {
+                // A session that could not get its header is no session:
+                // leave nothing behind for `sessions` to list as unreadable.
+                let _ = fs::remove_file(dir.join(JOURNAL_FILE));
+                let _ = fs::remove_dir(&dir);
+                Err(e)
+            }
+        }
+    }
 
-        let journal = dir.join(JOURNAL_FILE);
-        let mut line = serde_json::to_vec(header).map_err(JournalError::Encode)?;
-        line.push(b'\n');
-        let mut file = private_file_options()
-            .write(true)
-            .create_new(true)
-            .open(&journal)
-            .map_err(|e| JournalError::write("create", &journal, e))?;
-        file.write_all(&line)
-            .and_then(|()| file.sync_all())
-            .map_err(|e| JournalError::write("write", &journal, e))?;
-        // The new names must survive a power cut too, not only the bytes.
-        sync_dir(&dir).map_err(|e| JournalError::write("sync", &dir, e))?;
-        sync_dir(&sessions).map_err(|e| JournalError::write("sync", &sessions, e))?;
-        Ok(Session { name, dir })
+    /// Refuses a data directory that another user owns or that others may
+    /// write in: they could swap a journal for a link or read the notes.
+    pub fn check_safe(&self) -> Result<(), JournalError> {
+        for dir in [self.root.clone(), self.sessions_dir()] {
+            match fsutil::unsafe_dir(&dir) {
+                Ok(None) => {}
+                Ok(Some(reason)) => return Err(JournalError::UnsafeDir { path: dir, reason }),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(JournalError::read(&dir, e)),
+            }
+        }
+        Ok(())
     }
 
     /// Every session, newest first; an unreadable one carries a `problem`.
@@ -128,11 +144,13 @@ impl SessionStore {
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(e) => return Err(JournalError::read(&sessions, e)),
         };
+        self.check_safe()?;
         let mut out = Vec::new();
         for entry in entries {
             let entry = entry.map_err(|e| JournalError::read(&sessions, e))?;
             let dir = entry.path();
-            if !dir.is_dir() {
+            // Links are not followed: a session is a directory of ours.
+            if !entry.file_type().is_ok_and(|t| t.is_dir()) {
                 continue;
             }
             let name = entry.file_name().to_string_lossy().into_owned();
@@ -158,6 +176,7 @@ impl SessionStore {
     /// The session directory for a name from `list`, a session directory, or
     /// a path to a `journal.jsonl`.
     pub fn resolve(&self, name_or_path: &str) -> Result<PathBuf, JournalError> {
+        self.check_safe()?;
         let plain_name = !name_or_path.is_empty()
             && !name_or_path.contains(['/', '\\'])
             && name_or_path != "."
@@ -207,7 +226,7 @@ impl SessionStore {
 impl SessionInfo {
     fn read(name: String, dir: PathBuf) -> SessionInfo {
         let journal = dir.join(JOURNAL_FILE);
-        let modified = fs::metadata(&journal)
+        let modified = fs::symlink_metadata(&journal)
             .and_then(|m| m.modified())
             .ok()
             .map(DateTime::<Utc>::from);
@@ -223,6 +242,12 @@ impl SessionInfo {
             ),
             Err(e) => (None, 0, Some(e.to_string())),
         };
+        let rescues = fs::read_dir(&dir).map_or(0, |entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter(|e| super::is_rescue_name(&e.file_name().to_string_lossy()))
+                .count()
+        });
         SessionInfo {
             name,
             dir,
@@ -230,6 +255,7 @@ impl SessionInfo {
             events,
             modified,
             problem,
+            rescues,
         }
     }
 
@@ -248,64 +274,65 @@ impl SessionInfo {
 /// on an existing name atomically, so two hotwash processes never share one.
 fn claim_dir(sessions: &Path, base: &str) -> Result<(String, PathBuf), JournalError> {
     let builder = private_dir_builder();
-    let mut last_err = None;
-    for n in 1..=10_000u32 {
-        let name = if n == 1 {
-            base.to_string()
-        } else {
-            format!("{base}-{n}")
-        };
-        let dir = sessions.join(&name);
-        match builder.create(&dir) {
-            Ok(()) => return Ok((name, dir)),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last_err = Some(e),
-            Err(e) => return Err(JournalError::write("create", &dir, e)),
-        }
-    }
-    let e = last_err.unwrap_or_else(|| io::Error::from(io::ErrorKind::AlreadyExists));
-    Err(JournalError::write("create", &sessions.join(base), e))
+    first_free(
+        base,
+        "",
+        10_000,
+        |name| {
+            let dir = sessions.join(&name);
+            builder.create(&dir).map(|()| (name, dir))
+        },
+        is_taken,
+    )
+    .map_err(|e| JournalError::write("create", &sessions.join(base), e))
 }
 
-/// The incident title as a file-name-safe slug: lowercase ASCII letters and
-/// digits joined by single dashes, non-ASCII dropped, at most 40 characters.
-pub(super) fn slug(title: &str) -> String {
-    let mut out = String::new();
-    let mut gap = false;
-    for c in title.chars() {
-        if c.is_ascii_alphanumeric() {
-            if gap && !out.is_empty() {
-                if out.len() + 1 >= SLUG_MAX {
-                    break;
-                }
-                out.push('-');
-            }
-            gap = false;
-            out.push(c.to_ascii_lowercase());
-            if out.len() >= SLUG_MAX {
-                break;
-            }
-        } else if c.is_ascii() {
-            gap = true;
-        }
-    }
-    if out.is_empty() {
-        "meeting".to_string()
-    } else {
-        out
-    }
+/// Writes a new journal holding only its header, durably.
+fn write_header(dir: &Path, header: &Header) -> Result<(), JournalError> {
+    let journal = dir.join(JOURNAL_FILE);
+    let mut line = serde_json::to_vec(header).map_err(JournalError::Encode)?;
+    line.push(b'\n');
+    let mut file =
+        create_private(&journal).map_err(|e| JournalError::write("create", &journal, e))?;
+    file.write_all(&line)
+        .and_then(|()| file.sync_all())
+        .map_err(|e| JournalError::write("write", &journal, e))?;
+    sync_dir(dir).map_err(|e| JournalError::write("sync", dir, e))
 }
 
 /// The header and a fast count of event lines, without decoding the events.
 pub(super) fn peek(journal: &Path) -> Result<(Header, u64), JournalError> {
-    let file = File::open(journal).map_err(|e| JournalError::read(journal, e))?;
+    let file = open_regular(journal, OpenOptions::new().read(true))
+        .map_err(|e| JournalError::read(journal, e))?;
     let mut reader = BufReader::with_capacity(64 * 1024, file);
     let mut first = Vec::new();
     (&mut reader)
         .take(HEADER_LIMIT)
         .read_until(b'\n', &mut first)
         .map_err(|e| JournalError::read(journal, e))?;
-    let header = parse_header(strip_newline(&first), journal)?;
+    let first = strip_newline(strip_bom(&first));
     let mut count = 0u64;
+    let header = match parse_header(first, journal) {
+        Ok(header) => header,
+        Err(e @ JournalError::TooNew { .. }) => return Err(e),
+        // Salvaged as replay does: the header rebuilt from the first event,
+        // on this line (no header) or the next (a damaged one).
+        Err(e) => match rebuild_header(first) {
+            Some(header) => {
+                count += 1;
+                header
+            }
+            None => {
+                let mut next = Vec::new();
+                (&mut reader)
+                    .take(EVENT_PEEK_LIMIT)
+                    .read_until(b'\n', &mut next)
+                    .map_err(|e| JournalError::read(journal, e))?;
+                count += u64::from(next.ends_with(b"\n"));
+                rebuild_header(strip_newline(&next)).ok_or(e)?
+            }
+        },
+    };
     loop {
         let buf = reader
             .fill_buf()

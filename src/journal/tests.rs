@@ -11,9 +11,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::replay::parse;
-use super::store::slug;
 use super::writer::{JournalWriter, Sink, describe};
-use super::{Header, JournalError, Replay, SLUG_MAX, Status};
+use super::{Header, JournalError, Replay, Status};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Note {
     n: u64,
@@ -291,20 +290,6 @@ fn disk_errors_read_as_plain_phrases() {
     assert!(
         describe(&io::Error::from_raw_os_error(5)).starts_with("the journal could not be written")
     );
-}
-
-#[test]
-fn slugs_keep_ascii_words_and_drop_the_rest() {
-    assert_eq!(
-        slug("Database outage: EU-West 💥 (P1)"),
-        "database-outage-eu-west-p1"
-    );
-    assert_eq!(slug("Café crash"), "caf-crash");
-    assert_eq!(slug("💥💥"), "meeting");
-    assert_eq!(slug("  --  "), "meeting");
-    let long = slug(&"word ".repeat(30));
-    assert!(long.len() <= SLUG_MAX && !long.ends_with('-'), "{long}");
-    assert_eq!(slug(&"x".repeat(100)).len(), SLUG_MAX);
 }
 
 #[test]

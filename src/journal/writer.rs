@@ -14,7 +14,9 @@ use serde::Serialize;
 
 use super::lock::SessionLock;
 use super::{JournalError, Status};
-use crate::fsutil::{private_dir_builder, private_file_options, same_file, sync_dir};
+use crate::fsutil::{
+    create_private, first_free, is_taken, open_regular, private_dir_builder, same_file, sync_dir,
+};
 
 /// How long a failing writer waits before it tries the disk again.
 const RETRY_EVERY: Duration = Duration::from_millis(500);
@@ -32,9 +34,19 @@ pub(super) trait Sink: Send {
     fn sync(&mut self) -> io::Result<()>;
     fn truncate(&mut self, len: u64) -> io::Result<()>;
     fn len(&mut self) -> io::Result<u64>;
-    /// Repairs what it can before a retry (a journal deleted under us).
-    fn recover(&mut self) -> io::Result<()> {
-        Ok(())
+    /// Whether the journal file is still the one its path names.
+    fn in_place(&mut self) -> io::Result<bool> {
+        Ok(true)
+    }
+    /// Repairs what it can before a retry (a journal deleted or replaced
+    /// under us); returns what the user should be told, if anything.
+    fn recover(&mut self) -> io::Result<Option<String>> {
+        Ok(None)
+    }
+    /// Writes everything the journal held, then `pending`, to a rescue file.
+    fn rescue(&mut self, pending: &[u8]) -> io::Result<PathBuf> {
+        let _ = pending;
+        Err(io::Error::other("nowhere to rescue the events to"))
     }
 }
 
@@ -49,33 +61,55 @@ impl FileSink {
         FileSink { file, path }
     }
 
-    /// Writes to a deleted file succeed and go nowhere, so after each sync we
-    /// check that the path still names the file we hold.
-    fn in_place(&self) -> io::Result<bool> {
-        match fs::metadata(&self.path) {
-            Ok(on_disk) => Ok(same_file(&on_disk, &self.file.metadata()?)),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
-            Err(e) => Err(e),
-        }
+    fn dir(&self) -> io::Result<&Path> {
+        self.path
+            .parent()
+            .ok_or_else(|| io::Error::other("the journal has no directory"))
     }
 
-    /// Puts the journal back where it was, from the deleted file we still hold.
-    fn relink(&mut self) -> io::Result<()> {
-        let dir = self
+    /// Moves the file that took the journal's place aside, owner-only, under
+    /// a name no other file has; returns that name.
+    fn move_aside(&self) -> io::Result<PathBuf> {
+        let dir = self.dir()?;
+        let name = self
             .path
-            .parent()
-            .ok_or_else(|| io::Error::other("the journal has no directory"))?;
-        private_dir_builder().recursive(true).create(dir)?;
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let base = format!("{name}.replaced-{}", super::unix_now());
+        let aside = first_free(
+            &base,
+            "",
+            1000,
+            |n| {
+                let to = dir.join(n);
+                rename_noreplace(&self.path, &to).map(|()| to)
+            },
+            is_taken,
+        )?;
+        // Owner-only, like every session file; a link is left as it is.
+        if let Ok(f) = open_regular(&aside, fs::OpenOptions::new().read(true)) {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let _ = f.set_permissions(fs::Permissions::from_mode(0o600));
+            }
+            #[cfg(not(unix))]
+            drop(f);
+        }
+        Ok(aside)
+    }
+
+    /// Puts the journal back where it was, from the file we still hold.
+    fn relink(&mut self) -> io::Result<()> {
+        let dir = self.dir()?.to_path_buf();
+        private_dir_builder().recursive(true).create(&dir)?;
         let tmp = dir.join("journal.jsonl.restoring");
         match fs::remove_file(&tmp) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
             _ => {}
         }
-        let mut fresh = private_file_options()
-            .read(true)
-            .append(true)
-            .create_new(true)
-            .open(&tmp)?;
+        let mut fresh = create_private(&tmp)?;
         let mut old = &self.file;
         old.seek(SeekFrom::Start(0))?;
         io::copy(&mut old, &mut fresh)?;
@@ -84,8 +118,9 @@ impl FileSink {
         // at the path meanwhile.
         fs::hard_link(&tmp, &self.path)?;
         fs::remove_file(&tmp)?;
-        sync_dir(dir)?;
-        self.file = fresh;
+        sync_dir(&dir)?;
+        // Appends go to the end whatever the offset: reopen for append.
+        self.file = open_regular(&self.path, fs::OpenOptions::new().read(true).append(true))?;
         Ok(())
     }
 }
@@ -102,7 +137,7 @@ impl Sink for FileSink {
         } else {
             Err(io::Error::new(
                 io::ErrorKind::NotFound,
-                "the journal file was deleted or moved away",
+                "the journal file was deleted, moved away or replaced",
             ))
         }
     }
@@ -115,16 +150,74 @@ impl Sink for FileSink {
         Ok(self.file.metadata()?.len())
     }
 
-    fn recover(&mut self) -> io::Result<()> {
-        match fs::metadata(&self.path) {
-            Ok(_) if self.in_place()? => Ok(()),
-            Ok(_) => Err(io::Error::other(format!(
-                "another file has taken the journal's place at {}; move it away and hotwash puts the meeting back",
-                self.path.display()
-            ))),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => self.relink(),
+    /// Writes to a deleted or replaced file succeed and go nowhere, so the
+    /// path must still name the file we hold.
+    fn in_place(&mut self) -> io::Result<bool> {
+        match fs::symlink_metadata(&self.path) {
+            Ok(on_disk) => Ok(same_file(&on_disk, &self.file.metadata()?)),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+                ) =>
+            {
+                Ok(false)
+            }
             Err(e) => Err(e),
         }
+    }
+
+    fn recover(&mut self) -> io::Result<Option<String>> {
+        match fs::symlink_metadata(&self.path) {
+            Ok(_) if self.in_place()? => Ok(None),
+            Ok(_) => {
+                let aside = self.move_aside()?;
+                self.relink()?;
+                let name = aside
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                Ok(Some(format!(
+                    "another file replaced the journal (an editor's save?); the whole meeting is back in place and that file is kept beside it as {name}"
+                )))
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                self.relink()?;
+                Ok(Some(format!(
+                    "the journal file had been deleted or moved; the whole meeting is back in {}",
+                    self.path.display()
+                )))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn rescue(&mut self, pending: &[u8]) -> io::Result<PathBuf> {
+        let mut bytes = Vec::new();
+        let mut old = &self.file;
+        old.seek(SeekFrom::Start(0))?;
+        io::Read::read_to_end(&mut old, &mut bytes)?;
+        if !bytes.is_empty() && !bytes.ends_with(b"\n") {
+            bytes.push(b'\n');
+        }
+        bytes.extend_from_slice(pending);
+        super::rescue_bytes(&self.path, &bytes)
+    }
+}
+
+/// Renames `from` to `to` unless something already has the name `to`.
+fn rename_noreplace(from: &Path, to: &Path) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE).map_err(io::Error::from)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        if fs::symlink_metadata(to).is_ok() {
+            return Err(io::Error::from(io::ErrorKind::AlreadyExists));
+        }
+        fs::rename(from, to)
     }
 }
 
@@ -134,8 +227,9 @@ enum Msg {
         seq: u64,
         bytes: Vec<u8>,
     },
-    /// Try the disk again now (a flush is waiting).
-    Retry,
+    /// Make sure the journal is in place and everything is written, now (a
+    /// flush is waiting); a failing disk is retried at once.
+    Check,
 }
 
 /// What the writer thread has achieved, for `flush` to wait on.
@@ -149,6 +243,12 @@ struct Progress {
     failure: Option<String>,
     pending: usize,
     stopped: bool,
+    /// Number of checks asked for by `flush` and done.
+    checks: u64,
+    /// The last failure was the journal file being replaced or removed.
+    displaced: bool,
+    /// Where every event was written when the journal could not be put back.
+    rescued: Option<PathBuf>,
 }
 
 #[derive(Default)]
@@ -232,6 +332,8 @@ impl<T: Serialize> JournalWriter<T> {
             pending_seq: replayed,
             failing: false,
             dirty_tail: false,
+            check_requested: false,
+            notices: Vec::new(),
             shared: Arc::clone(&shared),
             on_status,
         };
@@ -253,16 +355,8 @@ impl<T: Serialize> JournalWriter<T> {
     /// Queues an event for the disk without waiting; returns its sequence
     /// number (1-based, counting every event in the journal).
     pub fn append(&mut self, event: &T) -> Result<u64, JournalError> {
-        let mut line = serde_json::to_vec(event).map_err(JournalError::Encode)?;
-        if line.contains(&b'\n') {
-            // Only a raw JSON value can carry a literal newline; one line per
-            // event is the format, so compact it.
-            let value: serde_json::Value =
-                serde_json::from_slice(&line).map_err(JournalError::Encode)?;
-            line = serde_json::to_vec(&value).map_err(JournalError::Encode)?;
-        }
-        line.push(b'\n');
         let seq = self.appended + 1;
+        let line = super::encode_line(seq, event)?;
         let stopped = || JournalError::WriterStopped {
             path: self.path.clone(),
         };
@@ -277,34 +371,42 @@ impl<T: Serialize> JournalWriter<T> {
 impl<T> JournalWriter<T> {
     /// Waits until every event appended so far is durable; returns the last
     /// durable sequence number.
+    ///
+    /// It also makes the writer check that the journal file is still in
+    /// place, and put it back if it is not, so a quit never trusts a file
+    /// that was replaced meanwhile.
     pub fn flush(&self, timeout: Duration) -> Result<u64, JournalError> {
         let target = self.appended;
         let deadline = Instant::now() + timeout;
         let mut p = self.shared.lock();
-        if p.durable >= target {
-            return Ok(p.durable);
-        }
-        let attempts_before = p.attempts;
-        if p.failure.is_some()
-            && let Some(tx) = &self.tx
-        {
-            // Do not make someone quitting wait out the retry interval.
-            let _ = tx.send(Msg::Retry);
-        }
+        let checks_before = p.checks;
+        let asked = self
+            .tx
+            .as_ref()
+            .is_some_and(|tx| tx.send(Msg::Check).is_ok());
         loop {
-            if p.durable >= target {
-                return Ok(p.durable);
-            }
-            if let Some(error) = &p.failure
-                && p.attempts > attempts_before
-                && p.attempted >= target
-            {
-                return Err(JournalError::NotSaved {
-                    path: self.path.clone(),
-                    durable: p.durable,
-                    pending: p.pending,
-                    error: error.clone(),
-                });
+            if p.checks > checks_before || !asked || p.stopped {
+                if p.failure.is_none() && p.durable >= target {
+                    return Ok(p.durable);
+                }
+                if let Some(error) = &p.failure
+                    && p.attempted >= target
+                {
+                    if p.displaced {
+                        return Err(JournalError::Displaced {
+                            path: self.path.clone(),
+                            rescue: p.rescued.clone(),
+                            appended: target,
+                            error: error.clone(),
+                        });
+                    }
+                    return Err(JournalError::NotSaved {
+                        path: self.path.clone(),
+                        durable: p.durable,
+                        pending: p.pending,
+                        error: error.clone(),
+                    });
+                }
             }
             if p.stopped {
                 return Err(JournalError::WriterStopped {
@@ -383,6 +485,10 @@ struct Worker {
     failing: bool,
     /// A failed write left bytes past `durable_len` that could not be cut.
     dirty_tail: bool,
+    /// A flush asked for a check; answered after the next attempt.
+    check_requested: bool,
+    /// What to tell the user once the attempt is reported.
+    notices: Vec<String>,
     shared: Arc<Shared>,
     on_status: Box<dyn Fn(Status) + Send>,
 }
@@ -427,17 +533,20 @@ impl Worker {
                     }
                 }
             }
-            if self.pending_count > 0 {
+            if self.pending_count > 0 || self.check_requested {
                 self.attempt();
             }
         }
     }
 
     fn take(&mut self, msg: Msg) {
-        if let Msg::Line { seq, bytes } = msg {
-            self.pending.extend_from_slice(&bytes);
-            self.pending_count += 1;
-            self.pending_seq = seq;
+        match msg {
+            Msg::Line { seq, bytes } => {
+                self.pending.extend_from_slice(&bytes);
+                self.pending_count += 1;
+                self.pending_seq = seq;
+            }
+            Msg::Check => self.check_requested = true,
         }
     }
 
@@ -468,10 +577,21 @@ impl Worker {
         };
         let failure = match &status {
             Status::Failed { error, .. } => Some(error.clone()),
-            Status::Durable { .. } => None,
+            Status::Durable { .. } | Status::Notice(_) => None,
         };
+        // A journal that cannot even be looked at is not trusted either.
+        let displaced = failure.is_some() && !self.sink.in_place().unwrap_or(false);
+        let checked = std::mem::take(&mut self.check_requested);
+        // Someone is quitting and the journal is not where it belongs: every
+        // event held, durable or not, goes to a rescue file.
+        let rescued = (displaced && checked)
+            .then(|| self.sink.rescue(&self.pending).ok())
+            .flatten();
         // Reported before `flush` wakes, so that when flush returns the
         // status line already says the same.
+        for notice in self.notices.drain(..) {
+            (self.on_status)(Status::Notice(notice));
+        }
         (self.on_status)(status);
         {
             let mut p = self.shared.lock();
@@ -480,13 +600,26 @@ impl Worker {
             p.attempts += 1;
             p.pending = self.pending_count;
             p.failure = failure;
+            p.displaced = displaced;
+            if rescued.is_some() {
+                p.rescued = rescued;
+            }
+            if checked {
+                p.checks += 1;
+            }
         }
         self.shared.changed.notify_all();
     }
 
     fn write_pending(&mut self) -> io::Result<()> {
-        if self.failing {
-            self.sink.recover()?;
+        if (self.failing || !self.sink.in_place()?)
+            && let Some(notice) = self.sink.recover()?
+        {
+            self.notices.push(notice);
+        }
+        if self.pending.is_empty() && !self.dirty_tail {
+            // A check only: the journal is in place and nothing waits.
+            return Ok(());
         }
         let mut base = self.durable_len;
         let mut fence = false;

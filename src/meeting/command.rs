@@ -102,7 +102,7 @@ pub enum Refusal {
 impl Meeting {
     /// Checks a command against the meeting and says which events carry it out.
     pub fn decide(&self, cmd: Command) -> Result<Vec<Event>, Refusal> {
-        let cur = self.current;
+        let cur = self.current();
         let events = match cmd {
             Command::ToggleTimer => {
                 if self.state().running() {
@@ -112,7 +112,7 @@ impl Meeting {
                 }
             }
             Command::NextSection => {
-                if cur + 1 >= self.sections.len() {
+                if cur + 1 >= self.sections().len() {
                     return Err(Refusal::LastSection);
                 }
                 vec![Event::SectionEntered { section: cur + 1 }]
@@ -139,26 +139,26 @@ impl Meeting {
                     section: cur,
                     decision: choice,
                 }];
-                if choice == OvertimeChoice::MoveOn && cur + 1 < self.sections.len() {
+                if choice == OvertimeChoice::MoveOn && cur + 1 < self.sections().len() {
                     v.push(Event::SectionEntered { section: cur + 1 });
                 }
                 v
             }
             Command::Speaker(person) => {
                 if let Some(p) = person
-                    && p >= self.people.len()
+                    && p >= self.people().len()
                 {
                     return Err(Refusal::NoParticipant(
                         p.saturating_add(1),
-                        self.people.len(),
+                        self.people().len(),
                     ));
                 }
                 if let Some(p) = person
                     && self.has_left(p)
                 {
-                    return Err(Refusal::Left(self.people[p].name.clone()));
+                    return Err(Refusal::Left(self.people()[p].name.clone()));
                 }
-                if self.speaker.map(|(p, _)| p) == person {
+                if self.speaker().map(|(p, _)| p) == person {
                     return Err(Refusal::NoChange);
                 }
                 vec![Event::SpeakerChanged { person }]
@@ -185,13 +185,13 @@ impl Meeting {
                         id,
                         section: cur,
                         text,
-                        raised_by: self.speaker.map(|(p, _)| p),
+                        raised_by: self.speaker().map(|(p, _)| p),
                     }];
                     // A tangent clears the park draft when folded; this one
                     // was typed as an item of this section, so its draft is
                     // cleared here, or the next `a` would open on it again.
                     let target = DraftTarget::Add { section: cur };
-                    if self.drafts.contains_key(&target) {
+                    if self.drafts().contains_key(&target) {
                         v.push(Event::DraftSaved {
                             draft: Draft {
                                 target,
@@ -212,7 +212,7 @@ impl Meeting {
                 id: self.next_item_id(),
                 section: cur,
                 text: clean_item_text(&text)?,
-                raised_by: self.speaker.map(|(p, _)| p),
+                raised_by: self.speaker().map(|(p, _)| p),
             }],
             Command::Edit(id, text) => {
                 let item = self.live_item(id)?;
@@ -245,7 +245,7 @@ impl Meeting {
                 if text.trim().is_empty() {
                     text.clear();
                 }
-                let saved = self.drafts.get(&d.target).map_or("", |s| s.text.as_str());
+                let saved = self.drafts().get(&d.target).map_or("", |s| s.text.as_str());
                 if text == saved {
                     return Err(Refusal::NoChange);
                 }
@@ -257,7 +257,7 @@ impl Meeting {
                 }]
             }
             Command::CloseDraft(target) => {
-                if self.open_draft != Some(target) {
+                if self.open_draft() != Some(target) {
                     return Err(Refusal::NoChange);
                 }
                 vec![Event::DraftClosed { target }]
@@ -312,12 +312,12 @@ impl Meeting {
 impl Meeting {
     fn decide_incident(&self, cmd: Command) -> Result<Vec<Event>, Refusal> {
         let person = |p: PersonId| {
-            if p < self.people.len() {
+            if p < self.people().len() {
                 Ok(p)
             } else {
                 Err(Refusal::NoParticipant(
                     p.saturating_add(1),
-                    self.people.len(),
+                    self.people().len(),
                 ))
             }
         };
@@ -327,7 +327,7 @@ impl Meeting {
                 if matches!(&change, super::incident::IncidentField::Title(t) if t.is_empty()) {
                     return Err(Refusal::NoTitle);
                 }
-                if self.incident_details().has(&change, &self.incident) {
+                if self.incident_details().has(&change, self.incident()) {
                     return Err(Refusal::NoChange);
                 }
                 vec![Event::IncidentChanged { change }]
@@ -338,7 +338,7 @@ impl Meeting {
                 if name.is_empty() {
                     return Err(Refusal::Empty);
                 }
-                if self.people[p].name == name {
+                if self.people()[p].name == name {
                     return Err(Refusal::NoChange);
                 }
                 vec![Event::PersonRenamed { person: p, name }]
@@ -348,7 +348,7 @@ impl Meeting {
                 let role = role
                     .map(|r| sanitize_line(&r).trim().to_string())
                     .filter(|r| !r.is_empty());
-                if self.people[p].role == role {
+                if self.people()[p].role == role {
                     return Err(Refusal::NoChange);
                 }
                 vec![Event::RoleChanged { person: p, role }]
@@ -361,7 +361,7 @@ impl Meeting {
                 vec![Event::PersonLeft { person: p, left }]
             }
             Command::Prepare(section, text) => {
-                if section >= self.sections.len() {
+                if section >= self.sections().len() {
                     return Err(Refusal::NoSection(section.saturating_add(1)));
                 }
                 vec![Event::ItemPrepared {

@@ -5,6 +5,7 @@ pub mod clock;
 pub mod command;
 pub mod event;
 pub mod incident;
+pub mod merge;
 pub mod quick;
 pub mod state;
 pub mod text;
@@ -15,4 +16,7 @@ pub use event::{
     Draft, DraftTarget, Event, ItemId, Outcome, OvertimeChoice, Participant, PersonId, Stamped,
 };
 pub use incident::{Incident, IncidentField, Link, Moment, Status};
-pub use state::{InviteHint, Item, Meeting, Parsed, Phase, ReplayError, Talk};
+pub use state::{Flag, InviteHint, Item, Meeting, Parsed, Phase, ReplayError, Talk};
+
+/// The incident title when none is given (or a journal holds an empty one).
+pub const UNTITLED_INCIDENT: &str = "Untitled incident";

@@ -417,22 +417,25 @@ fn url_len(token: &str) -> usize {
     end
 }
 
-/// An event time as the scribe would type it: `14:05`, `14:05:09`, `2026-11-21 23:50`.
-pub fn format_event_time(t: &EventTime) -> String {
-    let time = if t.with_seconds {
-        t.time.format("%H:%M:%S")
-    } else {
-        t.time.format("%H:%M")
-    };
-    match t.date {
-        Some(date) => format!("{} {time}", date.format("%Y-%m-%d")),
-        None => time.to_string(),
+impl EventTime {
+    /// The time of day as typed: `14:05`, or `14:05:09` when seconds were
+    /// typed. Every display of an event time is built on this one.
+    pub fn time_of_day(&self) -> impl fmt::Display + use<> {
+        self.time.format(if self.with_seconds {
+            "%H:%M:%S"
+        } else {
+            "%H:%M"
+        })
     }
 }
 
+/// An event time as the scribe would type it: `14:05`, `14:05:09`, `2026-11-21 23:50`.
 impl fmt::Display for EventTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&format_event_time(self))
+        if let Some(date) = self.date {
+            write!(f, "{} ", date.format("%Y-%m-%d"))?;
+        }
+        write!(f, "{}", self.time_of_day())
     }
 }
 
@@ -988,14 +991,14 @@ mod tests {
 
     #[test]
     fn format_event_time_forms() {
-        assert_eq!(format_event_time(&at(14, 5)), "14:05");
-        assert_eq!(format_event_time(&at_hms(14, 5, 9)), "14:05:09");
+        assert_eq!(at(14, 5).to_string(), "14:05");
+        assert_eq!(at_hms(14, 5, 9).to_string(), "14:05:09");
         assert_eq!(
-            format_event_time(&on(date(2026, 11, 21), at(23, 50))),
+            on(date(2026, 11, 21), at(23, 50)).to_string(),
             "2026-11-21 23:50"
         );
         assert_eq!(
-            format_event_time(&on(date(2026, 11, 21), at_hms(9, 5, 0))),
+            on(date(2026, 11, 21), at_hms(9, 5, 0)).to_string(),
             "2026-11-21 09:05:00"
         );
         assert_eq!(at(9, 5).to_string(), "09:05");
@@ -1586,7 +1589,7 @@ mod props {
 
         #[test]
         fn formatted_time_parses_back(t in event_time(), text in any::<String>()) {
-            let typed = format!("{} {text}", format_event_time(&t));
+            let typed = format!("{} {text}", t);
             prop_assert_eq!(parse_timeline(&typed).when, Some(t));
         }
 
@@ -1595,7 +1598,7 @@ mod props {
             t in event_time(),
             words in prop::collection::vec("[a-z]{1,10}", 0..8),
         ) {
-            let e = parse_timeline(&format!("{} {}", format_event_time(&t), words.join(" ")));
+            let e = parse_timeline(&format!("{} {}", t, words.join(" ")));
             prop_assert_eq!(e.when, Some(t));
             prop_assert_eq!(e.source, None);
             prop_assert_eq!(e.text, words.join(" "));

@@ -76,21 +76,49 @@ pub struct Item {
 impl Item {
     /// Whether this item needs attention: an event without a time, an action
     /// without an owner or a due date.
-    pub fn flags(&self) -> Vec<&'static str> {
+    pub fn flags(&self) -> Vec<Flag> {
         match &self.parsed {
-            Parsed::Timeline(t) if t.when.is_none() => vec!["no time"],
+            Parsed::Timeline(t) if t.when.is_none() => vec![Flag::NoTime],
             Parsed::Action(a) => {
                 let mut f = Vec::new();
                 if a.owner.is_none() {
-                    f.push("no owner");
+                    f.push(Flag::NoOwner);
                 }
                 if a.due.is_none() {
-                    f.push("no due date");
+                    f.push(Flag::NoDueDate);
                 }
                 f
             }
             _ => Vec::new(),
         }
+    }
+}
+
+/// Something an item lacks that the room should see: flagged, not refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Flag {
+    /// A timeline event without a time.
+    NoTime,
+    /// An action without an owner.
+    NoOwner,
+    /// An action without a due date.
+    NoDueDate,
+}
+
+impl Flag {
+    /// The flag as the screen and the exports name it: `no time`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Flag::NoTime => "no time",
+            Flag::NoOwner => "no owner",
+            Flag::NoDueDate => "no due date",
+        }
+    }
+}
+
+impl std::fmt::Display for Flag {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.label())
     }
 }
 
@@ -238,33 +266,33 @@ const DOMINANT_MIN_TALK_MS: i64 = 90_000;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Meeting {
     /// Incident title.
-    pub incident: String,
+    incident: String,
     /// The agenda.
-    pub agenda: Agenda,
+    agenda: Agenda,
     /// The roster, in order (keys 1-9 map to its first nine).
-    pub people: Vec<Participant>,
+    people: Vec<Participant>,
     /// The room's UTC offset.
-    pub offset: FixedOffset,
+    offset: FixedOffset,
     /// When the meeting was created.
-    pub created: DateTime<Utc>,
+    created: DateTime<Utc>,
     /// When a timer first ran: the meeting's real start.
-    pub started: Option<DateTime<Utc>>,
+    started: Option<DateTime<Utc>>,
     /// The last event's time.
-    pub last_event: DateTime<Utc>,
+    last_event: DateTime<Utc>,
     /// Index of the current section.
-    pub current: usize,
+    current: usize,
     /// Per-section state, in agenda order.
-    pub sections: Vec<SectionState>,
+    sections: Vec<SectionState>,
     /// Who speaks now, and since when.
-    pub speaker: Option<(PersonId, DateTime<Utc>)>,
+    speaker: Option<(PersonId, DateTime<Utc>)>,
     /// The end-of-timebox bell.
-    pub bell: bool,
+    bell: bool,
     /// Drafts being typed, one per target, so abandoning one never loses another.
-    pub drafts: BTreeMap<DraftTarget, Draft>,
+    drafts: BTreeMap<DraftTarget, Draft>,
     /// The draft whose input was open when the journal stopped, if any.
-    pub open_draft: Option<DraftTarget>,
+    open_draft: Option<DraftTarget>,
     /// Events folded so far.
-    pub events: u64,
+    events: u64,
     /// Every item ever captured, deleted ones included, in the order folded.
     items: Vec<Item>,
     /// Where each id's item is in `items`.
@@ -298,6 +326,77 @@ fn secs_to_ms(secs: u64) -> i64 {
 }
 
 impl Meeting {
+    // Read access to the folded state: only the fold (`apply`) changes it.
+    /// Incident title.
+    pub fn incident(&self) -> &str {
+        &self.incident
+    }
+
+    /// The agenda.
+    pub fn agenda(&self) -> &Agenda {
+        &self.agenda
+    }
+
+    /// The roster, in order (keys 1-9 map to its first nine).
+    pub fn people(&self) -> &[Participant] {
+        &self.people
+    }
+
+    /// The room's UTC offset.
+    pub fn offset(&self) -> FixedOffset {
+        self.offset
+    }
+
+    /// When the meeting was created.
+    pub fn created(&self) -> DateTime<Utc> {
+        self.created
+    }
+
+    /// When a timer first ran: the meeting's real start.
+    pub fn started(&self) -> Option<DateTime<Utc>> {
+        self.started
+    }
+
+    /// The last event's time.
+    pub fn last_event(&self) -> DateTime<Utc> {
+        self.last_event
+    }
+
+    /// Index of the current section.
+    pub fn current(&self) -> usize {
+        self.current
+    }
+
+    /// Per-section state, in agenda order.
+    pub fn sections(&self) -> &[SectionState] {
+        &self.sections
+    }
+
+    /// Who speaks now, and since when.
+    pub fn speaker(&self) -> Option<(PersonId, DateTime<Utc>)> {
+        self.speaker
+    }
+
+    /// Whether the end-of-timebox bell is on.
+    pub fn bell(&self) -> bool {
+        self.bell
+    }
+
+    /// Drafts being typed, one per target.
+    pub fn drafts(&self) -> &BTreeMap<DraftTarget, Draft> {
+        &self.drafts
+    }
+
+    /// The draft whose input was open when the journal stopped, if any.
+    pub fn open_draft(&self) -> Option<DraftTarget> {
+        self.open_draft
+    }
+
+    /// Events folded so far.
+    pub fn events(&self) -> u64 {
+        self.events
+    }
+
     /// The event that starts a meeting.
     pub fn start_event(
         incident: &str,
@@ -432,7 +531,10 @@ impl Meeting {
             }
             Event::SpeakerChanged { person } => self.set_speaker(*person, at),
             Event::ParticipantAdded { person } => {
-                self.people.push(person.clone());
+                self.people.push(Participant {
+                    name: super::text::sanitize_line(&person.name),
+                    role: person.role.as_deref().map(super::text::sanitize_line),
+                });
                 self.left.push(false);
                 self.talk_ms.push(0);
                 self.turns.push(0);
@@ -469,7 +571,8 @@ impl Meeting {
                 self.clear_draft_for(DraftTarget::Park);
             }
             Event::ItemEdited { id, text } => {
-                if let Some(old) = self.set_text(*id, text.clone(), Some(at)) {
+                let text = super::text::clean(text).into_owned();
+                if let Some(old) = self.set_text(*id, text, Some(at)) {
                     self.undo.push(Inverse::SetText(*id, old.0, old.1));
                 }
                 self.clear_draft_for(DraftTarget::Edit { id: *id });
@@ -545,6 +648,8 @@ impl Meeting {
         if self.by_id.contains_key(&id) {
             return;
         }
+        // A journal edited by hand never went through the input boundary.
+        let text = &*super::text::clean(text);
         let parsed = Parsed::from_text(kind, text, self.local_date(at));
         let place = self.items.len();
         let parked = parking.is_some();
@@ -1073,7 +1178,7 @@ impl Meeting {
                     date: show_date.then_some(at.date()),
                     ..w
                 };
-                Some(quick::format_event_time(&w))
+                Some(w.to_string())
             })
             .collect()
     }

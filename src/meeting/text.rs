@@ -82,6 +82,17 @@ fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
     }
 }
 
+/// Text as [`sanitize`] leaves it, borrowed when it needs nothing (the
+/// usual case): for text that may not have come through the input boundary
+/// (a journal edited by hand, replayed), cleaned again where it is used.
+pub fn clean(s: &str) -> std::borrow::Cow<'_, str> {
+    if needs_sanitize(s) {
+        std::borrow::Cow::Owned(sanitize(s))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 /// Sanitises a one-line field (a name, a title): newlines become spaces, ends trimmed.
 pub fn sanitize_line(input: &str) -> String {
     sanitize(input).replace('\n', " ").trim().to_string()

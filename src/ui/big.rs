@@ -7,6 +7,7 @@
 //! width on an 80-column screen, and it keeps a proc-macro stack and a
 //! second `itertools` out of the build.
 
+use super::paint::cells;
 use font8x8::UnicodeFonts;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -76,7 +77,7 @@ impl Bitmap {
     fn cells(&self, size: Size) -> (u16, u16) {
         let w = self.0.len().div_ceil(size.across);
         let h = PX / size.down;
-        (u16::try_from(w).unwrap_or(u16::MAX), h as u16)
+        (cells(w), h as u16)
     }
 
     fn fit(&self, area: Rect) -> Option<(Size, u16, u16)> {

@@ -62,11 +62,7 @@ pub fn percent(share: f64) -> String {
 /// A timeline event's time as typed; a date only when it is not the
 /// meeting's own day, as a month name so no one reads it day-first.
 pub fn event_time(t: &EventTime, meeting_day: NaiveDate) -> String {
-    let time = if t.with_seconds {
-        t.time.format("%H:%M:%S")
-    } else {
-        t.time.format("%H:%M")
-    };
+    let time = t.time_of_day();
     match t.date {
         Some(d) if d != meeting_day => format!("{} {}", d.format("%b %d"), time),
         _ => time.to_string(),

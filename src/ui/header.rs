@@ -4,8 +4,9 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
+use ratatui::widgets::Widget;
 
-use super::paint::{put, put_cut, width};
+use super::paint::{cells, put, put_cut, width};
 use super::theme::Theme;
 use super::{SaveState, View, big, format};
 use crate::meeting::Phase;
@@ -64,89 +65,94 @@ pub fn save_words(save: &SaveState, theme: Theme) -> (String, Style) {
     }
 }
 
-/// Draws the header into `area`.
-pub fn draw(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
-    let m = view.meeting;
-    let (timer, phase, timer_style) = countdown(view, theme);
+/// The header: timer, incident, section, speaker and saved state.
+pub struct Header<'a>(pub super::Panel<'a>);
 
-    // The countdown takes the right, as large as leaves room for the words.
-    let room = area.width.saturating_sub(WORDS_MIN).saturating_sub(1);
-    let timer_area = Rect::new(area.x, area.y, room, area.height);
-    let timer_w = match big::fit(&timer, timer_area) {
-        Some((w, _)) => {
-            let at = Rect::new(area.right().saturating_sub(w + 1), area.y, w, area.height);
-            big::draw(buf, at, &timer, timer_style, false);
-            w + 2
+impl Widget for Header<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let super::Panel { view, theme } = self.0;
+        let m = view.meeting;
+        let (timer, phase, timer_style) = countdown(view, theme);
+
+        // The countdown takes the right, as large as leaves room for the words.
+        let room = area.width.saturating_sub(WORDS_MIN).saturating_sub(1);
+        let timer_area = Rect::new(area.x, area.y, room, area.height);
+        let timer_w = match big::fit(&timer, timer_area) {
+            Some((w, _)) => {
+                let at = Rect::new(area.right().saturating_sub(w + 1), area.y, w, area.height);
+                big::draw(buf, at, &timer, timer_style, false);
+                w + 2
+            }
+            None => {
+                let w = cells(width(&timer));
+                let x = area.right().saturating_sub(w + 1);
+                put(buf, area, x, area.y, &timer, w, timer_style);
+                w + 2
+            }
+        };
+        let words = Rect::new(
+            area.x,
+            area.y,
+            area.width.saturating_sub(timer_w),
+            area.height,
+        );
+
+        // Spread the four lines over the header's rows when it is tall.
+        let step = (area.height / 4).max(1);
+        let row = |i: u16| area.y.saturating_add(i.saturating_mul(step));
+        let x = words.x.saturating_add(1);
+        let w = words.width.saturating_sub(1);
+
+        let title = if m.incident().trim().is_empty() {
+            crate::meeting::UNTITLED_INCIDENT
+        } else {
+            m.incident()
+        };
+        put_cut(buf, words, x, row(0), title, w, theme.strong());
+
+        let section = format!(
+            "Section {}/{}: {}",
+            m.current() + 1,
+            m.sections().len(),
+            m.section().title
+        );
+        put_cut(buf, words, x, row(1), &section, w, theme.strong());
+
+        let mut cx = x;
+        for (text, style) in phase_words(phase, view, theme) {
+            cx = put_cut(buf, words, cx, row(2), &text, w, style);
         }
-        None => {
-            let w = u16::try_from(width(&timer)).unwrap_or(0);
-            let x = area.right().saturating_sub(w + 1);
-            put(buf, area, x, area.y, &timer, w, timer_style);
-            w + 2
-        }
-    };
-    let words = Rect::new(
-        area.x,
-        area.y,
-        area.width.saturating_sub(timer_w),
-        area.height,
-    );
+        let parked = format!(" · parked: {}", m.parked().len());
+        let used = cx.saturating_sub(x);
+        put_cut(
+            buf,
+            words,
+            cx,
+            row(2),
+            &parked,
+            w.saturating_sub(used),
+            theme.text(),
+        );
 
-    // Spread the four lines over the header's rows when it is tall.
-    let step = (area.height / 4).max(1);
-    let row = |i: u16| area.y.saturating_add(i.saturating_mul(step));
-    let x = words.x.saturating_add(1);
-    let w = words.width.saturating_sub(1);
-
-    let title = if m.incident.is_empty() {
-        "Untitled incident"
-    } else {
-        &m.incident
-    };
-    put_cut(buf, words, x, row(0), title, w, theme.strong());
-
-    let section = format!(
-        "Section {}/{}: {}",
-        m.current + 1,
-        m.sections.len(),
-        m.section().title
-    );
-    put_cut(buf, words, x, row(1), &section, w, theme.strong());
-
-    let mut cx = x;
-    for (text, style) in phase_words(phase, view, theme) {
-        cx = put_cut(buf, words, cx, row(2), &text, w, style);
+        let meta = format!(
+            "elapsed {} · ends ~{} · ",
+            format::hmm(m.elapsed_ms(view.now)),
+            format::clock(m.projected_end(view.now), m.offset()),
+        );
+        let (saved, saved_style) = save_words(&view.save, theme);
+        let saved_w = cells(width(&saved));
+        // The saved state matters more than the times: it keeps its room.
+        let meta_end = put_cut(
+            buf,
+            words,
+            x,
+            row(3),
+            &meta,
+            w.saturating_sub(saved_w),
+            theme.text(),
+        );
+        put(buf, words, meta_end, row(3), &saved, saved_w, saved_style);
     }
-    let parked = format!(" · parked: {}", m.parked().len());
-    let used = cx.saturating_sub(x);
-    put_cut(
-        buf,
-        words,
-        cx,
-        row(2),
-        &parked,
-        w.saturating_sub(used),
-        theme.text(),
-    );
-
-    let meta = format!(
-        "elapsed {} · ends ~{} · ",
-        format::hmm(m.elapsed_ms(view.now)),
-        format::clock(m.projected_end(view.now), m.offset),
-    );
-    let (saved, saved_style) = save_words(&view.save, theme);
-    let saved_w = u16::try_from(width(&saved)).unwrap_or(u16::MAX);
-    // The saved state matters more than the times: it keeps its room.
-    let meta_end = put_cut(
-        buf,
-        words,
-        x,
-        row(3),
-        &meta,
-        w.saturating_sub(saved_w),
-        theme.text(),
-    );
-    put(buf, words, meta_end, row(3), &saved, saved_w, saved_style);
 }
 
 /// Draws the one-row bar that says saving failed, across the whole width.

@@ -6,10 +6,11 @@ use ratatui::layout::Rect;
 
 use ratatui::style::Style;
 
+use super::footer::line;
 use super::paint::{ELLIPSIS, clear, fill, put, put_cut, width};
 use super::theme::Theme;
 use super::wrap::{Run, draw as draw_rows, wrap};
-use super::{KeyHelp, View};
+use super::{HelpLine, View};
 
 /// Columns between two columns of help.
 const GAP: u16 = 3;
@@ -18,14 +19,14 @@ const WHAT_MIN: u16 = 18;
 
 enum Entry<'a> {
     Group(&'a str),
-    Key(&'a KeyHelp),
+    Key(&'a HelpLine),
     Blank,
 }
 
 /// The key map as lines, groups in the order they first appear; rows with
 /// nothing to say (a key that only shares another row's line) are left out.
-fn entries<'a>(keys: &'a [KeyHelp]) -> Vec<Entry<'a>> {
-    let keys: Vec<&KeyHelp> = keys.iter().filter(|k| !k.what.is_empty()).collect();
+fn entries<'a>(keys: &'a [HelpLine]) -> Vec<Entry<'a>> {
+    let keys: Vec<&HelpLine> = keys.iter().filter(|k| !k.what.is_empty()).collect();
     let mut groups: Vec<&str> = Vec::new();
     for k in &keys {
         if !groups.contains(&k.group) {
@@ -83,23 +84,26 @@ const PACKINGS: [Packing; 4] = [
 /// description wraps in `what_w` columns.
 fn place(lines: &[Entry], cols: usize, rows: usize, what_w: u16, pack: Packing) -> Placement {
     let blanks = pack.blanks;
+    let height = |line: &Entry| match line {
+        Entry::Blank | Entry::Group(_) => 1,
+        Entry::Key(k) => {
+            let runs = [Run::new(k.what, Style::new())];
+            wrap(&runs, what_w, 0, rows.min(pack.what_rows))
+                .rows
+                .len()
+                .max(1)
+        }
+    };
     let mut at = Vec::with_capacity(lines.len());
     let (mut col, mut row) = (0usize, 0usize);
     for (i, line) in lines.iter().enumerate() {
-        let h = match line {
-            Entry::Blank if !blanks || row == 0 => continue,
-            Entry::Blank | Entry::Group(_) => 1,
-            Entry::Key(k) => {
-                let runs = [Run::new(k.what, Style::new())];
-                wrap(&runs, what_w, 0, rows.min(pack.what_rows))
-                    .rows
-                    .len()
-                    .max(1)
-            }
-        };
+        if matches!(line, Entry::Blank) && (!blanks || row == 0) {
+            continue;
+        }
+        let h = height(line);
         // A heading never sits alone at the foot of a column.
         let need = if matches!(line, Entry::Group(_)) {
-            2
+            h + lines.get(i + 1).map_or(0, height)
         } else {
             h
         };
@@ -138,15 +142,15 @@ pub fn draw(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
         bar.width.saturating_sub(1),
         theme.key(),
     );
-    let close = "any key closes help ";
-    let close_w = u16::try_from(width(close)).unwrap_or(u16::MAX);
+    let close = format!("{} ", line(&view.keys.help_close));
+    let close_w = u16::try_from(width(&close)).unwrap_or(u16::MAX);
     if close_w.saturating_add(20) <= bar.width {
         put(
             buf,
             bar,
             bar.right() - close_w,
             bar.y,
-            close,
+            &close,
             close_w,
             theme.key(),
         );
@@ -160,7 +164,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
     if inner.is_empty() {
         return;
     }
-    let lines = entries(view.keys);
+    let lines = entries(&view.keys.help);
     if lines.is_empty() {
         put_cut(
             buf,
@@ -174,7 +178,14 @@ pub fn draw(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
         return;
     }
 
-    let key_w = view.keys.iter().map(|k| width(k.keys)).max().unwrap_or(0) + 2;
+    let key_w = view
+        .keys
+        .help
+        .iter()
+        .map(|k| width(&k.keys))
+        .max()
+        .unwrap_or(0)
+        + 2;
     let key_w = u16::try_from(key_w).unwrap_or(u16::MAX);
     let rows = usize::from(inner.height);
     let col_w = |cols: usize| {
@@ -202,7 +213,13 @@ pub fn draw(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
         });
     // Columns as wide as their longest line, centred: on a wide screen the
     // help sits in the middle of the room's view, not along its left edge.
-    let longest = view.keys.iter().map(|k| width(k.what)).max().unwrap_or(0);
+    let longest = view
+        .keys
+        .help
+        .iter()
+        .map(|k| width(k.what))
+        .max()
+        .unwrap_or(0);
     let what_w = what_w(cols).min(u16::try_from(longest).unwrap_or(u16::MAX));
     let col_w = key_w.saturating_add(1).saturating_add(what_w);
     let cols_u16 = u16::try_from(cols).unwrap_or(u16::MAX);
@@ -230,7 +247,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
             }
             Entry::Key(k) => {
                 let end = put(buf, inner, x, y, " ", 1, theme.key());
-                let end = put(buf, inner, end, y, k.keys, key_w, theme.key());
+                let end = put(buf, inner, end, y, &k.keys, key_w, theme.key());
                 put(buf, inner, end, y, " ", 1, theme.key());
                 let wx = x.saturating_add(key_w).saturating_add(1);
                 let runs = [Run::new(k.what, theme.text())];

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Widget};
 use ratatui_textarea::TextArea;
 
-use super::paint::{clear, put, put_cut};
+use super::paint::{cells, clear, put, put_cut};
 use super::theme::Theme;
 use super::{InputPurpose, View};
 use crate::agenda::SectionKind;
@@ -45,77 +45,80 @@ pub fn syntax(purpose: InputPurpose, kind: SectionKind) -> Option<&'static str> 
     }
 }
 
-/// How to commit or leave, for the box's foot.
-fn keys(purpose: InputPurpose) -> &'static str {
-    match purpose {
-        InputPurpose::Edit => " Enter save · Alt-Enter new line · Esc cancel (draft kept) ",
-        InputPurpose::AddPerson => " Enter add · Esc cancel ",
-        InputPurpose::Add | InputPurpose::Park => {
-            " Enter add · Alt-Enter new line · Esc cancel (draft kept) "
-        }
-    }
-}
-
 /// Rows the box wants, borders included.
 pub fn height(purpose: InputPurpose, kind: SectionKind, textarea: &TextArea<'static>) -> u16 {
-    let lines = u16::try_from(textarea.lines().len()).unwrap_or(u16::MAX);
+    let lines = cells(textarea.lines().len());
     let hint = u16::from(syntax(purpose, kind).is_some());
     lines.clamp(TEXT_MIN, TEXT_MAX) + hint + 2
 }
 
-/// Draws the input box into `area`.
-pub fn draw(
-    buf: &mut Buffer,
-    area: Rect,
-    view: &View,
-    purpose: InputPurpose,
-    textarea: &TextArea<'static>,
-    theme: Theme,
-) {
-    let kind = view.meeting.section().kind;
-    clear(buf, area);
-    let block = Block::bordered()
-        .border_type(BorderType::Thick)
-        .border_style(theme.strong())
-        .title(Span::styled(
-            format!(" {} ", title(purpose, kind)),
-            theme.panel_title(),
-        ))
-        .title_bottom(Line::from(Span::styled(keys(purpose), theme.strong())).right_aligned());
-    let inner = block.inner(area);
-    block.render(area, buf);
-    if inner.is_empty() {
-        return;
-    }
-    let mut text_area = inner;
-    if let Some(syntax) = syntax(purpose, kind) {
-        let x = put(
-            buf,
-            inner,
-            inner.x,
-            inner.y,
-            "syntax: ",
-            inner.width,
-            theme.quiet(),
-        );
-        let used = x.saturating_sub(inner.x);
-        put_cut(
-            buf,
-            inner,
-            x,
-            inner.y,
-            syntax,
-            inner.width.saturating_sub(used),
-            theme.field(),
-        );
-        text_area = Rect::new(
-            inner.x,
-            inner.y.saturating_add(1),
-            inner.width,
-            inner.height.saturating_sub(1),
-        );
-    }
-    if !text_area.is_empty() {
-        textarea.render(text_area, buf);
+/// The input box, with its title, hint and the text being typed.
+pub struct InputBox<'a> {
+    /// What the screen is drawn from.
+    pub view: &'a View<'a>,
+    /// What the input is for.
+    pub purpose: InputPurpose,
+    /// The text being typed.
+    pub textarea: &'a TextArea<'static>,
+    /// The colours.
+    pub theme: Theme,
+}
+
+impl Widget for InputBox<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let InputBox {
+            view,
+            purpose,
+            textarea,
+            theme,
+        } = self;
+        let kind = view.meeting.section().kind;
+        // How to commit or leave, from the input's key table.
+        let foot = format!(" {} ", super::footer::line(view.keys.input(purpose)));
+        clear(buf, area);
+        let block = Block::bordered()
+            .border_type(BorderType::Thick)
+            .border_style(theme.strong())
+            .title(Span::styled(
+                format!(" {} ", title(purpose, kind)),
+                theme.panel_title(),
+            ))
+            .title_bottom(Line::from(Span::styled(foot, theme.strong())).right_aligned());
+        let inner = block.inner(area);
+        block.render(area, buf);
+        if inner.is_empty() {
+            return;
+        }
+        let mut text_area = inner;
+        if let Some(syntax) = syntax(purpose, kind) {
+            let x = put(
+                buf,
+                inner,
+                inner.x,
+                inner.y,
+                "syntax: ",
+                inner.width,
+                theme.quiet(),
+            );
+            let used = x.saturating_sub(inner.x);
+            put_cut(
+                buf,
+                inner,
+                x,
+                inner.y,
+                syntax,
+                inner.width.saturating_sub(used),
+                theme.field(),
+            );
+            text_area = Rect::new(
+                inner.x,
+                inner.y.saturating_add(1),
+                inner.width,
+                inner.height.saturating_sub(1),
+            );
+        }
+        if !text_area.is_empty() {
+            textarea.render(text_area, buf);
+        }
     }
 }

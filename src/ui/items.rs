@@ -8,10 +8,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Widget};
 
-use super::paint::{fill, put, put_centred};
+use super::format;
+use super::paint::{cells, fill, put, put_centred};
 use super::theme::Theme;
 use super::wrap::{Run, Wrapped, draw as draw_rows, wrap};
-use super::{View, format};
 use crate::agenda::SectionKind;
 use crate::meeting::quick::EventTime;
 use crate::meeting::{Item, Meeting, Parsed};
@@ -43,7 +43,7 @@ fn flag_runs<'a>(item: &Item, ctx: &Ctx, runs: &mut Vec<Run<'a>>) {
     for f in item.flags() {
         runs.push(Run::new("  ", ctx.theme.text()));
         runs.push(Run::new(
-            format!("[{}]", f.replace(' ', NBSP)),
+            format!("[{}]", f.label().replace(' ', NBSP)),
             ctx.theme.flag(),
         ));
     }
@@ -58,15 +58,15 @@ fn runs<'a>(item: &'a Item, ctx: &Ctx) -> (Vec<Run<'a>>, u16) {
         runs.push(Run::new(item.text.as_str(), t.text()));
         let from = ctx
             .meeting
-            .agenda
+            .agenda()
             .sections
             .get(item.section)
             .map_or("?", |s| s.title.as_str());
         let mut meta = format!(
             "\nfrom {from} · {}",
-            format::clock(item.created, ctx.meeting.offset)
+            format::clock(item.created, ctx.meeting.offset())
         );
-        if let Some(p) = parking.raised_by.and_then(|p| ctx.meeting.people.get(p)) {
+        if let Some(p) = parking.raised_by.and_then(|p| ctx.meeting.people().get(p)) {
             meta.push_str(" · raised by ");
             meta.push_str(&p.name);
         }
@@ -88,7 +88,7 @@ fn runs<'a>(item: &'a Item, ctx: &Ctx) -> (Vec<Run<'a>>, u16) {
                 || "--:--".to_string(),
                 |w| format::event_time(&EventTime { date: placed, ..*w }, ctx.day),
             );
-            hang = u16::try_from(super::paint::width(&time) + 2).unwrap_or(0);
+            hang = cells(super::paint::width(&time) + 2);
             runs.push(Run::new(time, t.time()));
             runs.push(Run::new("  ", t.text()));
             runs.push(Run::new(e.text.as_str(), t.text()));
@@ -197,97 +197,104 @@ fn cap_rows(rows: usize) -> usize {
     (rows / 3).max(2)
 }
 
-/// Draws the items panel into `area`.
-pub fn draw(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
-    let m = view.meeting;
-    let kind = m.section().kind;
-    let items = m.items_in(m.current);
-    let (label, one, many) = names(kind);
-    let noun = if items.len() == 1 { one } else { many };
-    let ctx = Ctx {
-        meeting: m,
-        theme,
-        day: m.local_date(m.created),
-    };
+/// The current section's items, with the selection.
+pub struct Items<'a>(pub super::Panel<'a>);
 
-    let inner = Block::bordered().inner(area);
-    let content_w = inner.width.saturating_sub(GUTTER);
-    let rows = usize::from(inner.height);
-    let sel = view
-        .selected
-        .filter(|_| !items.is_empty())
-        .map(|s| s.min(items.len() - 1));
-    let mut heights = Heights {
-        items: &items,
-        ctx: &ctx,
-        width: content_w,
-        rows,
-        seen: Vec::new(),
-    };
-    let start = if content_w == 0 || rows == 0 {
-        0
-    } else {
-        window(&mut heights, sel)
-    };
-
-    // Lay out the window first, so the border can say what is hidden.
-    let mut y = inner.y;
-    let mut shown = start;
-    let bottom = inner.bottom();
-    let mut drawn: Vec<(u16, usize)> = Vec::new();
-    while shown < items.len() && y < bottom && content_w > 0 {
-        let left = usize::from(bottom - y);
-        let h = heights.shown(shown, Some(shown) == sel).min(left);
-        drawn.push((y, h));
-        y = y.saturating_add(u16::try_from(h).unwrap_or(u16::MAX));
-        shown += 1;
-    }
-
-    let mut block = Block::bordered()
-        .border_style(theme.border())
-        .title(Span::styled(
-            format!(" {label} · {} {noun} ", items.len()),
-            theme.panel_title(),
-        ));
-    if start > 0 {
-        block = block.title_top(
-            Line::from(Span::styled(format!(" ↑ {start} more "), theme.strong())).right_aligned(),
-        );
-    }
-    let below = items.len().saturating_sub(shown);
-    if below > 0 {
-        block = block.title_bottom(
-            Line::from(Span::styled(format!(" ↓ {below} more "), theme.strong())).right_aligned(),
-        );
-    }
-    block.render(area, buf);
-
-    if items.is_empty() {
-        let hint = if kind == SectionKind::ParkingLot {
-            "nothing parked — press p to park a tangent"
-        } else {
-            "nothing yet — press a to add"
+impl Widget for Items<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let super::Panel { view, theme } = self.0;
+        let m = view.meeting;
+        let kind = m.section().kind;
+        let items = m.items_in(m.current());
+        let (label, one, many) = names(kind);
+        let noun = if items.len() == 1 { one } else { many };
+        let ctx = Ctx {
+            meeting: m,
+            theme,
+            day: m.local_date(m.created()),
         };
-        let y = inner.y.saturating_add(inner.height / 3);
-        put_centred(buf, inner, y, hint, theme.quiet());
-        return;
-    }
 
-    let x = inner.x.saturating_add(GUTTER);
-    for (offset, (y, max)) in drawn.into_iter().enumerate() {
-        let i = start + offset;
-        let (runs, hang) = runs(items[i], &ctx);
-        let wrapped: Wrapped = wrap(&runs, content_w, hang, max);
-        let over = (Some(i) == sel).then(|| theme.selected());
-        if let Some(style) = over {
-            let h = u16::try_from(wrapped.rows.len().max(1)).unwrap_or(u16::MAX);
-            fill(
-                buf,
-                Rect::new(inner.x, y, inner.width, h).intersection(inner),
-                style,
-            );
-            put(buf, inner, inner.x, y, "▶", 1, style);
+        let inner = Block::bordered().inner(area);
+        let content_w = inner.width.saturating_sub(GUTTER);
+        let rows = usize::from(inner.height);
+        let sel = view
+            .selected
+            .filter(|_| !items.is_empty())
+            .map(|s| s.min(items.len() - 1));
+        let mut heights = Heights {
+            items: &items,
+            ctx: &ctx,
+            width: content_w,
+            rows,
+            seen: Vec::new(),
+        };
+        let start = if content_w == 0 || rows == 0 {
+            0
+        } else {
+            window(&mut heights, sel)
+        };
+
+        // Lay out the window first, so the border can say what is hidden.
+        let mut y = inner.y;
+        let mut shown = start;
+        let bottom = inner.bottom();
+        let mut drawn: Vec<(u16, usize)> = Vec::new();
+        while shown < items.len() && y < bottom && content_w > 0 {
+            let left = usize::from(bottom - y);
+            let h = heights.shown(shown, Some(shown) == sel).min(left);
+            drawn.push((y, h));
+            y = y.saturating_add(cells(h));
+            shown += 1;
         }
-        draw_rows(buf, inner, x, y, &wrapped, content_w, over);
+
+        let mut block = Block::bordered()
+            .border_style(theme.border())
+            .title(Span::styled(
+                format!(" {label} · {} {noun} ", items.len()),
+                theme.panel_title(),
+            ));
+        if start > 0 {
+            block = block.title_top(
+                Line::from(Span::styled(format!(" ↑ {start} more "), theme.strong()))
+                    .right_aligned(),
+            );
+        }
+        let below = items.len().saturating_sub(shown);
+        if below > 0 {
+            block = block.title_bottom(
+                Line::from(Span::styled(format!(" ↓ {below} more "), theme.strong()))
+                    .right_aligned(),
+            );
+        }
+        block.render(area, buf);
+
+        if items.is_empty() {
+            let hint = if kind == SectionKind::ParkingLot {
+                "nothing parked — press p to park a tangent"
+            } else {
+                "nothing yet — press a to add"
+            };
+            let y = inner.y.saturating_add(inner.height / 3);
+            put_centred(buf, inner, y, hint, theme.quiet());
+            return;
+        }
+
+        let x = inner.x.saturating_add(GUTTER);
+        for (offset, (y, max)) in drawn.into_iter().enumerate() {
+            let i = start + offset;
+            let (runs, hang) = runs(items[i], &ctx);
+            let wrapped: Wrapped = wrap(&runs, content_w, hang, max);
+            let over = (Some(i) == sel).then(|| theme.selected());
+            if let Some(style) = over {
+                let h = cells(wrapped.rows.len().max(1));
+                fill(
+                    buf,
+                    Rect::new(inner.x, y, inner.width, h).intersection(inner),
+                    style,
+                );
+                put(buf, inner, inner.x, y, "▶", 1, style);
+            }
+            draw_rows(buf, inner, x, y, &wrapped, content_w, over);
+        }
     }
 }

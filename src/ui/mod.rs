@@ -16,24 +16,62 @@ mod wrap;
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::widgets::Widget;
 use ratatui_textarea::TextArea;
 
 use crate::meeting::Meeting;
 use section::Part;
 use theme::Theme;
 
-/// One row of the key map, as the footer and the help overlay show it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct KeyHelp {
-    /// The keys as written for people (`]` / `[`, `1`-`9`, `space`).
-    pub keys: &'static str,
-    /// What they do, for the help overlay.
+/// A key and what it does, as a one-line hint shows it (`] next`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hint {
+    /// The keys, as written for people.
+    pub keys: String,
+    /// What they do, in a word or two.
+    pub label: &'static str,
+}
+
+/// One line of the help overlay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HelpLine {
+    /// The keys, as written for people (`] / [`, `1-9 / 0`, `space`).
+    pub keys: String,
+    /// What they do.
     pub what: &'static str,
-    /// A short label for the one-line footer; None keeps it out of the footer.
-    pub footer: Option<&'static str>,
-    /// The heading it sits under in the help overlay.
+    /// The heading it sits under.
     pub group: &'static str,
+}
+
+/// Everything the screen says about keys, derived from the app's key
+/// tables for one role.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Keys {
+    /// The meeting screen's footer, most important first, as many as fit.
+    pub footer: Vec<Hint>,
+    /// The hint that ends the footer at the right (`? help`).
+    pub footer_end: Option<Hint>,
+    /// The choices of the time-is-up offer.
+    pub offer: Vec<Hint>,
+    /// The answers to the quit question.
+    pub quit: Vec<Hint>,
+    /// The input box's foot, for each purpose.
+    pub input: Vec<(InputPurpose, Vec<Hint>)>,
+    /// The help overlay.
+    pub help: Vec<HelpLine>,
+    /// How to close the help.
+    pub help_close: Vec<Hint>,
+}
+
+impl Keys {
+    /// The input box's hints for `purpose`.
+    pub fn input(&self, purpose: InputPurpose) -> &[Hint] {
+        self.input
+            .iter()
+            .find(|(p, _)| *p == purpose)
+            .map_or(&[], |(_, h)| h)
+    }
 }
 
 /// Whether what the room sees as captured is on disk.
@@ -85,16 +123,23 @@ pub struct View<'a> {
     pub now: DateTime<Utc>,
     /// The mode.
     pub mode: Mode<'a>,
-    /// Index of the selected item in `meeting.items_in(meeting.current)`.
+    /// Index of the selected item in `meeting.items_in(meeting.current())`.
     pub selected: Option<usize>,
     /// A one-line message for the status line (a refusal, the exported path).
     pub status: Option<&'a str>,
     /// Whether everything is saved.
     pub save: SaveState,
-    /// The key map, for the footer and the help overlay.
-    pub keys: &'a [KeyHelp],
+    /// The keys, for the footer, the hints and the help overlay.
+    pub keys: &'a Keys,
     /// Colours on (false when `NO_COLOR` is set).
     pub color: bool,
+}
+
+/// What a panel is drawn from: the view and the colours.
+#[derive(Clone, Copy)]
+struct Panel<'a> {
+    view: &'a View<'a>,
+    theme: Theme,
 }
 
 /// Smallest terminal the meeting screen is drawn at.
@@ -113,18 +158,18 @@ struct Areas {
 
 impl Areas {
     fn of(area: Rect, view: &View) -> Areas {
-        let row = |y: u16, h: u16| Rect::new(area.x, y, area.width, h).intersection(area);
-        let header_h = header::height(area.height);
-        let failure_h = u16::from(matches!(view.save, SaveState::Failed(_)));
-        let header = row(area.y, header_h);
-        let failure = (failure_h > 0).then(|| row(header.bottom(), 1));
-        let footer = row(area.bottom().saturating_sub(1), 1);
-        let status = row(footer.y.saturating_sub(1), 1);
-        let top = header.bottom().saturating_add(failure_h);
-        let body = row(top, status.y.saturating_sub(top));
+        let failed = matches!(view.save, SaveState::Failed(_));
+        let [header, failure, body, status, footer] = Layout::vertical([
+            Constraint::Length(header::height(area.height)),
+            Constraint::Length(u16::from(failed)),
+            Constraint::Fill(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
         Areas {
             header,
-            failure,
+            failure: failed.then_some(failure),
             body,
             status,
             footer,
@@ -142,13 +187,15 @@ fn roster_width(width: u16) -> u16 {
 
 /// Draws the meeting panels (section, items, roster, ground rules) into `body`.
 fn draw_body(buf: &mut ratatui::buffer::Buffer, body: Rect, view: &View, theme: Theme) {
-    let rw = roster_width(body.width);
-    let left = Rect::new(body.x, body.y, body.width.saturating_sub(rw), body.height);
-    let right = Rect::new(left.right(), body.y, rw, body.height);
+    let [left, right] = Layout::horizontal([
+        Constraint::Fill(1),
+        Constraint::Length(roster_width(body.width)),
+    ])
+    .areas(body);
 
     let roster_h = roster::height(view, right.width, right.height);
     let side_room = right.height.saturating_sub(roster_h);
-    let opening = view.meeting.current == 0;
+    let opening = view.meeting.current() == 0;
     // The opening is where the ground rules are read out and few notes are
     // taken: there they and the prompts may take all but a small notes box,
     // and the prompts move beside the roster when they do not fit above.
@@ -182,27 +229,30 @@ fn draw_body(buf: &mut ratatui::buffer::Buffer, body: Rect, view: &View, theme: 
     if panel_h < 3 {
         panel_h = 0;
     }
+    let [panel, items] =
+        Layout::vertical([Constraint::Length(panel_h), Constraint::Fill(1)]).areas(left);
     if panel_h > 0 {
-        let panel = Rect::new(left.x, left.y, left.width, panel_h);
-        section::draw(buf, panel, view, &main, theme);
+        section::SectionPanel {
+            view,
+            parts: &main,
+            theme,
+        }
+        .render(panel, buf);
     }
-    let items = Rect::new(
-        left.x,
-        left.y.saturating_add(panel_h),
-        left.width,
-        left.height.saturating_sub(panel_h),
-    );
-    items::draw(buf, items, view, theme);
+    items::Items(Panel { view, theme }).render(items, buf);
 
+    // The side panel was chosen above only if it fits under the roster.
     let side_h = section::height(view, &side, right.width);
+    let [roster, rest] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(side_h)]).areas(right);
+    roster::Roster(Panel { view, theme }).render(roster, buf);
     if side_h > 0 {
-        let split = right.height.saturating_sub(side_h);
-        let roster = Rect::new(right.x, right.y, right.width, split);
-        roster::draw(buf, roster, view, theme);
-        let rest = Rect::new(right.x, right.y.saturating_add(split), right.width, side_h);
-        section::draw(buf, rest, view, &side, theme);
-    } else {
-        roster::draw(buf, right, view, theme);
+        section::SectionPanel {
+            view,
+            parts: &side,
+            theme,
+        }
+        .render(rest, buf);
     }
 }
 
@@ -226,22 +276,18 @@ fn draw_screen(frame: &mut Frame, view: &View) {
     }
 
     let areas = Areas::of(area, view);
-    header::draw(buf, areas.header, view, theme);
+    header::Header(Panel { view, theme }).render(areas.header, buf);
     if let (Some(rect), SaveState::Failed(why)) = (areas.failure, &view.save) {
         header::draw_failure(buf, rect, why, theme);
     }
     // The time-is-up offer takes its rows from the body rather than covering
     // the first items, which are what the room is talking about.
     let offer = matches!(view.mode, Mode::Normal) && view.meeting.overtime_offer(view.now);
-    let mut body = areas.body;
+    let offer_h = if offer { overlay::OFFER_HEIGHT } else { 0 };
+    let [offer_area, body] =
+        Layout::vertical([Constraint::Length(offer_h), Constraint::Fill(1)]).areas(areas.body);
     if offer {
-        let h = overlay::OFFER_HEIGHT.min(body.height);
-        overlay::draw_offer(buf, Rect { height: h, ..body }, view, theme);
-        body = Rect {
-            y: body.y.saturating_add(h),
-            height: body.height.saturating_sub(h),
-            ..body
-        };
+        overlay::draw_offer(buf, offer_area, view, theme);
     }
     draw_body(buf, body, view, theme);
     footer::draw_status(buf, areas.status, view, theme);
@@ -262,16 +308,16 @@ fn draw_screen(frame: &mut Frame, view: &View) {
                 let h = want.min(areas.body.height);
                 Rect::new(area.x, areas.status.y.saturating_sub(h), area.width, h)
             };
-            input::draw(buf, rect, view, *purpose, textarea, theme);
+            input::InputBox {
+                view,
+                purpose: *purpose,
+                textarea,
+                theme,
+            }
+            .render(rect, buf);
         }
         Mode::ConfirmQuit => {
-            footer::draw_hints(
-                buf,
-                areas.footer,
-                &[("y", "quit"), ("any other key", "stay")],
-                None,
-                theme,
-            );
+            footer::draw_hints(buf, areas.footer, &view.keys.quit, None, theme);
             overlay::draw_confirm_quit(buf, area, view, theme);
         }
         // Drawn above, over the whole frame.

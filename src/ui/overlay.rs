@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Span;
 use ratatui::widgets::{Block, BorderType, Widget};
 
-use super::paint::{clear, put, put_centred, width};
+use super::paint::{cells, clear, put, put_centred, width};
 use super::theme::Theme;
 use super::wrap::{Run, wrap};
 use super::{MIN_HEIGHT, MIN_WIDTH, SaveState, View, big};
@@ -16,7 +16,7 @@ const FALLBACK_ROWS: u16 = 3;
 
 /// Rows the safeword banner wants in a frame of `area`, borders included.
 pub fn safeword_height(view: &View, area: Rect) -> u16 {
-    let word = view.meeting.agenda.safeword.to_uppercase();
+    let word = view.meeting.agenda().safeword.to_uppercase();
     let inner_w = area.width.saturating_sub(2);
     let tall = area.height >= 40;
     let glyph_rows = [8u16, 4]
@@ -31,8 +31,8 @@ pub fn safeword_height(view: &View, area: Rect) -> u16 {
 fn raised(view: &View) -> String {
     let m = view.meeting;
     let who = m
-        .speaker
-        .and_then(|(p, _)| m.people.get(p))
+        .speaker()
+        .and_then(|(p, _)| m.people().get(p))
         .map_or("no one marked as speaking", |p| p.name.as_str());
     format!("parked from {}, raised by {who}", m.section().title)
 }
@@ -52,7 +52,7 @@ pub fn draw_safeword(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
     if inner.is_empty() {
         return;
     }
-    let word = view.meeting.agenda.safeword.to_uppercase();
+    let word = view.meeting.agenda().safeword.to_uppercase();
     let big_area = Rect::new(
         inner.x,
         inner.y,
@@ -77,9 +77,7 @@ pub fn draw_safeword(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
         let top = big_area
             .y
             .saturating_add(big_area.height.saturating_sub(rows) / 2);
-        let w = u16::try_from(width(&text) + 4)
-            .unwrap_or(u16::MAX)
-            .min(big_area.width);
+        let w = cells(width(&text) + 4).min(big_area.width);
         let bar = Rect::new(big_area.x + (big_area.width - w) / 2, top, w, rows);
         super::paint::fill(buf, bar, theme.alarm());
         put_centred(buf, bar, top.saturating_add(rows / 2), &text, theme.alarm());
@@ -100,10 +98,10 @@ pub fn draw_confirm_quit(buf: &mut Buffer, area: Rect, view: &View, theme: Theme
     };
     let lines = [
         (format!("Quit? {saved}"), style),
-        ("y quit · any other key stay".to_string(), theme.text()),
+        (super::footer::line(&view.keys.quit), theme.text()),
     ];
     let want = lines.iter().map(|(l, _)| width(l)).max().unwrap_or(0) + 6;
-    let w = u16::try_from(want).unwrap_or(u16::MAX).min(area.width);
+    let w = cells(want).min(area.width);
     let h = 6u16.min(area.height);
     let rect = Rect::new(
         area.x + area.width.saturating_sub(w) / 2,
@@ -119,7 +117,7 @@ pub fn draw_confirm_quit(buf: &mut Buffer, area: Rect, view: &View, theme: Theme
     let inner = block.inner(rect);
     block.render(rect, buf);
     for (i, (text, style)) in lines.iter().enumerate() {
-        let y = inner.y.saturating_add(1 + u16::try_from(i).unwrap_or(0));
+        let y = inner.y.saturating_add(1 + cells(i));
         if y < inner.bottom() {
             put_centred(buf, inner, y, text, *style);
         }
@@ -143,14 +141,16 @@ pub fn draw_offer(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
     let w = inner.width.saturating_sub(1);
     let title = format!("Time is up for {}.", view.meeting.section().title);
     super::paint::put_cut(buf, inner, x, inner.y, &title, w, theme.overtime());
-    let choices: [(&str, &str); 3] = [
-        ("+", "keep going 5 more minutes"),
-        ("]", "move on"),
-        ("Esc", "carry on in overtime"),
-    ];
     let y = inner.y.saturating_add(1);
     let mut cx = x;
-    for (i, (key, what)) in choices.iter().enumerate() {
+    for (
+        i,
+        super::Hint {
+            keys: key,
+            label: what,
+        },
+    ) in view.keys.offer.iter().enumerate()
+    {
         if i > 0 {
             cx = put(buf, inner, cx, y, " · ", 3, theme.text());
         }
@@ -169,13 +169,13 @@ pub fn draw_too_small(buf: &mut Buffer, area: Rect, theme: Theme) {
     );
     let runs = [Run::new(text.as_str(), theme.strong())];
     let wrapped = wrap(&runs, area.width, 0, usize::from(area.height));
-    let h = u16::try_from(wrapped.rows.len()).unwrap_or(u16::MAX);
+    let h = cells(wrapped.rows.len());
     let top = area.y.saturating_add(area.height.saturating_sub(h) / 2);
     for (i, row) in wrapped.rows.iter().enumerate() {
         let line: String = row.pieces.iter().map(|p| p.text).collect();
         let line = line.trim();
-        let y = top.saturating_add(u16::try_from(i).unwrap_or(u16::MAX));
-        let w = u16::try_from(width(line)).unwrap_or(u16::MAX);
+        let y = top.saturating_add(cells(i));
+        let w = cells(width(line));
         let x = area.x.saturating_add(area.width.saturating_sub(w) / 2);
         put(buf, area, x, y, line, area.width, theme.strong());
     }

@@ -68,9 +68,16 @@ pub fn put_cut(
     put(buf, clip, end, y, ELLIPSIS, 1, style)
 }
 
+/// A count of cells (a width, a number of rows, an index) as a terminal
+/// coordinate: anything past what a terminal can address is as good as all
+/// of it, so it saturates.
+pub fn cells(n: usize) -> u16 {
+    u16::try_from(n).unwrap_or(u16::MAX)
+}
+
 /// Writes `text` centred in the row `y` of `area`, cut with `…` if too wide.
 pub fn put_centred(buf: &mut Buffer, area: Rect, y: u16, text: &str, style: Style) {
-    let w = u16::try_from(width(text)).unwrap_or(u16::MAX);
+    let w = cells(width(text));
     let x = area.x.saturating_add(area.width.saturating_sub(w) / 2);
     put_cut(buf, area, x, y, text, area.width, style);
 }
@@ -95,10 +102,7 @@ pub fn clear(buf: &mut Buffer, area: Rect) {
 /// Columns a terminal that draws one character at a time (no joined emoji,
 /// as xterm, VTE and most others) gives `symbol`: each character its own width.
 fn width_char_by_char(symbol: &str) -> u16 {
-    symbol
-        .chars()
-        .map(|c| u16::try_from(c.width().unwrap_or(0)).unwrap_or(2))
-        .sum()
+    symbol.chars().map(|c| cells(c.width().unwrap_or(0))).sum()
 }
 
 /// Makes every cell safe for terminals that draw one character at a time.
@@ -125,7 +129,7 @@ pub fn narrow_clusters(buf: &mut Buffer) {
         let kept: String = symbol
             .chars()
             .take_while(|&c| {
-                used += u16::try_from(c.width().unwrap_or(0)).unwrap_or(2);
+                used += cells(c.width().unwrap_or(0));
                 used <= room
             })
             .collect();
@@ -138,6 +142,14 @@ pub fn narrow_clusters(buf: &mut Buffer) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cell_counts_saturate_at_what_a_terminal_can_address() {
+        assert_eq!(cells(0), 0);
+        assert_eq!(cells(80), 80);
+        assert_eq!(cells(usize::from(u16::MAX)), u16::MAX);
+        assert_eq!(cells(100_000), u16::MAX);
+    }
 
     #[test]
     fn writes_outside_the_buffer_are_dropped() {

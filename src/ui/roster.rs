@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Widget};
 
-use super::paint::{fill, put, put_cut, width};
+use super::paint::{cells, fill, put, put_cut, width};
 use super::theme::Theme;
 use super::wrap::{Run, draw as draw_rows, wrap};
 use super::{View, format};
@@ -52,16 +52,16 @@ enum Shape {
 
 fn entries(view: &View) -> Vec<Entry> {
     let m = view.meeting;
-    m.people
+    m.people()
         .iter()
         .enumerate()
         .map(|(i, p)| {
             let talk = m.talk(i, view.now);
-            let state = match m.speaker {
+            let state = match m.speaker() {
                 Some((s, since)) if s == i => {
                     State::Speaking((view.now - since).num_milliseconds())
                 }
-                _ if !m.has_spoken(m.current, i) => State::Unheard,
+                _ if !m.has_spoken(m.current(), i) => State::Unheard,
                 _ => State::Heard,
             };
             Entry {
@@ -70,9 +70,10 @@ fn entries(view: &View) -> Vec<Entry> {
                 } else {
                     String::new()
                 },
-                name: match &p.role {
-                    Some(r) => format!("{} ({r})", p.name),
-                    None => p.name.clone(),
+                // A role that cleaned to nothing (or came so from a journal) is no role.
+                name: match p.role.as_deref().map(str::trim) {
+                    Some(r) if !r.is_empty() => format!("{} ({r})", p.name),
+                    _ => p.name.clone(),
                 },
                 talk: format::mss(talk.talk_ms),
                 share: format::percent(talk.share),
@@ -94,7 +95,7 @@ fn state_words(state: &State) -> Option<String> {
 fn hint(view: &View) -> Option<String> {
     let m = view.meeting;
     let h = m.invite_hint(view.now)?;
-    let name = |p: usize| m.people.get(p).map_or("?", |p| p.name.as_str());
+    let name = |p: usize| m.people().get(p).map_or("?", |p| p.name.as_str());
     let invite = if h.unheard.is_empty() {
         "others".to_string()
     } else {
@@ -153,72 +154,72 @@ pub fn height(view: &View, width: u16, max: u16) -> u16 {
     let hint = hint_rows(&hint(view), inner_w);
     let shape = shape(&entries, inner_w, inner_max, hint);
     let want = rows_for(&entries, shape).max(1) + hint;
-    u16::try_from(want)
-        .unwrap_or(u16::MAX)
-        .saturating_add(2)
-        .min(max)
+    cells(want).saturating_add(2).min(max)
 }
 
-/// Draws the roster into `area`.
-pub fn draw(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
-    let block = Block::bordered()
-        .border_style(theme.border())
-        .title(Span::styled(" Roster · who speaks ", theme.panel_title()));
-    let inner = block.inner(area);
-    block.render(area, buf);
-    if inner.is_empty() {
-        return;
-    }
-    let entries = entries(view);
-    if entries.is_empty() {
-        put_cut(
-            buf,
-            inner,
-            inner.x,
-            inner.y,
-            "no one on the roster yet",
-            inner.width,
-            theme.quiet(),
-        );
-        return;
-    }
-    let hint = hint(view);
-    let hint_h = hint_rows(&hint, inner.width);
-    let rows = usize::from(inner.height);
-    let shape = shape(&entries, inner.width, rows, hint_h);
-    // The people come first; the hint gets what is left.
-    let people_rows = rows_for(&entries, shape).min(rows);
-    let mut y = inner.y;
-    let end = inner
-        .y
-        .saturating_add(u16::try_from(people_rows).unwrap_or(u16::MAX));
-    for (i, e) in entries.iter().enumerate() {
-        if y >= end {
-            break;
+/// The roster: who speaks, who has not been heard, talk time.
+pub struct Roster<'a>(pub super::Panel<'a>);
+
+impl Widget for Roster<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let super::Panel { view, theme } = self.0;
+        let block = Block::bordered()
+            .border_style(theme.border())
+            .title(Span::styled(" Roster · who speaks ", theme.panel_title()));
+        let inner = block.inner(area);
+        block.render(area, buf);
+        if inner.is_empty() {
+            return;
         }
-        let last_row = y.saturating_add(1) >= end;
-        if last_row && i + 1 < entries.len() {
-            let more = format!("… and {} more", entries.len() - i);
-            put_cut(buf, inner, inner.x, y, &more, inner.width, theme.quiet());
+        let entries = entries(view);
+        if entries.is_empty() {
+            put_cut(
+                buf,
+                inner,
+                inner.x,
+                inner.y,
+                "no one on the roster yet",
+                inner.width,
+                theme.quiet(),
+            );
+            return;
+        }
+        let hint = hint(view);
+        let hint_h = hint_rows(&hint, inner.width);
+        let rows = usize::from(inner.height);
+        let shape = shape(&entries, inner.width, rows, hint_h);
+        // The people come first; the hint gets what is left.
+        let people_rows = rows_for(&entries, shape).min(rows);
+        let mut y = inner.y;
+        let end = inner.y.saturating_add(cells(people_rows));
+        for (i, e) in entries.iter().enumerate() {
+            if y >= end {
+                break;
+            }
+            let last_row = y.saturating_add(1) >= end;
+            if last_row && i + 1 < entries.len() {
+                let more = format!("… and {} more", entries.len() - i);
+                put_cut(buf, inner, inner.x, y, &more, inner.width, theme.quiet());
+                y = y.saturating_add(1);
+                break;
+            }
+            y = draw_entry(buf, inner, y, e, shape, theme);
+        }
+        if shape == Shape::Compact
+            && entries.iter().any(|e| !matches!(e.state, State::Heard))
+            && y < end
+        {
+            let legend = "● speaking  ○ not heard yet";
+            put_cut(buf, inner, inner.x, y, legend, inner.width, theme.quiet());
             y = y.saturating_add(1);
-            break;
         }
-        y = draw_entry(buf, inner, y, e, shape, theme);
-    }
-    if shape == Shape::Compact
-        && entries.iter().any(|e| !matches!(e.state, State::Heard))
-        && y < end
-    {
-        let legend = "● speaking  ○ not heard yet";
-        put_cut(buf, inner, inner.x, y, legend, inner.width, theme.quiet());
-        y = y.saturating_add(1);
-    }
-    if let Some(h) = hint {
-        let y = y.saturating_add(1);
-        let left = usize::from(inner.bottom().saturating_sub(y));
-        let runs = [Run::new(h.as_str(), theme.hint())];
-        let wrapped = wrap(&runs, inner.width, 2, left.min(HINT_ROWS));
-        draw_rows(buf, inner, inner.x, y, &wrapped, inner.width, None);
+        if let Some(h) = hint {
+            let y = y.saturating_add(1);
+            let left = usize::from(inner.bottom().saturating_sub(y));
+            let runs = [Run::new(h.as_str(), theme.hint())];
+            let wrapped = wrap(&runs, inner.width, 2, left.min(HINT_ROWS));
+            draw_rows(buf, inner, inner.x, y, &wrapped, inner.width, None);
+        }
     }
 }
 
@@ -313,6 +314,6 @@ fn draw_entry(buf: &mut Buffer, inner: Rect, y: u16, e: &Entry, shape: Shape, th
 
 /// Writes `text` so that it ends at column `end`.
 fn right(buf: &mut Buffer, clip: Rect, end: u16, y: u16, text: &str, style: Style) {
-    let w = u16::try_from(width(text)).unwrap_or(u16::MAX);
+    let w = cells(width(text));
     put(buf, clip, end.saturating_sub(w), y, text, w, style);
 }

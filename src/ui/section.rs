@@ -8,7 +8,7 @@ use ratatui::text::Span;
 use ratatui::widgets::{Block, Widget};
 
 use super::View;
-use super::paint::put_cut;
+use super::paint::{cells, put_cut};
 use super::theme::Theme;
 use super::wrap::{Run, draw as draw_rows, wrap};
 
@@ -50,7 +50,7 @@ pub fn present(view: &View, parts: &[Part]) -> Vec<Part> {
         .iter()
         .copied()
         .filter(|p| match p {
-            Part::Rules => !view.meeting.agenda.ground_rules.is_empty(),
+            Part::Rules => !view.meeting.agenda().ground_rules.is_empty(),
             Part::Prompts => !view.meeting.section().prompts.is_empty(),
         })
         .collect()
@@ -62,12 +62,12 @@ fn lines<'a>(view: &'a View, parts: &[Part], theme: Theme) -> Vec<Line<'a>> {
         match part {
             // Rules are read out at the opening, so they stand out there.
             Part::Rules => {
-                let style = if view.meeting.current == 0 {
+                let style = if view.meeting.current() == 0 {
                     theme.strong()
                 } else {
                     theme.text()
                 };
-                out.extend(view.meeting.agenda.ground_rules.iter().map(|r| Line {
+                out.extend(view.meeting.agenda().ground_rules.iter().map(|r| Line {
                     mark: "• ",
                     text: r,
                     style,
@@ -102,17 +102,29 @@ pub fn height(view: &View, parts: &[Part], width: u16) -> u16 {
     }
     let inner = width.saturating_sub(2);
     let n: usize = lines.iter().map(|l| l.rows(inner)).sum();
-    u16::try_from(n).unwrap_or(u16::MAX).saturating_add(2)
+    cells(n).saturating_add(2)
 }
 
-/// Draws a box of `parts` into `area`.
-pub fn draw(buf: &mut Buffer, area: Rect, view: &View, parts: &[Part], theme: Theme) {
-    let block = Block::bordered()
-        .border_style(theme.border())
-        .title(Span::styled(title(parts), theme.panel_title()));
-    let inner = block.inner(area);
-    block.render(area, buf);
-    draw_lines(buf, inner, &lines(view, parts, theme), theme);
+/// A box of the section's `parts` (prompts, ground rules).
+pub struct SectionPanel<'a> {
+    /// What the screen is drawn from.
+    pub view: &'a View<'a>,
+    /// The parts it shows.
+    pub parts: &'a [Part],
+    /// The colours.
+    pub theme: Theme,
+}
+
+impl Widget for SectionPanel<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let SectionPanel { view, parts, theme } = self;
+        let block = Block::bordered()
+            .border_style(theme.border())
+            .title(Span::styled(title(parts), theme.panel_title()));
+        let inner = block.inner(area);
+        block.render(area, buf);
+        draw_lines(buf, inner, &lines(view, parts, theme), theme);
+    }
 }
 
 /// Draws the lines wrapped; when they do not all fit, the last one that
@@ -137,7 +149,7 @@ fn draw_lines(buf: &mut Buffer, inner: Rect, lines: &[Line], theme: Theme) {
         let runs = line.runs();
         let wrapped = wrap(&runs, inner.width, MARK_W, h);
         draw_rows(buf, inner, inner.x, y, &wrapped, inner.width, None);
-        y = y.saturating_add(u16::try_from(h).unwrap_or(u16::MAX));
+        y = y.saturating_add(cells(h));
         used += h;
         shown += 1;
     }

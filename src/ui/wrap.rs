@@ -8,7 +8,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::paint::{ELLIPSIS, grapheme_width, put};
+use super::paint::{ELLIPSIS, cells, grapheme_width, put};
 
 /// A stretch of text in one style.
 #[derive(Debug, Clone)]
@@ -279,7 +279,7 @@ pub fn draw(
 ) {
     let last = wrapped.rows.len().saturating_sub(1);
     for (i, row) in wrapped.rows.iter().enumerate() {
-        let Some(ry) = y.checked_add(u16::try_from(i).unwrap_or(u16::MAX)) else {
+        let Some(ry) = y.checked_add(cells(i)) else {
             return;
         };
         let cut = wrapped.truncated && i == last;
