@@ -17,6 +17,7 @@ fn agenda() -> Agenda {
         kind,
         timebox_secs: mins * 60,
         prompts: vec![],
+        fills: None,
     };
     Agenda {
         name: "bench".into(),

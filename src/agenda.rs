@@ -18,6 +18,56 @@ pub enum SectionKind {
     ParkingLot,
 }
 
+/// The part of the postmortem document a notes section fills, so its notes
+/// land under the standard heading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Fills {
+    /// The summary, at the top.
+    Summary,
+    /// The impact, at the top.
+    Impact,
+    /// What went well.
+    WentWell,
+    /// Where we got lucky.
+    Lucky,
+    /// The external message (customers, status page).
+    ExternalMessage,
+}
+
+impl Fills {
+    /// Every part, in the order the names are listed.
+    pub const ALL: [Fills; 5] = [
+        Fills::Summary,
+        Fills::Impact,
+        Fills::WentWell,
+        Fills::Lucky,
+        Fills::ExternalMessage,
+    ];
+
+    /// The name written in an agenda.
+    pub fn name(self) -> &'static str {
+        match self {
+            Fills::Summary => "summary",
+            Fills::Impact => "impact",
+            Fills::WentWell => "went-well",
+            Fills::Lucky => "lucky",
+            Fills::ExternalMessage => "external-message",
+        }
+    }
+
+    /// The standard heading of that part of the document.
+    pub fn heading(self) -> &'static str {
+        match self {
+            Fills::Summary => "Summary",
+            Fills::Impact => "Impact",
+            Fills::WentWell => "What went well",
+            Fills::Lucky => "Where we got lucky",
+            Fills::ExternalMessage => "External message",
+        }
+    }
+}
+
 /// One validated agenda section.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Section {
@@ -32,6 +82,9 @@ pub struct Section {
     /// Questions shown to the room.
     #[serde(default)]
     pub prompts: Vec<String>,
+    /// The part of the document a notes section fills, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fills: Option<Fills>,
 }
 
 /// A validated agenda.
@@ -337,6 +390,7 @@ struct RawSection {
     kind: Option<Spanned<String>>,
     timebox: Option<Spanned<String>>,
     prompts: Option<Vec<Spanned<String>>>,
+    fills: Option<Spanned<String>>,
 }
 
 /// Validates a raw agenda, collecting problems as (byte offset, message).
@@ -504,12 +558,42 @@ impl Checker<'_> {
             })
             .collect();
 
+        let fills = raw.fills.and_then(|f| {
+            let offset = f.span().start;
+            let names: Vec<&str> = Fills::ALL.iter().map(|f| f.name()).collect();
+            let found = Fills::ALL
+                .into_iter()
+                .find(|x| x.name() == f.get_ref().trim());
+            match (found, kind) {
+                (None, _) => {
+                    self.problem(
+                        offset,
+                        format!(
+                            "unknown part {} for fills in {label}; expected one of {}",
+                            quote(f.get_ref()),
+                            names.join(", ")
+                        ),
+                    );
+                    None
+                }
+                (Some(_), Some(k)) if k != SectionKind::Notes => {
+                    self.problem(
+                        offset,
+                        format!("{label} is not a notes section; only a notes section can fill a part of the document"),
+                    );
+                    None
+                }
+                (found, _) => found,
+            }
+        });
+
         Some(Section {
             id: id?,
             title: title?,
             kind: kind?,
             timebox_secs: timebox_secs?,
             prompts,
+            fills,
         })
     }
 

@@ -89,14 +89,69 @@ struct NewOpts {
     #[arg(long, value_name = "LIST")]
     people: Option<String>,
     #[command(flatten)]
+    incident_opts: IncidentOpts,
+    #[command(flatten)]
     screen: ScreenOpts,
+}
+
+/// The incident's fields, set when the meeting is created.
+#[derive(Debug, Args, Clone, Default)]
+struct IncidentOpts {
+    /// When the incident began, in this machine's time zone: "YYYY-MM-DD HH:MM".
+    #[arg(long, value_name = "WHEN")]
+    started: Option<String>,
+    /// Severity, as your team writes it (SEV1, P2, ...).
+    #[arg(long, value_name = "TEXT")]
+    severity: Option<String>,
+    /// Who owns the postmortem.
+    #[arg(long, value_name = "NAME")]
+    owner: Option<String>,
+    /// A link (ticket, channel, dashboard): "URL" or "URL label"; repeatable.
+    #[arg(long = "link", value_name = "URL [LABEL]")]
+    links: Vec<String>,
+    /// A prepared timeline to import (CSV, Markdown table or "HH:MM text" lines); repeatable.
+    #[arg(long = "timeline", value_name = "FILE")]
+    timelines: Vec<PathBuf>,
+}
+
+impl IncidentOpts {
+    /// The commands that set these fields on a new meeting, checked before
+    /// anything is created.
+    fn commands(&self, agenda: &Agenda) -> Result<Vec<crate::meeting::Command>, CliError> {
+        use crate::meeting::{Command, IncidentField, Link, incident};
+        let mut cmds = Vec::new();
+        if let Some(s) = &self.started {
+            cmds.push(Command::SetIncident(IncidentField::Started(Some(
+                incident::parse_started(s).map_err(CliError::IncidentField)?,
+            ))));
+        }
+        if let Some(s) = &self.severity {
+            cmds.push(Command::SetIncident(IncidentField::Severity(Some(
+                s.clone(),
+            ))));
+        }
+        if let Some(s) = &self.owner {
+            cmds.push(Command::SetIncident(IncidentField::Owner(Some(s.clone()))));
+        }
+        if !self.links.is_empty() {
+            let links = self
+                .links
+                .iter()
+                .map(|l| Link::parse(l))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(CliError::IncidentField)?;
+            cmds.push(Command::SetIncident(IncidentField::Links(links)));
+        }
+        cmds.extend(crate::import::commands(&self.timelines, agenda)?);
+        Ok(cmds)
+    }
 }
 
 #[derive(Debug, Args)]
 struct ExportOpts {
     /// A name from `hotwash sessions`, or a session's path (default: the latest).
     session: Option<String>,
-    /// What to write.
+    /// md (minutes), json (for tools), csv (action items), jira-csv, linear-csv or gh (tickets).
     #[arg(long, value_name = "FORMAT", value_parser = format_parser(), default_value_t = Format::Markdown)]
     format: Format,
     /// The file to write, or - for standard output (default: a name from the date and incident, here).
@@ -108,6 +163,10 @@ struct ExportOpts {
     /// Include talk time, turns and share per person.
     #[arg(long)]
     talk_times: bool,
+    /// Render your own minijinja template over the JSON export's data instead
+    /// (see docs/export.md; templates/ ships examples).
+    #[arg(long, value_name = "FILE", conflicts_with = "format")]
+    template: Option<PathBuf>,
 }
 
 /// The export formats as clap offers them: the names, aliases and
@@ -246,6 +305,15 @@ pub enum CliError {
     /// The start event built here was not a meeting's start.
     #[error("the meeting could not start")]
     NoStart,
+    /// A template was refused.
+    #[error(transparent)]
+    Template(#[from] crate::export::template::TemplateError),
+    /// A prepared timeline was refused.
+    #[error(transparent)]
+    Import(#[from] crate::import::ImportError),
+    /// An incident field on the command line (`--started`, `--link`) is malformed.
+    #[error("{0}")]
+    IncidentField(String),
 }
 
 impl CliError {
@@ -285,6 +353,8 @@ impl CliError {
             CliError::NoTerminal | CliError::TerminalSetup(_) => ErrorKind::Terminal,
             CliError::Stdout(_) | CliError::NotSaved(_) => ErrorKind::Storage,
             CliError::NoStart => ErrorKind::Internal,
+            CliError::Import(_) | CliError::Template(_) => ErrorKind::BadInput,
+            CliError::IncidentField(_) => ErrorKind::Usage,
         }
     }
 
@@ -305,7 +375,10 @@ impl CliError {
             | CliError::TooLong { .. }
             | CliError::Journal(_)
             | CliError::Export(_)
-            | CliError::NotSaved(_) => None,
+            | CliError::NotSaved(_)
+            | CliError::Import(_)
+            | CliError::Template(_)
+            | CliError::IncidentField(_) => None,
         }
     }
 
@@ -325,6 +398,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
                 agenda: None,
                 incident: None,
                 people: None,
+                incident_opts: IncidentOpts::default(),
                 screen: ScreenOpts::default(),
             },
             cli.screen,
@@ -412,6 +486,7 @@ fn new_meeting(opts: NewOpts, global: ScreenOpts) -> Result<ExitCode, CliError> 
     if let Some(dir) = &out_dir {
         export::check_out_dir(dir)?;
     }
+    let setup = opts.incident_opts.commands(&agenda)?;
     need_terminal()?;
     let people = opts.people.as_deref().map(parse_people).unwrap_or_default();
     let incident = opts
@@ -430,12 +505,22 @@ fn new_meeting(opts: NewOpts, global: ScreenOpts) -> Result<ExitCode, CliError> 
         at: now,
         event: Meeting::start_event(incident, &agenda, &people, offset),
     };
-    let meeting = Meeting::begin(&first).ok_or(CliError::NoStart)?;
+    let mut meeting = Meeting::begin(&first).ok_or(CliError::NoStart)?;
+    let mut setup_events = Vec::new();
+    for cmd in setup {
+        // A refusal here is a field set to what it already is: nothing to record.
+        if let Ok(stamped) = meeting.record(cmd, now) {
+            setup_events.extend(stamped);
+        }
+    }
     let header = Header::new(now, meeting.incident(), meeting.agenda().name.clone());
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let (report, notices) = status_reporter(tx);
     let (session, mut journal) = Journal::create(&store, &header, report)?;
     journal.append(&first)?;
+    for e in &setup_events {
+        journal.append(e)?;
+    }
     // Once the screen shows the meeting, a `kill -9` must leave something to
     // resume: the start (agenda, roster) is on disk before the first frame.
     journal.flush(START_FLUSH_TIMEOUT)?;
@@ -678,13 +763,24 @@ fn export(opts: ExportOpts) -> Result<ExitCode, CliError> {
         source,
         outcome: "there is nothing to export",
     })?;
-    let text = export::render(
-        &meeting,
+    let export_opts = export::Options {
+        talk_times: opts.talk_times,
+    };
+    if matches!(
         opts.format,
-        &export::Options {
-            talk_times: opts.talk_times,
-        },
-    );
+        Format::JiraCsv | Format::LinearCsv | Format::Gh
+    ) && opts.template.is_none()
+    {
+        let (to_file, skipped) = export::tickets::to_file(&meeting);
+        eprintln!(
+            "hotwash: {} action(s) to file; {skipped} skipped because they already carry a #TICKET",
+            to_file.len()
+        );
+    }
+    let text = match &opts.template {
+        Some(t) => export::template::render_file(t, &meeting, &export_opts)?,
+        None => export::render(&meeting, opts.format, &export_opts),
+    };
     let path = opts
         .output
         .unwrap_or_else(|| PathBuf::from(export::default_file_name(&meeting, opts.format)));

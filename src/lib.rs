@@ -5,6 +5,7 @@ pub mod app;
 pub mod cli;
 pub mod export;
 pub mod fsutil;
+pub mod import;
 pub mod journal;
 pub mod meeting;
 pub mod ui;

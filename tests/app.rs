@@ -20,6 +20,7 @@ fn agenda() -> Agenda {
         kind,
         timebox_secs: secs,
         prompts: vec![],
+        fills: None,
     };
     Agenda {
         name: "test".into(),

@@ -181,3 +181,26 @@ fn markdownlint_catches_what_it_should() {
         assert!(problems.contains(rule), "expected {rule} in:\n{}", l.output);
     }
 }
+
+#[test]
+fn shipped_templates_render_every_meeting_and_pass_markdownlint() {
+    use hotwash::export::template;
+    let dir = scratch("templates");
+    let mut files = Vec::new();
+    for t in ["google-sre", "pagerduty"] {
+        let tpl = root().join(format!("templates/{t}.md.j2"));
+        for (name, m) in meetings::all_meetings() {
+            let md = template::render_file(&tpl, &m, &Options::default())
+                .unwrap_or_else(|e| panic!("{t} on {name}: {e}"));
+            let path = dir.join(format!("{t}-{name}.md"));
+            std::fs::write(&path, md).expect("write the document");
+            files.push(path);
+        }
+    }
+    let (ok, out) = lint(&files);
+    assert!(ok, "markdownlint found problems:\n{out}");
+    assert!(
+        out.contains(&format!("Linting: {} file(s)", files.len())),
+        "markdownlint did not lint every file:\n{out}"
+    );
+}

@@ -22,6 +22,7 @@ fn agenda() -> Agenda {
         kind,
         timebox_secs: secs,
         prompts: vec![],
+        fills: None,
     };
     Agenda {
         name: "keys".into(),

@@ -8,10 +8,9 @@ use chrono::{TimeZone, Utc};
 use common::fixtures::{begin, people, start_event};
 use hotwash::agenda::{SectionKind, default_agenda};
 use hotwash::journal::{Header, Journal, SessionStore};
-use hotwash::meeting::quick::timeline_order;
 use hotwash::meeting::{
-    Command, Draft, DraftTarget, Event, Item, ItemId, Meeting, Outcome, OvertimeChoice, Parsed,
-    Participant, Stamped,
+    Command, Draft, DraftTarget, Event, IncidentField, Item, ItemId, Meeting, Outcome,
+    OvertimeChoice, Participant, Stamped,
 };
 use proptest::prelude::*;
 
@@ -101,6 +100,16 @@ fn raw_event() -> impl Strategy<Value = Event> {
         (1u64..16, text).prop_map(|(id, text)| Event::ItemEdited { id, text }),
         (1u64..16).prop_map(|id| Event::ItemDeleted { id }),
         Just(Event::Undone),
+        // The incident's start moves every bare time's anchor.
+        proptest::option::of(0i64..96).prop_map(|h| Event::IncidentChanged {
+            change: IncidentField::Started(h.map(|h| {
+                chrono::NaiveDate::from_ymd_opt(2026, 11, 20)
+                    .expect("a date")
+                    .and_hms_opt(0, 0, 0)
+                    .expect("a time")
+                    + chrono::TimeDelta::minutes(h * 45)
+            })),
+        }),
     ]
 }
 
@@ -119,12 +128,9 @@ fn shown_by_scan(m: &Meeting, section: usize) -> Vec<ItemId> {
             .collect(),
     };
     if m.agenda().sections[section].kind == SectionKind::Timeline {
-        let when = |i: &Item| match &i.parsed {
-            Parsed::Timeline(t) => t.when,
-            _ => None,
-        };
-        let day = m.local_date(m.created());
-        v.sort_by(|a, b| timeline_order(when(a).as_ref(), when(b).as_ref(), day));
+        // Events placed by the anchoring rule (the incident's start or the
+        // first timed event), untimed ones last, ties in id order.
+        v.sort_by_key(|i| (m.placed(i).is_none(), m.placed(i)));
     }
     ids(v)
 }

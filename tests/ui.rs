@@ -23,6 +23,7 @@ fn agenda() -> Agenda {
         kind,
         timebox_secs: mins * 60,
         prompts: prompts.iter().map(|p| p.to_string()).collect(),
+        fills: None,
     };
     Agenda {
         name: "Blameless postmortem, 60 minutes".into(),

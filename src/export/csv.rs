@@ -50,7 +50,7 @@ pub(super) fn render(m: &Meeting) -> String {
 }
 
 /// Appends one record, CRLF-terminated as RFC 4180 has it.
-fn record<'a>(out: &mut String, fields: impl Iterator<Item = &'a str>) {
+pub(super) fn record<'a>(out: &mut String, fields: impl Iterator<Item = &'a str>) {
     for (n, f) in fields.enumerate() {
         if n > 0 {
             out.push(',');
@@ -69,7 +69,7 @@ fn record<'a>(out: &mut String, fields: impl Iterator<Item = &'a str>) {
 /// The first character is looked for past any BOM or bidi mark in front,
 /// which a spreadsheet does not count either (`clean` drops them already;
 /// the guard does not rely on it).
-fn field(out: &mut String, f: &str) {
+pub(super) fn field(out: &mut String, f: &str) {
     let guard = f
         .trim_start_matches(is_hidden)
         .starts_with(['=', '+', '-', '@', '\t', '\r']);

@@ -12,10 +12,16 @@ use super::{Options, clean, local, over_ms, span, spent_ms};
 use crate::meeting::{Flag, Item, Meeting, Outcome, OvertimeChoice, Parsed};
 
 /// The schema's `$id`, which every document names in its `$schema` field.
-pub const SCHEMA_ID: &str = "urn:hotwash:export:1";
+pub const SCHEMA_ID: &str = "urn:hotwash:export:2";
 /// The document shape's version: bumped on any change to the shape, so a
 /// reader can refuse what it does not know.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// The export model every rendering works from: the JSON document as a
+/// value (for templates).
+pub(super) fn model(m: &Meeting, opts: &Options) -> serde_json::Value {
+    serde_json::to_value(document(m, opts)).unwrap_or(serde_json::Value::Null)
+}
 
 /// Renders the JSON document, pretty-printed, ending in a newline.
 pub(super) fn render(m: &Meeting, opts: &Options) -> String {
@@ -52,6 +58,41 @@ struct Document {
     parking_lot: Vec<Tangent>,
     #[serde(skip_serializing_if = "Option::is_none")]
     talk_times: Option<Vec<TalkTime>>,
+    /// Version 2: the incident's fields, key moments and figures.
+    incident_details: IncidentOut,
+}
+
+/// The incident (schema version 2).
+#[derive(Serialize)]
+struct IncidentOut {
+    title: String,
+    /// Local date and time, `YYYY-MM-DDTHH:MM:SS`, in `utc_offset`.
+    started: Option<String>,
+    severity: Option<String>,
+    owner: Option<String>,
+    status: crate::meeting::Status,
+    summary: Option<String>,
+    impact: Option<String>,
+    links: Vec<LinkOut>,
+    moments: MomentsOut,
+    duration_ms: Option<i64>,
+    time_to_detect_ms: Option<i64>,
+    time_to_mitigate_ms: Option<i64>,
+    time_to_resolve_ms: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct LinkOut {
+    url: String,
+    label: Option<String>,
+}
+
+#[derive(Serialize)]
+struct MomentsOut {
+    began: Option<String>,
+    detected: Option<String>,
+    mitigated: Option<String>,
+    resolved: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -59,6 +100,7 @@ struct Person {
     id: usize,
     name: String,
     role: Option<String>,
+    left: bool,
 }
 
 #[derive(Serialize)]
@@ -67,6 +109,7 @@ struct Section {
     id: String,
     title: String,
     kind: crate::agenda::SectionKind,
+    fills: Option<crate::agenda::Fills>,
     planned_timebox_secs: u64,
     timebox_secs: u64,
     entered: Option<String>,
@@ -92,6 +135,7 @@ struct Common {
     edited: Option<String>,
     text: String,
     flags: Vec<&'static str>,
+    prepared: bool,
 }
 
 #[derive(Serialize)]
@@ -106,6 +150,9 @@ enum ItemOut {
         common: Common,
         date: Option<String>,
         time: Option<String>,
+        /// Where the anchoring rule placed it: `YYYY-MM-DDTHH:MM:SS`, local.
+        at: Option<String>,
+        moment: Option<crate::meeting::Moment>,
         source: Option<String>,
         description: String,
     },
@@ -165,6 +212,7 @@ fn document(m: &Meeting, opts: &Options) -> Document {
                 id,
                 name: text(&p.name),
                 role: p.role.as_deref().map(text),
+                left: m.has_left(id),
             })
             .collect(),
         sections: m
@@ -178,6 +226,7 @@ fn document(m: &Meeting, opts: &Options) -> Document {
                 id: text(&s.id),
                 title: text(&s.title),
                 kind: s.kind,
+                fills: s.fills,
                 planned_timebox_secs: s.timebox_secs,
                 timebox_secs: state.timebox_secs,
                 entered: state.first_entered.map(|t| instant(m, t)),
@@ -232,6 +281,44 @@ fn document(m: &Meeting, opts: &Options) -> Document {
                 })
                 .collect()
         }),
+        incident_details: incident(m),
+    }
+}
+
+fn local_time(t: chrono::NaiveDateTime) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S").to_string()
+}
+
+fn incident(m: &Meeting) -> IncidentOut {
+    let d = m.incident_details();
+    let moments = m.moments();
+    let figures = moments.durations();
+    IncidentOut {
+        title: text(m.incident()),
+        started: d.started.map(local_time),
+        severity: d.severity.as_deref().map(text),
+        owner: d.owner.as_deref().map(text),
+        status: d.status,
+        summary: d.summary.as_deref().map(text),
+        impact: d.impact.as_deref().map(text),
+        links: d
+            .links
+            .iter()
+            .map(|l| LinkOut {
+                url: text(&l.url),
+                label: l.label.as_deref().map(text),
+            })
+            .collect(),
+        moments: MomentsOut {
+            began: moments.began.map(local_time),
+            detected: moments.detected.map(local_time),
+            mitigated: moments.mitigated.map(local_time),
+            resolved: moments.resolved.map(local_time),
+        },
+        duration_ms: figures.duration_ms,
+        time_to_detect_ms: figures.time_to_detect_ms,
+        time_to_mitigate_ms: figures.time_to_mitigate_ms,
+        time_to_resolve_ms: figures.time_to_resolve_ms,
     }
 }
 
@@ -242,6 +329,7 @@ fn common(m: &Meeting, i: &Item) -> Common {
         edited: i.edited.map(|t| instant(m, t)),
         text: text(&i.text),
         flags: i.flags().into_iter().map(Flag::label).collect(),
+        prepared: i.prepared,
     }
 }
 
@@ -257,6 +345,8 @@ fn item(m: &Meeting, i: &Item) -> ItemOut {
                 .map(|d| d.format("%Y-%m-%d").to_string()),
             // As typed: with seconds only when seconds were typed.
             time: t.when.map(|w| w.time_of_day().to_string()),
+            at: m.placed(i).map(local_time),
+            moment: t.moment,
             source: t.source.as_deref().map(text),
             description: text(&t.text),
         },

@@ -23,7 +23,8 @@
 use std::fmt::Write;
 
 use super::{Options, clean, local, over_ms, span, spent_ms};
-use crate::agenda::SectionKind;
+use crate::agenda::{Fills, SectionKind};
+use crate::meeting::incident::format_duration_ms;
 use crate::meeting::{Flag, Item, Meeting, OvertimeChoice, Parsed};
 
 /// What an empty table cell shows: markdownlint's compact table style wants
@@ -40,14 +41,33 @@ const HEADING_PUNCTUATION: &[char] = &['.', ',', ';', ':', '!', '。', '，', '�
 pub(super) fn render(m: &Meeting, opts: &Options) -> String {
     let mut doc = Doc::default();
     header(&mut doc, m);
-    attendees(&mut doc, m);
+    part(
+        &mut doc,
+        m,
+        Fills::Summary,
+        m.incident_details().summary.as_deref(),
+    );
+    part(
+        &mut doc,
+        m,
+        Fills::Impact,
+        m.incident_details().impact.as_deref(),
+    );
     let mut parking_shown_in: Option<usize> = None;
     for (i, section) in m.agenda().sections.iter().enumerate() {
-        doc.heading(2, &format!("{}. {}", i + 1, heading_text(&section.title)));
+        let title = match section.fills {
+            Some(f) => f.heading().to_string(),
+            None => heading_text(&section.title),
+        };
+        doc.heading(2, &format!("{}. {title}", i + 1));
+        if let Some(f @ (Fills::Summary | Fills::Impact)) = section.fills {
+            doc.para(&format!("Captured under {} above.", f.heading()));
+            continue;
+        }
         let items = m.items_in(i);
         match section.kind {
             SectionKind::Notes => notes(&mut doc, &items),
-            SectionKind::Timeline => timeline(&mut doc, &items),
+            SectionKind::Timeline => timeline(&mut doc, m, &items),
             SectionKind::Factors => factors(&mut doc, &items),
             SectionKind::Actions => actions(&mut doc, &items),
             SectionKind::ParkingLot => match parking_shown_in {
@@ -71,11 +91,93 @@ pub(super) fn render(m: &Meeting, opts: &Options) -> String {
         doc.heading(2, "Parking lot");
         parking(&mut doc, m, &parked);
     }
+    doc.heading(2, "Appendix: Meeting record");
+    attendees(&mut doc, m);
     time_per_section(&mut doc, m);
     if opts.talk_times {
         talk_times(&mut doc, m);
     }
     doc.finish()
+}
+
+/// The summary or impact: the incident's own field, then the notes of every
+/// section that fills it; a flag when there is neither.
+fn part(doc: &mut Doc, m: &Meeting, fills: Fills, field: Option<&str>) {
+    doc.heading(2, fills.heading());
+    let mut any = false;
+    if let Some(text) = field {
+        any = true;
+        doc.para(&or_none(list_text(text)));
+    }
+    for (i, s) in m.agenda().sections.iter().enumerate() {
+        if s.fills == Some(fills) {
+            let items = m.items_in(i);
+            if !items.is_empty() {
+                any = true;
+                notes(doc, &items);
+            }
+        }
+    }
+    if !any {
+        doc.para(&format!("{FLAG} Not written yet."));
+    }
+}
+
+/// The incident's metadata: what the published templates put at the top.
+fn metadata(m: &Meeting) -> Vec<String> {
+    let d = m.incident_details();
+    let unset = || format!("{FLAG} not set");
+    let figure = |ms: Option<i64>, needs: &str| match ms {
+        Some(ms) => format_duration_ms(ms),
+        None => format!("not known (needs {needs})"),
+    };
+    let f = m.moments().durations();
+    let links = if d.links.is_empty() {
+        NONE.to_string()
+    } else {
+        let l: Vec<String> = d
+            .links
+            .iter()
+            .map(|l| match &l.label {
+                Some(label) => format!("{} {}", inline(label), source_cell(&l.url)),
+                None => source_cell(&l.url),
+            })
+            .collect();
+        l.join(", ")
+    };
+    vec![
+        format!("Status: {}", d.status),
+        format!(
+            "Severity: {}",
+            d.severity.as_deref().map_or_else(unset, inline)
+        ),
+        format!(
+            "Incident start: {}",
+            d.started.map_or_else(unset, |t| format!(
+                "{} {}",
+                t.format("%Y-%m-%d %H:%M"),
+                utc_offset(m)
+            ))
+        ),
+        format!(
+            "Incident duration: {}",
+            figure(f.duration_ms, "!resolved and a start or !began")
+        ),
+        format!(
+            "Time to detect: {}",
+            figure(f.time_to_detect_ms, "!detected and a start or !began")
+        ),
+        format!(
+            "Time to mitigate: {}",
+            figure(f.time_to_mitigate_ms, "!mitigated and a start or !began")
+        ),
+        format!(
+            "Time to resolve: {}",
+            figure(f.time_to_resolve_ms, "!resolved and a start or !began")
+        ),
+        format!("Owner: {}", d.owner.as_deref().map_or_else(unset, inline)),
+        format!("Links: {links}"),
+    ]
 }
 
 /// Blocks separated by exactly one blank line, ending in one newline
@@ -166,24 +268,31 @@ fn header(doc: &mut Doc, m: &Meeting) {
         utc_offset(m),
         duration_words((end - start).num_milliseconds())
     );
-    doc.list([
-        format!("Date: {date}"),
-        format!("Time: {time}"),
+    let mut meta = metadata(m);
+    meta.extend([
+        format!("Meeting date: {date}"),
+        format!("Meeting time: {time}"),
         format!("Agenda: {}", or_none(inline(&m.agenda().name))),
     ]);
+    doc.list(meta);
 }
 
 fn attendees(doc: &mut Doc, m: &Meeting) {
-    doc.heading(2, "Attendees");
+    doc.heading(3, "Attendees");
     if m.people().is_empty() {
         doc.para("No attendees recorded.");
         return;
     }
-    doc.list(m.people().iter().map(|p| {
+    doc.list(m.people().iter().enumerate().map(|(n, p)| {
         let name = or_none(inline(&p.name));
-        match p.role.as_deref().map(inline).filter(|r| !r.is_empty()) {
+        let name = match p.role.as_deref().map(inline).filter(|r| !r.is_empty()) {
             Some(role) => format!("{name}, {role}"),
             None => name,
+        };
+        if m.has_left(n) {
+            format!("{name} (left early)")
+        } else {
+            name
         }
     }));
 }
@@ -199,27 +308,33 @@ fn notes(doc: &mut Doc, items: &[&Item]) {
     doc.list(items.iter().map(|i| or_none(list_text(&i.text))));
 }
 
-fn timeline(doc: &mut Doc, items: &[&Item]) {
+fn timeline(doc: &mut Doc, m: &Meeting, items: &[&Item]) {
     if items.is_empty() {
         return nothing(doc);
     }
     let mut untimed = 0;
+    let times = m.timeline_times(items);
     let rows: Vec<[String; 3]> = items
         .iter()
-        .map(|i| match &i.parsed {
+        .zip(times)
+        .map(|(i, time)| match &i.parsed {
             Parsed::Timeline(t) => {
-                let time = match &t.when {
-                    Some(w) => w.to_string(),
-                    None => {
-                        untimed += 1;
-                        flag(Flag::NoTime)
-                    }
-                };
+                let time = time.unwrap_or_else(|| {
+                    untimed += 1;
+                    flag(Flag::NoTime)
+                });
                 let source = t
                     .source
                     .as_deref()
                     .map_or_else(|| NONE.to_string(), source_cell);
-                [time, cell(&t.text), source]
+                // The moment as the scribe typed it, so the table reads
+                // back (an import) with it.
+                let event = match t.moment {
+                    Some(moment) if t.text.is_empty() => format!("!{moment}"),
+                    Some(moment) => format!("{} !{moment}", cell(&t.text)),
+                    None => cell(&t.text),
+                };
+                [time, event, source]
             }
             // An item whose section changed kind (a replayed journal on an
             // edited agenda) still shows, as typed.
@@ -337,7 +452,7 @@ fn parking(doc: &mut Doc, m: &Meeting, items: &[&Item]) {
 }
 
 fn time_per_section(doc: &mut Doc, m: &Meeting) {
-    doc.heading(2, "Time per section");
+    doc.heading(3, "Time per section");
     let mut rows: Vec<[String; 5]> = Vec::with_capacity(m.sections().len() + 1);
     let (mut planned_total, mut spent_total) = (0u64, 0i64);
     for (i, (section, state)) in m.agenda().sections.iter().zip(m.sections()).enumerate() {
@@ -410,7 +525,7 @@ fn time_per_section(doc: &mut Doc, m: &Meeting) {
 }
 
 fn talk_times(doc: &mut Doc, m: &Meeting) {
-    doc.heading(2, "Talk time");
+    doc.heading(3, "Talk time");
     if m.people().is_empty() {
         doc.para("No attendees recorded.");
         return;
@@ -480,6 +595,19 @@ fn or_none(s: String) -> String {
 /// start indented code, trailing ones a hard break.
 fn lines(text: &str) -> impl Iterator<Item = &str> {
     text.lines().map(str::trim).filter(|l| !l.is_empty())
+}
+
+/// Escapes for templates: `md` (one line of text), `md_cell` (a table
+/// cell), `md_block` (lines kept as hard breaks), `md_link` (an autolink),
+/// `md_heading` (heading text).
+pub(super) fn escape_for(kind: &str, text: &str) -> String {
+    match kind {
+        "md_cell" => cell(text),
+        "md_block" => list_text(text),
+        "md_link" => source_cell(text),
+        "md_heading" => heading_text(text),
+        _ => inline(text),
+    }
 }
 
 /// User text for a table cell: one line, escaped, never empty.

@@ -9,6 +9,8 @@
 mod csv;
 mod json;
 mod markdown;
+pub mod template;
+pub mod tickets;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -35,11 +37,24 @@ pub enum Format {
     Json,
     /// The action items, one row each, for a ticket tracker's CSV import.
     Csv,
+    /// Action items for Jira's CSV importer.
+    JiraCsv,
+    /// Action items for Linear's CSV importer.
+    LinearCsv,
+    /// Action items as a POSIX sh script of `gh issue create` calls.
+    Gh,
 }
 
 impl Format {
     /// Every format, in the order they are offered.
-    pub const ALL: [Format; 3] = [Format::Markdown, Format::Json, Format::Csv];
+    pub const ALL: [Format; 6] = [
+        Format::Markdown,
+        Format::Json,
+        Format::Csv,
+        Format::JiraCsv,
+        Format::LinearCsv,
+        Format::Gh,
+    ];
 
     /// The format's name on the command line, which is also its file
     /// name extension (without the dot).
@@ -48,6 +63,9 @@ impl Format {
             Format::Markdown => "md",
             Format::Json => "json",
             Format::Csv => "csv",
+            Format::JiraCsv => "jira-csv",
+            Format::LinearCsv => "linear-csv",
+            Format::Gh => "gh",
         }
     }
 
@@ -55,7 +73,7 @@ impl Format {
     pub fn aliases(self) -> &'static [&'static str] {
         match self {
             Format::Markdown => &["markdown"],
-            Format::Json | Format::Csv => &[],
+            Format::Json | Format::Csv | Format::JiraCsv | Format::LinearCsv | Format::Gh => &[],
         }
     }
 
@@ -65,18 +83,25 @@ impl Format {
             Format::Markdown => "the postmortem document (minutes)",
             Format::Json => "everything, for tools",
             Format::Csv => "the action items, for a ticket tracker",
+            Format::JiraCsv => "the action items, for Jira's CSV importer",
+            Format::LinearCsv => "the action items, for Linear's CSV importer",
+            Format::Gh => "the action items, as a sh script of `gh issue create` calls",
         }
     }
 
     /// The file name extension, without the dot.
     pub fn extension(self) -> &'static str {
-        self.name()
+        match self {
+            Format::JiraCsv | Format::LinearCsv => "csv",
+            Format::Gh => "sh",
+            f => f.name(),
+        }
     }
 }
 
 impl fmt::Display for Format {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.extension())
+        f.write_str(self.name())
     }
 }
 
@@ -111,12 +136,20 @@ pub struct Options {
     pub talk_times: bool,
 }
 
+/// The export model (the JSON document's data) that templates render.
+pub fn model(meeting: &Meeting, opts: &Options) -> serde_json::Value {
+    json::model(meeting, opts)
+}
+
 /// Renders the meeting in `format`: a pure function of the folded meeting.
 pub fn render(meeting: &Meeting, format: Format, opts: &Options) -> String {
     match format {
         Format::Markdown => markdown::render(meeting, opts),
         Format::Json => json::render(meeting, opts),
         Format::Csv => csv::render(meeting),
+        Format::JiraCsv => tickets::render(meeting, tickets::Tickets::JiraCsv),
+        Format::LinearCsv => tickets::render(meeting, tickets::Tickets::LinearCsv),
+        Format::Gh => tickets::render(meeting, tickets::Tickets::Gh),
     }
 }
 
@@ -131,6 +164,9 @@ pub fn default_file_name(meeting: &Meeting, format: Format) -> String {
     let slug = slug(meeting.incident());
     let what = match format {
         Format::Csv => "actions",
+        Format::JiraCsv => "jira-tickets",
+        Format::LinearCsv => "linear-tickets",
+        Format::Gh => "gh-issues",
         Format::Markdown | Format::Json => "postmortem",
     };
     if slug.is_empty() {

@@ -45,6 +45,17 @@ pub enum Command {
     CloseDraft(DraftTarget),
     /// Turn the end-of-timebox bell on or off.
     SetBell(bool),
+    // Version two: the incident and roster corrections.
+    /// Change one of the incident's fields.
+    SetIncident(super::incident::IncidentField),
+    /// Correct a participant's name.
+    Rename(PersonId, String),
+    /// Change (Some) or clear (None) a participant's role.
+    SetRole(PersonId, Option<String>),
+    /// Mark a participant as gone (true) or back (false).
+    SetLeft(PersonId, bool),
+    /// Add an item prepared before the meeting to a section (an import).
+    Prepare(usize, String),
 }
 
 /// Why a command was not carried out: one sentence for the status line.
@@ -77,6 +88,15 @@ pub enum Refusal {
     /// Nothing changes.
     #[error("nothing to change")]
     NoChange,
+    /// The incident title cannot be blank.
+    #[error("the incident needs a title")]
+    NoTitle,
+    /// The participant has left the meeting.
+    #[error("{0} has left the meeting")]
+    Left(String),
+    /// No such section.
+    #[error("the agenda has no section {0}")]
+    NoSection(usize),
 }
 
 impl Meeting {
@@ -132,6 +152,11 @@ impl Meeting {
                         p.saturating_add(1),
                         self.people().len(),
                     ));
+                }
+                if let Some(p) = person
+                    && self.has_left(p)
+                {
+                    return Err(Refusal::Left(self.people()[p].name.clone()));
                 }
                 if self.speaker().map(|(p, _)| p) == person {
                     return Err(Refusal::NoChange);
@@ -238,6 +263,11 @@ impl Meeting {
                 vec![Event::DraftClosed { target }]
             }
             Command::SetBell(on) => vec![Event::BellSet { on }],
+            Command::SetIncident(_)
+            | Command::Rename(..)
+            | Command::SetRole(..)
+            | Command::SetLeft(..)
+            | Command::Prepare(..) => self.decide_incident(cmd)?,
         };
         Ok(events)
     }
@@ -275,5 +305,72 @@ impl Meeting {
             self.apply(e);
         }
         Ok(stamped)
+    }
+}
+
+// Version two: the incident and roster corrections.
+impl Meeting {
+    fn decide_incident(&self, cmd: Command) -> Result<Vec<Event>, Refusal> {
+        let person = |p: PersonId| {
+            if p < self.people().len() {
+                Ok(p)
+            } else {
+                Err(Refusal::NoParticipant(
+                    p.saturating_add(1),
+                    self.people().len(),
+                ))
+            }
+        };
+        Ok(match cmd {
+            Command::SetIncident(change) => {
+                let change = change.cleaned();
+                if matches!(&change, super::incident::IncidentField::Title(t) if t.is_empty()) {
+                    return Err(Refusal::NoTitle);
+                }
+                if self.incident_details().has(&change, self.incident()) {
+                    return Err(Refusal::NoChange);
+                }
+                vec![Event::IncidentChanged { change }]
+            }
+            Command::Rename(p, name) => {
+                let p = person(p)?;
+                let name = sanitize_line(&name).trim().to_string();
+                if name.is_empty() {
+                    return Err(Refusal::Empty);
+                }
+                if self.people()[p].name == name {
+                    return Err(Refusal::NoChange);
+                }
+                vec![Event::PersonRenamed { person: p, name }]
+            }
+            Command::SetRole(p, role) => {
+                let p = person(p)?;
+                let role = role
+                    .map(|r| sanitize_line(&r).trim().to_string())
+                    .filter(|r| !r.is_empty());
+                if self.people()[p].role == role {
+                    return Err(Refusal::NoChange);
+                }
+                vec![Event::RoleChanged { person: p, role }]
+            }
+            Command::SetLeft(p, left) => {
+                let p = person(p)?;
+                if self.has_left(p) == left {
+                    return Err(Refusal::NoChange);
+                }
+                vec![Event::PersonLeft { person: p, left }]
+            }
+            Command::Prepare(section, text) => {
+                if section >= self.sections().len() {
+                    return Err(Refusal::NoSection(section.saturating_add(1)));
+                }
+                vec![Event::ItemPrepared {
+                    id: self.next_item_id(),
+                    section,
+                    text: clean_item_text(&text)?,
+                }]
+            }
+            _ => return Err(Refusal::NoChange),
+        })
     }
 }

@@ -188,6 +188,42 @@ pub enum Event {
         /// On or off.
         on: bool,
     },
+    // Version two: the incident and roster corrections.
+    /// One of the incident's fields changed.
+    IncidentChanged {
+        /// The field and its new value.
+        change: super::incident::IncidentField,
+    },
+    /// A participant's name was corrected.
+    PersonRenamed {
+        /// Who.
+        person: PersonId,
+        /// The new name.
+        name: String,
+    },
+    /// A participant's role changed or was cleared.
+    RoleChanged {
+        /// Who.
+        person: PersonId,
+        /// The new role, or None.
+        role: Option<String>,
+    },
+    /// A participant left the meeting (or came back).
+    PersonLeft {
+        /// Who.
+        person: PersonId,
+        /// Left (true) or back (false).
+        left: bool,
+    },
+    /// An item prepared before the meeting (an imported timeline event).
+    ItemPrepared {
+        /// New id.
+        id: ItemId,
+        /// Section index.
+        section: usize,
+        /// The text, as the scribe would have typed it.
+        text: String,
+    },
 }
 
 /// An event with the moment it happened.

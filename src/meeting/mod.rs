@@ -4,6 +4,7 @@
 pub mod clock;
 pub mod command;
 pub mod event;
+pub mod incident;
 pub mod merge;
 pub mod quick;
 pub mod state;
@@ -14,6 +15,7 @@ pub use command::{Command, Refusal};
 pub use event::{
     Draft, DraftTarget, Event, ItemId, Outcome, OvertimeChoice, Participant, PersonId, Stamped,
 };
+pub use incident::{Incident, IncidentField, Link, Moment, Status};
 pub use state::{Flag, InviteHint, Item, Meeting, Parsed, Phase, ReplayError, Talk};
 
 /// The incident title when none is given (or a journal holds an empty one).

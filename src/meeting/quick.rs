@@ -32,6 +32,10 @@ pub struct TimelineEntry {
     pub source: Option<String>,
     /// What happened: the text without the leading time and the source URL.
     pub text: String,
+    /// The incident moment this event marks (`!began`, `!detected`,
+    /// `!mitigated`, `!resolved`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moment: Option<super::incident::Moment>,
 }
 
 /// Action priority.
@@ -219,15 +223,54 @@ pub fn parse_timeline(text: &str) -> TimelineEntry {
         None => (None, trimmed),
     };
     let source = find_url(rest);
-    let text = match &source {
-        Some(span) => remove_spans(rest, std::slice::from_ref(span)),
-        None => tidy(rest),
+    let moment = find_moment(rest, source.as_ref());
+    let mut spans: Vec<Range<usize>> = source
+        .iter()
+        .chain(moment.iter().map(|m| &m.1))
+        .cloned()
+        .collect();
+    spans.sort_by_key(|r| r.start);
+    let text = if spans.is_empty() {
+        tidy(rest)
+    } else {
+        remove_spans(rest, &spans)
     };
     TimelineEntry {
         when,
         source: source.map(|span| rest[span].to_string()),
         text,
+        moment: moment.map(|m| m.0),
     }
+}
+
+/// The first `!began` / `!detected` / `!mitigated` / `!resolved` token of
+/// `s` outside the source URL, and its byte range.
+fn find_moment(
+    s: &str,
+    url: Option<&Range<usize>>,
+) -> Option<(super::incident::Moment, Range<usize>)> {
+    token_spans(s).into_iter().find_map(|span| {
+        if url.is_some_and(|u| span.start < u.end && u.start < span.end) {
+            return None;
+        }
+        let word = strip_trailing_punct(&s[span.clone()]);
+        let moment = super::incident::Moment::from_word(word.strip_prefix('!')?)?;
+        Some((moment, span.start..span.start + word.len()))
+    })
+}
+
+/// A whole string as an event time (`HH:MM`, `HH:MM:SS`, `YYYY-MM-DD HH:MM`,
+/// `YYYY-MM-DDTHH:MM:SS`), or None when it is anything more or less.
+pub fn parse_event_time(s: &str) -> Option<EventTime> {
+    let s = s.trim();
+    leading_time(s).and_then(|(t, len)| (len == s.len()).then_some(t))
+}
+
+/// The event time `s` starts with and the text after it (and after a
+/// separator such as `-` or `:`), as the timeline parser reads them.
+pub fn split_leading_time(s: &str) -> Option<(EventTime, &str)> {
+    let trimmed = s.trim_start();
+    leading_time(trimmed).map(|(t, len)| (t, skip_separator(&trimmed[len..]).trim()))
 }
 
 /// The event time at the very start of `s` and its length in bytes, when it
@@ -912,7 +955,8 @@ mod tests {
             TimelineEntry {
                 when: None,
                 source: None,
-                text: String::new()
+                text: String::new(),
+                moment: None,
             }
         );
         assert_eq!(parse_timeline(" \n\t ").text, "");

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::event::{
     Draft, DraftTarget, Event, ItemId, Outcome, OvertimeChoice, Participant, PersonId, Stamped,
 };
+use super::incident::{self, Incident, IncidentField, Moments};
 use super::quick::{self, ActionEntry, FactorEntry, TimelineEntry};
 use crate::agenda::{Agenda, SectionKind};
 
@@ -68,6 +69,8 @@ pub struct Item {
     pub deleted: bool,
     /// Set for tangents in the parking lot.
     pub parking: Option<Parking>,
+    /// Prepared before the meeting (imported), not typed in it.
+    pub prepared: bool,
 }
 
 impl Item {
@@ -233,6 +236,11 @@ enum Inverse {
     Restore(ItemId),
     SetText(ItemId, String, Option<DateTime<Utc>>),
     SetOutcome(ItemId, Option<Outcome>),
+    // Version two: the incident and roster corrections.
+    Incident(IncidentField),
+    Rename(PersonId, String),
+    Role(PersonId, Option<String>),
+    Left(PersonId, bool),
 }
 
 /// Why a journal could not become a meeting.
@@ -298,6 +306,14 @@ pub struct Meeting {
     talk_ms: Vec<i64>,
     turns: Vec<u32>,
     undo: Vec<Inverse>,
+    // Version two: the incident and roster corrections.
+    /// The incident's fields apart from its title.
+    details: Incident,
+    /// Whether each person has left the meeting.
+    left: Vec<bool>,
+    /// The first timed timeline event typed (lowest id) and where it is,
+    /// which anchors bare times while the incident has no start.
+    first_timed: Option<(ItemId, NaiveDateTime)>,
 }
 
 fn ms_between(from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
@@ -450,6 +466,9 @@ impl Meeting {
             talk_ms: vec![0; n],
             turns: vec![0; n],
             undo: Vec::new(),
+            details: Incident::default(),
+            left: vec![false; n],
+            first_timed: None,
         })
     }
 
@@ -516,6 +535,7 @@ impl Meeting {
                     name: super::text::sanitize_line(&person.name),
                     role: person.role.as_deref().map(super::text::sanitize_line),
                 });
+                self.left.push(false);
                 self.talk_ms.push(0);
                 self.turns.push(0);
                 for s in &mut self.sections {
@@ -585,6 +605,12 @@ impl Meeting {
                                 p.outcome = outcome;
                             }
                         }
+                        inv @ (Inverse::Incident(_)
+                        | Inverse::Rename(..)
+                        | Inverse::Role(..)
+                        | Inverse::Left(..)) => {
+                            self.undo_incident(inv);
+                        }
                     }
                 }
             }
@@ -602,6 +628,11 @@ impl Meeting {
                 }
             }
             Event::BellSet { on } => self.bell = *on,
+            Event::IncidentChanged { .. }
+            | Event::PersonRenamed { .. }
+            | Event::RoleChanged { .. }
+            | Event::PersonLeft { .. }
+            | Event::ItemPrepared { .. } => self.apply_incident(e),
         }
     }
 
@@ -631,6 +662,7 @@ impl Meeting {
             edited: None,
             deleted: false,
             parking,
+            prepared: false,
         });
         self.by_id.insert(id, place);
         if parked {
@@ -640,12 +672,14 @@ impl Meeting {
             self.show(place);
         }
         self.undo.push(Inverse::Remove(id));
+        self.timeline_changed(id, true);
     }
 
     /// Puts the item at `place` where its section shows it.
     fn show(&mut self, place: usize) {
         let section = self.items[place].section;
         let day = self.local_date(self.created);
+        let day = (day, self.anchor());
         let key = self.show_key(place, day);
         let Some(list) = self.shown.get(section) else {
             return;
@@ -664,12 +698,17 @@ impl Meeting {
     /// time (untimed events last; a time without a date is on the meeting's
     /// `day`), every other section as captured; the id breaks ties, as a
     /// stable sort of the items in id order would.
-    fn show_key(&self, place: usize, day: NaiveDate) -> ((bool, Option<NaiveDateTime>), ItemId) {
+    fn show_key(
+        &self,
+        place: usize,
+        (day, anchor): (NaiveDate, Option<NaiveDateTime>),
+    ) -> ((bool, Option<NaiveDateTime>), ItemId) {
         let item = &self.items[place];
         let time = match &item.parsed {
-            Parsed::Timeline(t) if item.parking.is_none() => {
-                quick::timeline_sort_key(t.when.as_ref(), day)
-            }
+            Parsed::Timeline(t) if item.parking.is_none() => match &t.when {
+                Some(w) => (false, Some(incident::place(w, anchor, day))),
+                None => (true, None),
+            },
             _ => (false, None),
         };
         (time, item.id)
@@ -702,6 +741,7 @@ impl Meeting {
             list.retain(|&p| p != place);
             self.show(place);
         }
+        self.timeline_changed(id, false);
         Some((old_text, old_edited))
     }
 
@@ -717,6 +757,7 @@ impl Meeting {
         match self.item_mut(id) {
             Some(i) if i.deleted != deleted => {
                 i.deleted = deleted;
+                self.timeline_changed(id, false);
                 true
             }
             _ => false,
@@ -963,6 +1004,240 @@ impl Meeting {
                 .filter(|p| !self.has_spoken(self.current, *p))
                 .collect(),
         })
+    }
+}
+
+// Version two: the incident, its moments, the timeline's anchor and
+// roster corrections.
+impl Meeting {
+    fn apply_incident(&mut self, e: &Stamped) {
+        let at = e.at;
+        match &e.event {
+            Event::IncidentChanged { change } => {
+                let anchor = self.anchor();
+                let inverse = match change.clone() {
+                    IncidentField::Title(t) => {
+                        IncidentField::Title(std::mem::replace(&mut self.incident, t))
+                    }
+                    other => match self.details.set(other) {
+                        Some(inv) => inv,
+                        None => return,
+                    },
+                };
+                self.undo.push(Inverse::Incident(inverse));
+                if self.anchor() != anchor {
+                    self.resort_timeline();
+                }
+            }
+            Event::PersonRenamed { person, name } => {
+                if let Some(p) = self.people.get_mut(*person) {
+                    let old = std::mem::replace(&mut p.name, name.clone());
+                    self.undo.push(Inverse::Rename(*person, old));
+                }
+            }
+            Event::RoleChanged { person, role } => {
+                if let Some(p) = self.people.get_mut(*person) {
+                    let old = std::mem::replace(&mut p.role, role.clone());
+                    self.undo.push(Inverse::Role(*person, old));
+                }
+            }
+            Event::PersonLeft { person, left } => {
+                if let Some(l) = self.left.get_mut(*person) {
+                    let old = std::mem::replace(l, *left);
+                    self.undo.push(Inverse::Left(*person, old));
+                    if *left && self.speaker.map(|(p, _)| p) == Some(*person) {
+                        self.set_speaker(None, at);
+                    }
+                }
+            }
+            Event::ItemPrepared { id, section, text } => {
+                let Some(kind) = self.agenda.sections.get(*section).map(|s| s.kind) else {
+                    return;
+                };
+                let parking = (kind == SectionKind::ParkingLot).then_some(Parking {
+                    raised_by: None,
+                    outcome: None,
+                });
+                self.insert_item(*id, *section, text, kind, parking, at);
+                if let Some(item) = self.item_mut(*id) {
+                    item.prepared = true;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn undo_incident(&mut self, inv: Inverse) {
+        match inv {
+            Inverse::Incident(field) => {
+                let anchor = self.anchor();
+                match field {
+                    IncidentField::Title(t) => self.incident = t,
+                    other => {
+                        self.details.set(other);
+                    }
+                }
+                if self.anchor() != anchor {
+                    self.resort_timeline();
+                }
+            }
+            Inverse::Rename(p, name) => {
+                if let Some(p) = self.people.get_mut(p) {
+                    p.name = name;
+                }
+            }
+            Inverse::Role(p, role) => {
+                if let Some(p) = self.people.get_mut(p) {
+                    p.role = role;
+                }
+            }
+            Inverse::Left(p, left) => {
+                if let Some(l) = self.left.get_mut(p) {
+                    *l = left;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The incident's fields apart from its title (which is `incident`).
+    pub fn incident_details(&self) -> &Incident {
+        &self.details
+    }
+
+    /// Whether a participant has left the meeting.
+    pub fn has_left(&self, person: PersonId) -> bool {
+        self.left.get(person).copied().unwrap_or(false)
+    }
+
+    /// What a bare time on the timeline is placed near: the incident's
+    /// start, else the first timed event typed.
+    pub fn anchor(&self) -> Option<NaiveDateTime> {
+        self.details.started.or(self.first_timed.map(|(_, at)| at))
+    }
+
+    /// The date and time a timeline item happened, placed by the anchoring
+    /// rule; None for an item that is not a timed timeline event.
+    pub fn placed(&self, item: &Item) -> Option<NaiveDateTime> {
+        match &item.parsed {
+            Parsed::Timeline(t) => Some(incident::place(
+                t.when.as_ref()?,
+                self.anchor(),
+                self.local_date(self.created),
+            )),
+            _ => None,
+        }
+    }
+
+    /// When each of the incident's key moments happened: the earliest event
+    /// marked with it; the incident's start stands for `began` when no event
+    /// is marked so.
+    pub fn moments(&self) -> Moments {
+        let mut m = Moments::default();
+        for item in self.all_items() {
+            if item.deleted || item.parking.is_some() {
+                continue;
+            }
+            if let Parsed::Timeline(t) = &item.parsed
+                && let Some(moment) = t.moment
+                && let Some(at) = self.placed(item)
+            {
+                m.mark(moment, at);
+            }
+        }
+        if m.began.is_none() {
+            m.began = self.details.started;
+        }
+        m
+    }
+
+    /// How each of a timeline's events reads its time, in the order given:
+    /// the time as typed, with its date wherever the day changes from the
+    /// event before (and on the first when the timeline is not all on the
+    /// meeting's day); None for an event without a time.
+    pub fn timeline_times(&self, items: &[&Item]) -> Vec<Option<String>> {
+        let placed: Vec<Option<NaiveDateTime>> = items.iter().map(|i| self.placed(i)).collect();
+        let home = self.local_date(self.created);
+        let all_home = placed.iter().flatten().all(|p| p.date() == home);
+        let mut prev: Option<NaiveDate> = None;
+        items
+            .iter()
+            .zip(&placed)
+            .map(|(item, at)| {
+                let at = (*at)?;
+                let Parsed::Timeline(t) = &item.parsed else {
+                    return None;
+                };
+                let w = t.when?;
+                let show_date = match prev {
+                    None => !all_home,
+                    Some(d) => d != at.date(),
+                };
+                prev = Some(at.date());
+                let w = quick::EventTime {
+                    date: show_date.then_some(at.date()),
+                    ..w
+                };
+                Some(w.to_string())
+            })
+            .collect()
+    }
+
+    /// Keeps the anchor right after timeline item `id` changed: `inserted`
+    /// says it is new (so no earlier item changed).
+    fn timeline_changed(&mut self, id: ItemId, inserted: bool) {
+        let Some(item) = self.item(id) else {
+            return;
+        };
+        if item.parking.is_some() || !matches!(item.parsed, Parsed::Timeline(_)) {
+            return;
+        }
+        let new = if inserted {
+            match self.first_timed {
+                Some(_) => return,
+                None => self.timed_at(item),
+            }
+        } else {
+            if self.first_timed.is_some_and(|(a, _)| id > a) {
+                return;
+            }
+            self.all_items().find_map(|i| self.timed_at(i))
+        };
+        if new != self.first_timed {
+            let anchor = self.anchor();
+            self.first_timed = new;
+            if self.anchor() != anchor {
+                self.resort_timeline();
+            }
+        }
+    }
+
+    /// A live timeline event's id and its time placed without an anchor, if
+    /// it has a time.
+    fn timed_at(&self, item: &Item) -> Option<(ItemId, NaiveDateTime)> {
+        if item.deleted || item.parking.is_some() {
+            return None;
+        }
+        match &item.parsed {
+            Parsed::Timeline(t) => Some((
+                item.id,
+                incident::place(t.when.as_ref()?, None, self.local_date(self.created)),
+            )),
+            _ => None,
+        }
+    }
+
+    /// Sorts every timeline section again (the anchor moved).
+    fn resort_timeline(&mut self) {
+        let day = (self.local_date(self.created), self.anchor());
+        for section in 0..self.shown.len() {
+            if self.agenda.sections.get(section).map(|s| s.kind) != Some(SectionKind::Timeline) {
+                continue;
+            }
+            let mut list = std::mem::take(&mut self.shown[section]);
+            list.sort_by_cached_key(|&p| self.show_key(p, day));
+            self.shown[section] = list;
+        }
     }
 }
 

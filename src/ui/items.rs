@@ -13,6 +13,7 @@ use super::paint::{cells, fill, put, put_centred};
 use super::theme::Theme;
 use super::wrap::{Run, Wrapped, draw as draw_rows, wrap};
 use crate::agenda::SectionKind;
+use crate::meeting::quick::EventTime;
 use crate::meeting::{Item, Meeting, Parsed};
 
 /// Columns before each item: the selection marker and a space.
@@ -80,10 +81,13 @@ fn runs<'a>(item: &'a Item, ctx: &Ctx) -> (Vec<Run<'a>>, u16) {
     match &item.parsed {
         Parsed::Note | Parsed::Tangent => runs.push(Run::new(item.text.as_str(), t.text())),
         Parsed::Timeline(e) => {
-            let time = e
-                .when
-                .as_ref()
-                .map_or_else(|| "--:--".to_string(), |w| format::event_time(w, ctx.day));
+            // The date the anchoring rule placed it on, so an overnight
+            // event reads as the next day.
+            let placed = ctx.meeting.placed(item).map(|p| p.date());
+            let time = e.when.as_ref().map_or_else(
+                || "--:--".to_string(),
+                |w| format::event_time(&EventTime { date: placed, ..*w }, ctx.day),
+            );
             hang = cells(super::paint::width(&time) + 2);
             runs.push(Run::new(time, t.time()));
             runs.push(Run::new("  ", t.text()));
@@ -91,6 +95,14 @@ fn runs<'a>(item: &'a Item, ctx: &Ctx) -> (Vec<Run<'a>>, u16) {
             if let Some(src) = &e.source {
                 runs.push(Run::new("  ", t.text()));
                 runs.push(Run::new(format!("↗{NBSP}{src}"), t.link()));
+            }
+            if let Some(m) = e.moment {
+                runs.push(Run::new("  ", t.text()));
+                runs.push(Run::new(format!("[{m}]"), t.field()));
+            }
+            if item.prepared {
+                runs.push(Run::new("  ", t.text()));
+                runs.push(Run::new("[prepared]", t.quiet()));
             }
             flag_runs(item, ctx, &mut runs);
         }

@@ -123,7 +123,7 @@ pub struct View<'a> {
     pub now: DateTime<Utc>,
     /// The mode.
     pub mode: Mode<'a>,
-    /// Index of the selected item in `meeting.items_in(meeting.current)`.
+    /// Index of the selected item in `meeting.items_in(meeting.current())`.
     pub selected: Option<usize>,
     /// A one-line message for the status line (a refusal, the exported path).
     pub status: Option<&'a str>,

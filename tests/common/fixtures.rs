@@ -39,6 +39,7 @@ pub fn section(id: &str, title: &str, kind: SectionKind, mins: u64) -> Section {
         kind,
         timebox_secs: mins * 60,
         prompts: vec![],
+        fills: None,
     }
 }
 

@@ -514,8 +514,54 @@ pub fn all_meetings() -> Vec<(&'static str, Meeting)> {
         ("hostile", hostile_meeting()),
         ("unsanitised", unsanitised_meeting()),
         ("empty", empty_meeting()),
+        ("incident", incident_meeting()),
     ]
     .into_iter()
     .chain(["odd-twice", "odd-none"].into_iter().zip(odd_meetings()))
     .collect()
+}
+
+/// A meeting with every incident field set (some of them hostile), key
+/// moments, a prepared event and a roster correction, on the Sev-1 agenda
+/// whose sections fill the impact, external message and what went well.
+pub fn incident_meeting() -> Meeting {
+    use hotwash::meeting::{IncidentField, Link, Status};
+    let mut r = Room::new(
+        "Login failures | EU",
+        &sev1_agenda(),
+        &[("Ana", Some("IC")), ("Ben", None), ("Chen", None)],
+        afternoon(),
+    );
+    let started = chrono::NaiveDate::from_ymd_opt(2026, 11, 22)
+        .and_then(|d| d.and_hms_opt(23, 30, 0))
+        .expect("a valid start");
+    for change in [
+        IncidentField::Started(Some(started)),
+        IncidentField::Severity(Some("SEV1 | *major*".into())),
+        IncidentField::Owner(Some("Ana <ana@example.com>".into())),
+        IncidentField::Status(Status::InReview),
+        IncidentField::Summary(Some(
+            "# Not a heading\n- nor a list: `rm -rf /` $(id)".into(),
+        )),
+        IncidentField::Impact(Some("41% of logins failed".into())),
+        IncidentField::Links(vec![
+            Link::parse("https://t.example/INC-1?a=1&b=<2> [ticket](javascript:alert(1))")
+                .expect("a link"),
+            Link::parse("https://chat.example/c/inc-1").expect("a link"),
+        ]),
+    ] {
+        r.run(Command::SetIncident(change));
+    }
+    r.run(Command::Prepare(
+        2,
+        "23:31 errors begin !began https://g.example/d/1".into(),
+    ));
+    r.run(Command::Rename(1, "Ben Okafor".into()));
+    r.run(Command::SetLeft(2, true));
+    r.next_after(60).add("impact note from the room");
+    r.next_after(60)
+        .add("23:52 pager fires !detected")
+        .add("00:40 traffic drained !mitigated")
+        .add("2026-11-23 01:15 all clear !resolved");
+    r.m
 }
