@@ -44,7 +44,10 @@ fn the_bash_completion_script_is_valid_bash_and_knows_every_command() {
         assert!(script.contains(word), "the script does not offer {word}");
     }
     // The export formats come from the export layer's own list.
-    assert!(script.contains("md json csv"), "formats missing");
+    let formats = hotwash::export::Format::ALL
+        .map(hotwash::export::Format::name)
+        .join(" ");
+    assert!(script.contains(&formats), "formats missing: {formats}");
     let dir = tempfile::tempdir().expect("tempdir");
     let path = file(dir.path(), "hotwash.bash", &out.stdout);
     let check = Command::new("bash")
@@ -77,7 +80,12 @@ fn the_bash_completion_completes_a_command_and_a_format() {
     assert_eq!(lines.next(), Some("export"), "{said}{}", text(&run.stderr));
     assert_eq!(
         lines.next(),
-        Some("md json csv"),
+        Some(
+            hotwash::export::Format::ALL
+                .map(hotwash::export::Format::name)
+                .join(" ")
+                .as_str()
+        ),
         "{said}{}",
         text(&run.stderr)
     );

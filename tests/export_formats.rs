@@ -414,3 +414,40 @@ fn write_atomic_errors_are_one_sentence_naming_the_path() {
     }
     assert!(leftovers(dir.path()).is_empty());
 }
+
+/// A journal may hold any timebox (hand-edited, or a future version's): a
+/// `u64::MAX` one and a timebox pushed past it never wrap into a negative
+/// or tiny figure in any export, and nothing panics.
+#[test]
+fn a_huge_timebox_in_a_journal_never_wraps_in_the_exports() {
+    use common::fixtures::{Room, agenda, people, section};
+    let mut huge = section("opening", "Opening", SectionKind::Notes, 10);
+    huge.timebox_secs = u64::MAX;
+    let mut also = section("close", "Close", SectionKind::Notes, 10);
+    also.timebox_secs = u64::MAX - 1;
+    let a = agenda("huge", vec![huge, also]);
+    let mut room = Room::new("Huge timebox", &a, &people(&["Ana"]));
+    room.ok(hotwash::meeting::Command::ToggleTimer);
+    room.wait(90);
+    // Adding to a timebox already at the top saturates instead of wrapping.
+    let _ = room.run(hotwash::meeting::Command::AdjustTimebox(300));
+    let m = room.replayed();
+    let md = render(&m, Format::Markdown, &Options::default());
+    let total = md
+        .lines()
+        .find(|l| l.starts_with("| Total"))
+        .expect("a total row");
+    // Two sections of ~2^64 seconds each: the total is a huge clock, not a
+    // wrapped small one, and no section is "over".
+    let planned = total.split('|').nth(2).unwrap_or_default().trim();
+    assert!(planned.len() > 10, "the planned total wrapped: {total}");
+    for line in md
+        .lines()
+        .filter(|l| l.starts_with("| 1. ") || l.starts_with("| 2. "))
+    {
+        assert!(!line.contains("| +"), "a section shows as over: {line}");
+    }
+    let json = render(&m, Format::Json, &Options::default());
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert!(v.is_object());
+}

@@ -190,12 +190,12 @@ fn expected_shape(m: &Meeting, talk_times: bool) -> Shape {
         cells_per_row_ok: true,
         ..Shape::default()
     };
-    // Header facts, then attendees (when any).
-    s.list_items.push(3);
-    if !m.people().is_empty() {
-        s.list_items.push(m.people().len());
-    }
-    s.headings = 2 + m.agenda().sections.len() + 1 + usize::from(talk_times);
+    // The metadata block (status, severity, incident start, duration, the
+    // three times to, owner, links, meeting date and time, agenda).
+    s.list_items.push(12);
+    // Title, Summary, Impact, each section, the appendix; its Attendees,
+    // Time per section and (when asked) Talk time are level 3.
+    s.headings = 1 + 2 + m.agenda().sections.len() + 1 + 100 * (2 + usize::from(talk_times));
     for (i, sec) in m.agenda().sections.iter().enumerate() {
         let n = m.items_in(i).len();
         if n == 0 {
@@ -205,6 +205,10 @@ fn expected_shape(m: &Meeting, talk_times: bool) -> Shape {
             SectionKind::Notes | SectionKind::Factors => s.list_items.push(n),
             _ => s.table_rows.push(n + 1),
         }
+    }
+    // The appendix: attendees (when any), then the tables.
+    if !m.people().is_empty() {
+        s.list_items.push(m.people().len());
     }
     s.table_rows.push(m.sections().len() + 2);
     if talk_times && !m.people().is_empty() {

@@ -25,7 +25,7 @@ use std::fmt::Write;
 use super::{Options, clean, local, over_ms, span, spent_ms};
 use crate::agenda::{Fills, SectionKind};
 use crate::meeting::incident::format_duration_ms;
-use crate::meeting::{Flag, Item, Meeting, OvertimeChoice, Parsed};
+use crate::meeting::{Flag, Item, Meeting, OvertimeChoice, Parsed, secs_to_ms};
 
 /// What an empty table cell shows: markdownlint's compact table style wants
 /// content in every cell, and a dash reads as "none".
@@ -457,15 +457,15 @@ fn time_per_section(doc: &mut Doc, m: &Meeting) {
     let (mut planned_total, mut spent_total) = (0u64, 0i64);
     for (i, (section, state)) in m.agenda().sections.iter().zip(m.sections()).enumerate() {
         let spent = spent_ms(m, i);
-        planned_total += section.timebox_secs;
-        spent_total += spent;
+        planned_total = planned_total.saturating_add(section.timebox_secs);
+        spent_total = spent_total.saturating_add(spent);
         let timebox = if state.timebox_secs == section.timebox_secs {
-            clock(section.timebox_secs as i64 * 1000)
+            clock(secs_to_ms(section.timebox_secs))
         } else {
             format!(
                 "{} → {}",
-                clock(section.timebox_secs as i64 * 1000),
-                clock(state.timebox_secs as i64 * 1000)
+                clock(secs_to_ms(section.timebox_secs)),
+                clock(secs_to_ms(state.timebox_secs))
             )
         };
         let spent_cell = if state.first_entered.is_none() && spent == 0 {
@@ -487,10 +487,7 @@ fn time_per_section(doc: &mut Doc, m: &Meeting) {
                         format!("kept going in overtime at {at}")
                     }
                     OvertimeChoice::KeepGoing { extra_secs } => {
-                        format!(
-                            "kept going {} more at {at}",
-                            clock(extra_secs as i64 * 1000)
-                        )
+                        format!("kept going {} more at {at}", clock(secs_to_ms(extra_secs)))
                     }
                     OvertimeChoice::MoveOn => format!("moved on at {at}"),
                 }
@@ -510,9 +507,9 @@ fn time_per_section(doc: &mut Doc, m: &Meeting) {
     }
     rows.push([
         "Total".to_string(),
-        clock(planned_total as i64 * 1000),
+        clock(secs_to_ms(planned_total)),
         clock(spent_total),
-        match spent_total - planned_total as i64 * 1000 {
+        match spent_total.saturating_sub(secs_to_ms(planned_total)) {
             ms if ms > 0 => format!("+{}", clock(ms)),
             _ => NONE.to_string(),
         },

@@ -452,7 +452,9 @@ fn spent_ms(m: &Meeting, section: usize) -> i64 {
 /// How far a section ran past its (final) timebox, 0 if it did not.
 fn over_ms(m: &Meeting, section: usize) -> i64 {
     let timebox = m.sections().get(section).map_or(0, |s| s.timebox_secs);
-    (spent_ms(m, section) - timebox as i64 * 1000).max(0)
+    spent_ms(m, section)
+        .saturating_sub(crate::meeting::secs_to_ms(timebox))
+        .max(0)
 }
 
 #[cfg(test)]

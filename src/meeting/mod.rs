@@ -16,7 +16,7 @@ pub use event::{
     Draft, DraftTarget, Event, ItemId, Outcome, OvertimeChoice, Participant, PersonId, Stamped,
 };
 pub use incident::{Incident, IncidentField, Link, Moment, Status};
-pub use state::{Flag, InviteHint, Item, Meeting, Parsed, Phase, ReplayError, Talk};
+pub use state::{Flag, InviteHint, Item, Meeting, Parsed, Phase, ReplayError, Talk, secs_to_ms};
 
 /// The incident title when none is given (or a journal holds an empty one).
 pub const UNTITLED_INCIDENT: &str = "Untitled incident";

@@ -321,7 +321,7 @@ fn ms_between(from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
 }
 
 /// Seconds as milliseconds, saturating: a journal may hold any timebox.
-fn secs_to_ms(secs: u64) -> i64 {
+pub fn secs_to_ms(secs: u64) -> i64 {
     i64::try_from(secs).unwrap_or(i64::MAX).saturating_mul(1000)
 }
 
