@@ -792,6 +792,23 @@ mod tests {
     use super::*;
     use crate::meeting::FakeClock;
 
+    /// What `app` shows on a 100x30 screen, as one string.
+    fn screen_100x30(app: &App) -> String {
+        let backend = ratatui::backend::TestBackend::new(100, 30);
+        let mut terminal = ratatui::Terminal::new(backend).expect("a terminal");
+        let now = app.now();
+        terminal
+            .draw(|f| ui::draw(f, &app.view(now)))
+            .expect("drawn");
+        terminal
+            .backend()
+            .buffer()
+            .content
+            .iter()
+            .map(|c| c.symbol())
+            .collect()
+    }
+
     fn app() -> (App, Stamped) {
         let clock = FakeClock::new(chrono::Utc::now());
         let agenda = crate::agenda::default_agenda();
@@ -860,19 +877,7 @@ mod tests {
         let text = "word ".repeat(19_998) + "THE-END";
         app.on_paste(&text);
         assert_eq!(app.mode, AppMode::Input(InputPurpose::Add));
-        let backend = ratatui::backend::TestBackend::new(100, 30);
-        let mut terminal = ratatui::Terminal::new(backend).expect("a terminal");
-        let now = app.now();
-        terminal
-            .draw(|f| ui::draw(f, &app.view(now)))
-            .expect("drawn");
-        let screen: String = terminal
-            .backend()
-            .buffer()
-            .content
-            .iter()
-            .map(|c| c.symbol())
-            .collect();
+        let screen = screen_100x30(&app);
         assert!(screen.contains("THE-END"), "{screen}");
     }
 
@@ -944,19 +949,7 @@ mod tests {
         };
         let meeting = Meeting::begin(&first).expect("a meeting");
         let app = App::new(meeting, Arc::new(clock), Seat::default());
-        let backend = ratatui::backend::TestBackend::new(100, 30);
-        let mut terminal = ratatui::Terminal::new(backend).expect("a terminal");
-        let now = app.now();
-        terminal
-            .draw(|f| ui::draw(f, &app.view(now)))
-            .expect("drawn");
-        let screen: String = terminal
-            .backend()
-            .buffer()
-            .content
-            .iter()
-            .map(|c| c.symbol())
-            .collect();
+        let screen = screen_100x30(&app);
         assert!(screen.contains("Ben (SRE)"), "{screen}");
         assert!(screen.contains("Ana") && !screen.contains("()"), "{screen}");
     }
