@@ -92,10 +92,11 @@ pub fn render(m: &Meeting, format: Tickets) -> String {
     let (actions, skipped) = to_file(m);
     let mut out = String::new();
     match format {
-        Tickets::JiraCsv => {
-            record(
-                &mut out,
-                [
+        Tickets::JiraCsv | Tickets::LinearCsv => {
+            // Jira's importer also maps a due date; Linear's has no column for it.
+            let jira = format == Tickets::JiraCsv;
+            let header: &[&str] = if jira {
+                &[
                     "Summary",
                     "Description",
                     "Priority",
@@ -103,58 +104,28 @@ pub fn render(m: &Meeting, format: Tickets) -> String {
                     "Labels",
                     "Due date",
                 ]
-                .into_iter(),
-            );
+            } else {
+                &["Title", "Description", "Priority", "Assignee", "Labels"]
+            };
+            record(&mut out, header.iter().copied());
             for (item, a) in actions {
-                let priority = match a.priority {
-                    Some(Priority::P1) => "Highest",
-                    Some(Priority::P2) => "High",
-                    Some(Priority::P3) => "Medium",
-                    None => "",
+                // Each tracker's own names for P1..P3 and for none.
+                let priority = match (a.priority, jira) {
+                    (Some(Priority::P1), true) => "Highest",
+                    (Some(Priority::P1), false) => "Urgent",
+                    (Some(Priority::P2), _) => "High",
+                    (Some(Priority::P3), _) => "Medium",
+                    (None, true) => "",
+                    (None, false) => "No priority",
                 };
+                let owner = a.owner.as_deref().map(super::clean).unwrap_or_default();
                 let due = a
                     .due
                     .map(|d| d.format("%Y-%m-%d").to_string())
                     .unwrap_or_default();
-                let owner = a.owner.as_deref().map(super::clean).unwrap_or_default();
-                record(
-                    &mut out,
-                    [
-                        title(a, item).as_str(),
-                        description(m, item).as_str(),
-                        priority,
-                        &owner,
-                        LABEL,
-                        &due,
-                    ]
-                    .into_iter(),
-                );
-            }
-        }
-        Tickets::LinearCsv => {
-            record(
-                &mut out,
-                ["Title", "Description", "Priority", "Assignee", "Labels"].into_iter(),
-            );
-            for (item, a) in actions {
-                let priority = match a.priority {
-                    Some(Priority::P1) => "Urgent",
-                    Some(Priority::P2) => "High",
-                    Some(Priority::P3) => "Medium",
-                    None => "No priority",
-                };
-                let owner = a.owner.as_deref().map(super::clean).unwrap_or_default();
-                record(
-                    &mut out,
-                    [
-                        title(a, item).as_str(),
-                        description(m, item).as_str(),
-                        priority,
-                        &owner,
-                        LABEL,
-                    ]
-                    .into_iter(),
-                );
+                let (title, description) = (title(a, item), description(m, item));
+                let row = [&title, &description, priority, &owner, LABEL, &due];
+                record(&mut out, row.into_iter().take(header.len()));
             }
         }
         Tickets::Gh => {
