@@ -4,6 +4,8 @@
 #![allow(dead_code)]
 
 pub mod fixtures;
+pub mod frames;
+pub mod meetings;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
