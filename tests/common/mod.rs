@@ -9,7 +9,7 @@ pub mod meetings;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -19,6 +19,36 @@ use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system}
 /// failing test waits this long, so it is generous: on a machine busy with
 /// other builds a state can take seconds.
 pub const WAIT: Duration = Duration::from_secs(30);
+
+/// A fresh temporary directory for one test, removed when dropped.
+///
+/// On the memory file system (`/dev/shm`) when the machine has one and
+/// `TMPDIR` names no other place: the journal syncs every write, and on a
+/// disk shared with a build each sync can wait most of a second, which made
+/// the journal tests wait on the disk, not on hotwash. The same calls on
+/// memory return at once. No test here depends on the medium: none can cut
+/// the power, and the faults they play (a full disk, a refused write, a
+/// swapped file) are played the same way on either.
+pub fn tempdir() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("hotwash-test-")
+        .tempdir_in(scratch_root())
+        .expect("a temporary directory")
+}
+
+/// Where [`tempdir`] makes its directories.
+pub fn scratch_root() -> &'static Path {
+    static ROOT: OnceLock<PathBuf> = OnceLock::new();
+    ROOT.get_or_init(|| {
+        let shm = Path::new("/dev/shm");
+        let usable = std::env::var_os("TMPDIR").is_none() && tempfile::tempdir_in(shm).is_ok();
+        if usable {
+            shm.to_path_buf()
+        } else {
+            std::env::temp_dir()
+        }
+    })
+}
 
 /// Keys as the terminal sends them.
 pub mod keys {
@@ -74,9 +104,7 @@ pub struct Place {
 impl Place {
     /// A fresh place.
     pub fn new() -> Place {
-        Place {
-            tmp: tempfile::tempdir().expect("tempdir"),
-        }
+        Place { tmp: tempdir() }
     }
     /// `HOTWASH_DIR` for this test.
     pub fn data(&self) -> PathBuf {
@@ -107,6 +135,7 @@ impl Place {
         std::process::Command::new(env!("CARGO_BIN_EXE_hotwash"))
             .args(args)
             .env("HOTWASH_DIR", self.data())
+            .env("TMPDIR", self.tmp.path())
             .current_dir(self.work())
             .output()
             .expect("run hotwash")
@@ -162,6 +191,9 @@ impl Tui {
             .expect("open a pty");
         cmd.cwd(cwd);
         cmd.env("HOTWASH_DIR", data);
+        // What hotwash puts in the temp directory (a rescue file it could not
+        // write beside the journal) stays in the test's place.
+        cmd.env("TMPDIR", data.parent().unwrap_or(data));
         cmd.env("TERM", "xterm-256color");
         let child = pair.slave.spawn_command(cmd).expect("spawn hotwash");
         drop(pair.slave);

@@ -71,7 +71,7 @@ impl Room {
         ] {
             m.record(cmd, now).unwrap();
         }
-        let out = tempfile::tempdir().unwrap();
+        let out = crate::common::tempdir();
         let app = App::new(m, Arc::new(clock.clone()), Seat::default());
         Room {
             app,

@@ -178,7 +178,7 @@ proptest! {
         cut in 0.0f64..1.0,
     ) {
         let (_, log) = play(&cmds);
-        let dir = tempfile::tempdir().unwrap();
+        let dir = crate::common::tempdir();
         let store = SessionStore::at(dir.path().to_path_buf());
         let header = Header::new(log[0].at, "Outage", "default");
         let (session, mut writer) = Journal::create::<Stamped, _>(&store, &header, |_| {}).unwrap();

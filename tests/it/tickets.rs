@@ -84,7 +84,7 @@ fn the_gh_script_passes_exactly_the_expected_arguments_to_gh() {
         !script.chars().any(|c| c.is_control() && c != '\n'),
         "a control character reached the script"
     );
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::common::tempdir();
     let path = dir.path().join("issues.sh");
     std::fs::write(&path, &script).unwrap();
     let check = std::process::Command::new("sh")
