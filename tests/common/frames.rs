@@ -92,6 +92,33 @@ impl Frames {
         )
     }
 
+    /// Waits until the screen of a whole frame satisfies `pred` (for checks
+    /// of cells, not only text); fails the test otherwise.
+    pub fn wait_screen(
+        &mut self,
+        tui: &Tui,
+        what: &str,
+        pred: impl Fn(&vt100::Screen) -> bool,
+    ) -> String {
+        let last = RefCell::new(None::<String>);
+        poll(
+            || {
+                if !self.update(tui) && last.borrow().is_some() {
+                    return None;
+                }
+                *last.borrow_mut() = Some(self.text());
+                pred(self.screen()).then(|| self.text())
+            },
+            || {
+                format!(
+                    "{what}; the last whole frame was:\n{}\nand the terminal shows:\n{}",
+                    last.borrow().clone().unwrap_or_default(),
+                    tui.screen()
+                )
+            },
+        )
+    }
+
     /// Waits until a whole frame shows `needle`.
     pub fn wait_for(&mut self, tui: &Tui, needle: &str) -> String {
         self.wait_until(tui, &format!("{needle:?}"), |s| s.contains(needle))
@@ -123,11 +150,11 @@ pub struct Panels {
     pub split: u16,
 }
 
-/// Checks the panels' frame on the meeting screen: the four border columns
-/// (the left edge, the items panel's right edge, the roster's left and
-/// right edges) hold box-drawing characters on every row of the body.
-#[track_caller]
-pub fn assert_panels_intact(screen: &vt100::Screen, what: &str) -> Panels {
+/// The panels' frame on the meeting screen, if whole: the four border
+/// columns (the left edge, the items panel's right edge, the roster's left
+/// and right edges) hold box-drawing characters on every row of the body.
+/// Otherwise what is wrong, with the screen.
+pub fn panels(screen: &vt100::Screen) -> Result<Panels, String> {
     let (rows, cols) = screen.size();
     let (rows, cols) = (rows.get(), cols.get());
     let text = screen.contents();
@@ -135,24 +162,31 @@ pub fn assert_panels_intact(screen: &vt100::Screen, what: &str) -> Panels {
         .lines()
         .position(|l| l.contains("Roster · who speaks"))
         .and_then(|y| u16::try_from(y).ok())
-        .unwrap_or_else(|| panic!("{what}: no roster on the screen:\n{text}"));
+        .ok_or_else(|| format!("no roster on the screen:\n{text}"))?;
     let split = (1..cols)
         .find(|&x| cell(screen, top, x - 1) == "┐" && cell(screen, top, x) == "┌")
-        .unwrap_or_else(|| panic!("{what}: no panel corners on row {top}:\n{text}"));
+        .ok_or_else(|| format!("no panel corners on row {top}:\n{text}"))?;
     let bottom = (top..rows)
         .rev()
         .find(|&y| cell(screen, y, cols - 1) == "┘")
-        .unwrap_or_else(|| panic!("{what}: the panels have no bottom:\n{text}"));
+        .ok_or_else(|| format!("the panels have no bottom:\n{text}"))?;
     for y in top..=bottom {
         for x in [0, split - 1, split, cols - 1] {
             let c = cell(screen, y, x);
-            assert!(
-                is_box(&c),
-                "{what}: row {y} column {x} holds {c:?}, not the panel's border:\n{text}"
-            );
+            if !is_box(&c) {
+                return Err(format!(
+                    "row {y} column {x} holds {c:?}, not the panel's border:\n{text}"
+                ));
+            }
         }
     }
-    Panels { top, bottom, split }
+    Ok(Panels { top, bottom, split })
+}
+
+/// Checks the panels' frame on the meeting screen (see [`panels`]).
+#[track_caller]
+pub fn assert_panels_intact(screen: &vt100::Screen, what: &str) -> Panels {
+    panels(screen).unwrap_or_else(|e| panic!("{what}: {e}"))
 }
 
 /// Whether the process is alive (not gone, not a zombie).

@@ -50,6 +50,49 @@ pub fn scratch_root() -> &'static Path {
     })
 }
 
+/// Opens a session whose writer this process has just dropped.
+///
+/// Tests running beside this one start child processes, and a child holds a
+/// copy of every descriptor open when it was forked (the session lock's
+/// too) until it execs, so the lock may stay taken for a moment after the
+/// drop. This waits for the lock to be free; one never given back still
+/// fails the test, after [`WAIT`].
+pub fn open_again<T, F>(
+    dir: &Path,
+    on_status: F,
+) -> (
+    hotwash::journal::Replay<T>,
+    hotwash::journal::JournalWriter<T>,
+)
+where
+    T: serde::Serialize + serde::de::DeserializeOwned,
+    F: Fn(hotwash::journal::Status) + Send + Clone + 'static,
+{
+    use hotwash::journal::{Journal, JournalError};
+    wait_for("the session's lock", || {
+        match Journal::open::<T, _>(dir, on_status.clone()) {
+            Ok(opened) => Some(opened),
+            Err(JournalError::Locked { .. }) => None,
+            Err(e) => panic!("open {}: {e}", dir.display()),
+        }
+    })
+}
+
+/// Waits until no process holds the lock of the session in `dir` (see
+/// [`open_again`]): for a session whose writer this process has just dropped,
+/// before a hotwash child or a test opens it and expects to get it.
+pub fn wait_unlocked(dir: &Path) {
+    let path = dir.join(hotwash::journal::LOCK_FILE);
+    wait_for("the session's lock to be free", || {
+        match std::fs::File::open(&path) {
+            // Taken and, as the file closes, given back at once.
+            Ok(file) => file.try_lock().ok(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(()),
+            Err(e) => panic!("open {}: {e}", path.display()),
+        }
+    });
+}
+
 /// Keys as the terminal sends them.
 pub mod keys {
     /// Enter.

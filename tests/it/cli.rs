@@ -198,6 +198,8 @@ fn saved_meeting(dir: &Path, incident: &str) -> String {
         w.append(e).unwrap();
     }
     w.flush(std::time::Duration::from_secs(5)).unwrap();
+    drop(w);
+    crate::common::wait_unlocked(&session.dir);
     session.name
 }
 

@@ -58,8 +58,9 @@ fn new_session(store: &SessionStore) -> (PathBuf, JournalWriter<Ev>) {
     (session.dir, writer)
 }
 
+/// Opens a session whose writer was dropped (see `open_again`).
 fn open(dir: &Path) -> (Replay<Ev>, JournalWriter<Ev>) {
-    Journal::open(dir, quiet).expect("open")
+    crate::common::open_again(dir, quiet)
 }
 
 fn write_file(path: &Path, bytes: &[u8]) {

@@ -11,7 +11,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use chrono::{TimeDelta, Utc};
-use common::{Place, keys, wait_for};
+use common::{Place, keys, open_again, wait_for};
 use hotwash::agenda::default_agenda;
 use hotwash::journal::{
     self, Header, JOURNAL_FILE, Journal, JournalError, NAME_MAX_CHARS, SessionStore, Status,
@@ -62,23 +62,9 @@ fn written_session(place: &Place, events: &[Stamped]) -> PathBuf {
         writer.append(e).expect("append");
     }
     writer.flush(WAIT).expect("flush");
+    drop(writer);
+    common::wait_unlocked(&session.dir);
     session.dir
-}
-
-/// Opens a session whose writer was just dropped. Tests running beside this
-/// one fork children, and a child holds a copy of the lock's descriptor
-/// until it execs, so the lock may stay taken for a moment.
-fn open_again(
-    dir: &Path,
-    on_status: impl Fn(Status) + Send + Clone + 'static,
-) -> (journal::Replay<Stamped>, journal::JournalWriter<Stamped>) {
-    wait_for("the session's lock", || {
-        match Journal::open::<Stamped, _>(dir, on_status.clone()) {
-            Ok(opened) => Some(opened),
-            Err(JournalError::Locked { .. }) => None,
-            Err(e) => panic!("open: {e}"),
-        }
-    })
 }
 
 /// What an editor's save or `sed -i` does: a new file renamed over the path.
