@@ -79,18 +79,33 @@ where
 }
 
 /// Waits until no process holds the lock of the session in `dir` (see
-/// [`open_again`]): for a session whose writer this process has just dropped,
-/// before a hotwash child or a test opens it and expects to get it.
+/// [`open_again`]): for a session whose lock this process has just let go
+/// of, before a hotwash child or a test opens it and expects to get it.
+///
+/// It looks in `/proc/locks` rather than taking the lock to see: a lock
+/// taken to look would be one more that a child forked meanwhile could hold.
 pub fn wait_unlocked(dir: &Path) {
     let path = dir.join(hotwash::journal::LOCK_FILE);
-    wait_for("the session's lock to be free", || {
-        match std::fs::File::open(&path) {
-            // Taken and, as the file closes, given back at once.
-            Ok(file) => file.try_lock().ok(),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(()),
-            Err(e) => panic!("open {}: {e}", path.display()),
-        }
+    wait_for(&format!("{} to be let go", path.display()), || {
+        (!lock_held(&path)).then_some(())
     });
+}
+
+/// Whether some process holds a lock on the file at `path` (Linux).
+pub fn lock_held(path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(meta) = std::fs::metadata(path) else {
+        return false;
+    };
+    // As the kernel writes it: major and minor in hex, the inode in decimal.
+    let dev = meta.dev();
+    let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
+    let minor = (dev & 0xff) | ((dev >> 12) & !0xff);
+    let id = format!("{major:02x}:{minor:02x}:{}", meta.ino());
+    let locks = std::fs::read_to_string("/proc/locks").expect("read /proc/locks");
+    locks
+        .lines()
+        .any(|l| l.split_whitespace().any(|field| field == id))
 }
 
 /// Keys as the terminal sends them.

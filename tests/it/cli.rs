@@ -416,20 +416,13 @@ fn a_session_open_elsewhere_exits_4() {
         .write(true)
         .open(&lock)
         .unwrap();
-    // The writer that saved the meeting lets go of the lock from its own
-    // thread, a moment after it is dropped.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while held.try_lock().is_err() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the test could not take the session's lock"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    // `saved_meeting` waited for its writer to let go of the lock.
+    crate::common::wait_for("the session's lock", || held.try_lock().ok());
     let (code, err) = status_of(dir.path(), &["resume", &name]);
     assert_eq!(code, Some(4), "{err}");
     assert!(err.contains("already open in another hotwash"), "{err}");
     drop(held);
+    crate::common::wait_unlocked(lock.parent().expect("the session"));
     // Without the lock, the same command gets as far as needing a terminal.
     assert_eq!(status_of(dir.path(), &["resume", &name]).0, Some(6));
 }
