@@ -91,7 +91,7 @@ pub fn wait_unlocked(dir: &Path) {
     });
 }
 
-/// Whether some process holds a lock on the file at `path` (Linux).
+/// Whether some process holds a lock on the file at `path`.
 pub fn lock_held(path: &Path) -> bool {
     use std::os::unix::fs::MetadataExt;
     let Ok(meta) = std::fs::metadata(path) else {
@@ -102,10 +102,13 @@ pub fn lock_held(path: &Path) -> bool {
     let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
     let minor = (dev & 0xff) | ((dev >> 12) & !0xff);
     let id = format!("{major:02x}:{minor:02x}:{}", meta.ino());
-    let locks = std::fs::read_to_string("/proc/locks").expect("read /proc/locks");
-    locks
-        .lines()
-        .any(|l| l.split_whitespace().any(|field| field == id))
+    match std::fs::read_to_string("/proc/locks") {
+        Ok(locks) => locks
+            .lines()
+            .any(|l| l.split_whitespace().any(|field| field == id)),
+        // No /proc (not Linux): take the lock to look, and give it back.
+        Err(_) => std::fs::File::open(path).is_ok_and(|f| f.try_lock().is_err()),
+    }
 }
 
 /// Keys as the terminal sends them.
