@@ -74,40 +74,28 @@ impl Frames {
 
     /// Waits until a whole frame satisfies `pred`; fails the test otherwise.
     pub fn wait_until(&mut self, tui: &Tui, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        self.wait_screen(tui, what, |_, text| pred(text))
+    }
+
+    /// Waits until a whole frame, its screen and its text, satisfies `pred`
+    /// (for checks of cells, not only words); fails the test otherwise.
+    pub fn wait_screen(
+        &mut self,
+        tui: &Tui,
+        what: &str,
+        pred: impl Fn(&vt100::Screen, &str) -> bool,
+    ) -> String {
         let last = RefCell::new(None::<String>);
         poll(
             || {
                 if self.update(tui) || last.borrow().is_none() {
                     *last.borrow_mut() = Some(self.text());
                 }
-                last.borrow().clone().filter(|s| pred(s))
-            },
-            || {
-                format!(
-                    "{what}; the last whole frame was:\n{}\nand the terminal shows:\n{}",
-                    last.borrow().clone().unwrap_or_default(),
-                    tui.screen()
-                )
-            },
-        )
-    }
-
-    /// Waits until the screen of a whole frame satisfies `pred` (for checks
-    /// of cells, not only text); fails the test otherwise.
-    pub fn wait_screen(
-        &mut self,
-        tui: &Tui,
-        what: &str,
-        pred: impl Fn(&vt100::Screen) -> bool,
-    ) -> String {
-        let last = RefCell::new(None::<String>);
-        poll(
-            || {
-                if !self.update(tui) && last.borrow().is_some() {
-                    return None;
-                }
-                *last.borrow_mut() = Some(self.text());
-                pred(self.screen()).then(|| self.text())
+                // Asked again even without a new frame: `pred` may look at
+                // more than the screen (the journal, say).
+                let last = last.borrow();
+                let text = last.as_deref().unwrap_or_default();
+                pred(self.screen(), text).then(|| text.to_string())
             },
             || {
                 format!(

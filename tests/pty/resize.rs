@@ -115,13 +115,12 @@ fn storm(tui: &mut Tui, frames: &mut Frames, count: usize, seed: u64) {
 /// are whole too. A screen that never settles whole fails the test, showing
 /// the last frame.
 fn wait_meeting(tui: &Tui, frames: &mut Frames, what: &str) -> String {
-    frames.wait_screen(tui, what, |screen| {
-        let s = screen.contents();
+    frames.wait_screen(tui, what, |screen, s| {
         s.contains("Section 2/7")
             && s.contains("db failover")
             && s.contains("Roster · who speaks")
             && s.contains("? help")
-            && !too_small(&s)
+            && !too_small(s)
             && frames::panels(screen).is_ok()
     })
 }
