@@ -1,13 +1,11 @@
 //! `hotwash review`: a meeting with known problems lists each one by
 //! section and item and exits 1; a clean one exits 0.
 
-mod common;
-
 use std::io::Write;
 
+use crate::common::Place;
+use crate::common::fixtures::{Room, agenda, people, section};
 use chrono::{NaiveDate, Utc};
-use common::Place;
-use common::fixtures::{Room, agenda, people, section};
 use hotwash::agenda::{Agenda, SectionKind};
 use hotwash::craft::review::{Kind, review};
 use hotwash::journal::{Header, SessionStore};

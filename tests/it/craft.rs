@@ -1,9 +1,7 @@
 //! The craft of the guides in the meeting core: dot-votes, the learning
 //! pulse, a parked tangent made an action; each survives a replay.
 
-mod common;
-
-use common::fixtures::{Room, agenda, people, section};
+use crate::common::fixtures::{Room, agenda, people, section};
 use hotwash::agenda::{Agenda, SectionKind};
 use hotwash::meeting::{Command, Outcome, Parsed, PulseQuestion, Refusal};
 
