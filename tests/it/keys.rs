@@ -225,6 +225,7 @@ struct Before {
     question: PulseQuestion,
     talk: bool,
     speaker: Option<usize>,
+    screen: hotwash::ui::Screen,
 }
 
 impl Before {
@@ -248,6 +249,7 @@ impl Before {
             question: r.app.pulse_question(),
             talk: r.app.show_talk(),
             speaker: m.speaker().map(|s| s.0),
+            screen: r.app.view(r.app.now()).screen,
         }
     }
 }
@@ -461,6 +463,15 @@ fn check(mode: KeyMode, b: &Binding, key: &Key, r: &Room, was: &Before) {
         Action::ClosePulse => {
             assert_eq!(r.app.mode(), AppMode::Normal, "{what}");
             assert!(!m.pulse().open, "{what}");
+        }
+        Action::NextPrompt => {
+            let now = r.app.view(r.app.now()).screen.prompt;
+            let n = m.section().prompts.len().max(1);
+            assert_eq!(now, (was.screen.prompt + 1) % n, "{what}");
+        }
+        Action::Zoom => {
+            let now = r.app.view(r.app.now()).screen.zoom;
+            assert_ne!(now, was.screen.zoom, "{what}");
         }
         Action::CloseHelp => {
             assert_eq!(r.app.mode(), AppMode::Normal, "{what}");
