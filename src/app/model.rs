@@ -17,7 +17,10 @@ use crate::meeting::{
     Clock, Command, Draft, DraftTarget, ItemId, Meeting, Outcome, OvertimeChoice, Participant,
     Refusal, Stamped,
 };
+use crate::ui::incident_card::{CardRow, CardTarget};
 use crate::ui::{self, InputPurpose, SaveState};
+
+mod card;
 
 /// Longest paste accepted, in characters: beyond this it is surely a mistake.
 pub const MAX_PASTE_CHARS: usize = 100_000;
@@ -38,6 +41,10 @@ pub enum AppMode {
     Help,
     /// "Quit? y / n".
     ConfirmQuit,
+    /// The incident card.
+    Card,
+    /// Typing a value on the incident card.
+    CardEdit(CardTarget),
 }
 
 /// Why the app stopped.
@@ -97,6 +104,10 @@ pub struct App {
     save: SaveState,
     seat: Seat,
     keys: ui::Keys,
+    /// The incident card's selected row.
+    card_row: usize,
+    /// Why the card refused what was typed.
+    card_error: Option<String>,
     /// Events recorded during this update, for the journal.
     outbox: Vec<Stamped>,
     /// Everything else this update asks of the loop.
@@ -120,6 +131,8 @@ impl App {
             save: SaveState::Saved,
             seat,
             keys: keymap::hints(seat.role),
+            card_row: 0,
+            card_error: None,
             outbox: Vec::new(),
             effects: Vec::new(),
         };
@@ -222,6 +235,7 @@ impl App {
                 },
                 AppMode::Help => ui::Mode::Help,
                 AppMode::ConfirmQuit => ui::Mode::ConfirmQuit,
+                AppMode::Card | AppMode::CardEdit(_) => ui::Mode::Card(self.card_view()),
             },
             selected: self
                 .selected
@@ -301,7 +315,7 @@ impl App {
         let mode = self.key_mode();
         match keymap::lookup(mode, self.seat.role, &key) {
             Some(binding) => {
-                if matches!(mode, KeyMode::Normal | KeyMode::Offer) {
+                if matches!(mode, KeyMode::Normal | KeyMode::Offer | KeyMode::Card) {
                     self.status = None;
                 }
                 self.act(binding.action, &key);
@@ -311,7 +325,7 @@ impl App {
                     && !key
                         .modifiers
                         .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
-                if matches!(self.mode, AppMode::Input(_))
+                if matches!(self.mode, AppMode::Input(_) | AppMode::CardEdit(_))
                     && !(typing && self.input_full())
                     && self.textarea.input(key)
                 {
@@ -331,6 +345,8 @@ impl App {
             AppMode::Input(purpose) => KeyMode::Input(purpose),
             AppMode::Help => KeyMode::Help,
             AppMode::ConfirmQuit => KeyMode::ConfirmQuit,
+            AppMode::Card => KeyMode::Card,
+            AppMode::CardEdit(_) => KeyMode::CardEdit,
         }
     }
 
@@ -345,8 +361,13 @@ impl App {
         }
         let clean = sanitize(text);
         match self.mode {
-            AppMode::Input(_) => {}
+            AppMode::Input(_) | AppMode::CardEdit(_) => {}
             AppMode::Normal => self.open_input(InputPurpose::Add),
+            AppMode::Card => {
+                if !self.card_paste_opens() {
+                    return self.take_effects();
+                }
+            }
             _ => return self.take_effects(),
         }
         if self.input_chars() + clean.chars().count() > MAX_DRAFT_CHARS {
@@ -507,22 +528,36 @@ impl App {
                 self.status = Some("carrying on".into());
             }
             Action::Interrupt => self.effect(Effect::Quit(Exit::Interrupted)),
-            Action::Commit => {
-                if let AppMode::Input(purpose) = self.mode {
-                    self.commit(purpose);
-                }
-            }
+            Action::Commit => match self.mode {
+                AppMode::Input(purpose) => self.commit(purpose),
+                AppMode::CardEdit(target) => self.card_commit(target),
+                _ => {}
+            },
             Action::NewLine => {
-                if !self.input_full() {
+                if let AppMode::CardEdit(target) = self.mode
+                    && !target.multi_line()
+                {
+                    self.card_error = Some("this field is one line: Enter saves it".into());
+                } else if !self.input_full() {
                     self.textarea.insert_newline();
                     self.effect(Effect::SaveDraftSoon);
                 }
             }
-            Action::Cancel => {
-                if let AppMode::Input(purpose) = self.mode {
-                    self.cancel(purpose);
-                }
-            }
+            Action::Cancel => match self.mode {
+                AppMode::Input(purpose) => self.cancel(purpose),
+                AppMode::CardEdit(_) => self.card_close_edit(),
+                _ => {}
+            },
+            Action::Incident => self.open_card(),
+            Action::CardDown => self.card_move(1),
+            Action::CardUp => self.card_move(-1),
+            Action::CardEdit => self.card_edit(),
+            Action::CardRole => self.card_role(),
+            Action::CardLeft => self.card_left(),
+            Action::CardStatus => self.card_status(),
+            Action::CardClear => self.card_clear(),
+            Action::CloseCard => self.mode = AppMode::Normal,
+            Action::Moment => self.cycle_moment(),
         }
     }
 

@@ -103,12 +103,28 @@ impl Widget for Header<'_> {
         let x = words.x.saturating_add(1);
         let w = words.width.saturating_sub(1);
 
+        let untitled =
+            m.incident().trim().is_empty() || m.incident() == crate::meeting::UNTITLED_INCIDENT;
         let title = if m.incident().trim().is_empty() {
             crate::meeting::UNTITLED_INCIDENT
         } else {
             m.incident()
         };
-        put_cut(buf, words, x, row(0), title, w, theme.strong());
+        let end = put_cut(buf, words, x, row(0), title, w, theme.strong());
+        // A first run with nothing set says how to set it.
+        if untitled && let Some(key) = &view.keys.incident_key {
+            let hint = format!(" — press {key} to set it");
+            let used = end.saturating_sub(x);
+            put_cut(
+                buf,
+                words,
+                end,
+                row(0),
+                &hint,
+                w.saturating_sub(used),
+                theme.hint(),
+            );
+        }
 
         let section = format!(
             "Section {}/{}: {}",
