@@ -9,7 +9,8 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::ui::{self, HelpLine, Hint, InputPurpose};
+use crate::agenda::SectionKind;
+use crate::ui::{self, HelpLine, Hint, InputPurpose, When};
 
 /// What a key asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,6 +97,10 @@ pub enum Action {
     CloseCard,
     /// Mark the selected timeline event with the next key moment.
     Moment,
+    /// Show the section's next prompt.
+    NextPrompt,
+    /// The room zoom on or off: section, countdown, speaker and items only.
+    Zoom,
 }
 
 /// Minutes `+` and `-` add or take, and the "keep going" offer grants.
@@ -239,6 +244,9 @@ pub enum Foot {
     Rank(u8, &'static str),
     /// At the right end, always.
     End(&'static str),
+    /// In the meeting screen's footer only where it applies, at this rank
+    /// among the `Rank` rows, with this short label.
+    Where(When, u8, &'static str),
 }
 
 /// The headings of the help overlay, in the order it shows them.
@@ -320,7 +328,7 @@ const fn row(
 }
 
 use Doc::{Joins, Line};
-use Foot::{End, No, Rank};
+use Foot::{End, No, Rank, Where};
 use Group as G;
 
 const FAC: Roles = Roles::FACILITATOR;
@@ -341,7 +349,7 @@ const NORMAL: &[Binding] = &[
         Action::PrevSection,
         &[ch('[')],
         Joins,
-        Rank(11, "back"),
+        Rank(14, "back"),
         G::Meeting,
         FAC,
     ),
@@ -357,7 +365,7 @@ const NORMAL: &[Binding] = &[
         Action::Extend,
         &[ch('+'), alias(ch('='))],
         Line("five minutes more / less for this section"),
-        Rank(12, "±5 min"),
+        Rank(15, "±5 min"),
         G::Meeting,
         FAC,
     ),
@@ -392,7 +400,7 @@ const NORMAL: &[Binding] = &[
         Action::AddPerson,
         &[ch('n')],
         Line("add a latecomer (Name or Name:Role)"),
-        No,
+        Rank(12, "latecomer"),
         G::Speakers,
         CAP,
     ),
@@ -408,7 +416,7 @@ const NORMAL: &[Binding] = &[
         Action::Edit,
         &[ch('e')],
         Line("edit the selected item"),
-        Rank(8, "edit"),
+        Where(When::Items, 7, "edit"),
         G::Capture,
         CAP,
     ),
@@ -416,7 +424,7 @@ const NORMAL: &[Binding] = &[
         Action::Delete,
         &[ch('d'), alias(key(KeyCode::Delete))],
         Line("delete the selected item"),
-        Rank(9, "delete"),
+        Where(When::Items, 10, "delete"),
         G::Capture,
         CAP,
     ),
@@ -424,7 +432,7 @@ const NORMAL: &[Binding] = &[
         Action::Undo,
         &[ch('u')],
         Line("undo the last change to an item"),
-        Rank(10, "undo"),
+        Rank(11, "undo"),
         G::Capture,
         CAP,
     ),
@@ -432,7 +440,7 @@ const NORMAL: &[Binding] = &[
         Action::SelectNext,
         &[ch('j'), help_only(key(KeyCode::Down))],
         Line("move the selection"),
-        No,
+        Where(When::Items, 6, "select"),
         G::Capture,
         CAP,
     ),
@@ -472,7 +480,7 @@ const NORMAL: &[Binding] = &[
         Action::Outcome,
         &[ch('o')],
         Line("set the selected tangent's outcome (action, follow up, dropped)"),
-        No,
+        Where(When::In(SectionKind::ParkingLot), 0, "outcome"),
         G::Parking,
         CAP,
     ),
@@ -488,7 +496,7 @@ const NORMAL: &[Binding] = &[
         Action::Export,
         &[ch('x')],
         Line("export the minutes (Markdown) now"),
-        Rank(6, "export"),
+        Rank(8, "export"),
         G::Other,
         FAC,
     ),
@@ -496,8 +504,24 @@ const NORMAL: &[Binding] = &[
         Action::Bell,
         &[ch('b')],
         Line("end-of-timebox bell on / off"),
-        No,
+        Where(When::Running, 13, "bell"),
         G::Other,
+        FAC,
+    ),
+    row(
+        Action::NextPrompt,
+        &[key(KeyCode::Tab)],
+        Line("show the section's next prompts"),
+        Where(When::Prompts, 16, "prompts"),
+        G::Meeting,
+        ALL,
+    ),
+    row(
+        Action::Zoom,
+        &[ch('z')],
+        Line("room zoom: only the section, countdown, speaker and items"),
+        Rank(17, "zoom"),
+        G::Meeting,
         FAC,
     ),
     row(
@@ -514,7 +538,7 @@ const NORMAL: &[Binding] = &[
         Action::Quit,
         &[ch('q')],
         Line("quit (asks; y confirms; everything is already saved)"),
-        Rank(7, "quit"),
+        Rank(9, "quit"),
         G::Other,
         ALL,
     ),
@@ -860,6 +884,7 @@ impl Key {
             KeyCode::Up => "↑".into(),
             KeyCode::Down => "↓".into(),
             KeyCode::Delete => "Del".into(),
+            KeyCode::Tab => "Tab".into(),
             other => other.to_string(),
         };
         match self.mods {
@@ -949,7 +974,7 @@ fn hints_of(mode: KeyMode, role: Role) -> (Vec<Hint>, Option<Hint>) {
         }
         let keys = || line_label(table, i, Shown::Always, true);
         match b.foot {
-            No => {}
+            No | Where(..) => {}
             Rank(n, label) => ranked.push((
                 n,
                 Hint {
@@ -967,6 +992,34 @@ fn hints_of(mode: KeyMode, role: Role) -> (Vec<Hint>, Option<Hint>) {
     }
     ranked.sort_by_key(|(n, _)| *n);
     (ranked.into_iter().map(|(_, h)| h).collect(), end)
+}
+
+/// The meeting screen's footer for `role`: every row with a hint, by
+/// rank, each with where it applies.
+fn footer_of(role: Role) -> Vec<(When, Hint)> {
+    let mut ranked: Vec<(u8, When, Hint)> = Vec::new();
+    for (i, b) in NORMAL.iter().enumerate() {
+        if !b.roles.allows(role) {
+            continue;
+        }
+        let (n, when, label) = match b.foot {
+            Rank(n, label) => (n, When::Always, label),
+            Where(when, n, label) => (n, when, label),
+            No | End(_) => continue,
+        };
+        let keys = line_label(NORMAL, i, Shown::Always, true);
+        ranked.push((n, when, Hint { keys, label }));
+    }
+    ranked.sort_by_key(|(n, ..)| *n);
+    ranked.into_iter().map(|(_, w, h)| (w, h)).collect()
+}
+
+/// The label of the key that does `action` on the meeting screen, for `role`.
+fn key_for(action: Action, role: Role) -> Option<String> {
+    let b = NORMAL
+        .iter()
+        .find(|b| b.action == action && b.roles.allows(role))?;
+    Some(keys_label(b.keys, Shown::Always, any_label(NORMAL)))
 }
 
 /// The help overlay's lines for `role`: the meeting screen's keys and the
@@ -1016,6 +1069,9 @@ pub fn hints(role: Role) -> ui::Keys {
     .collect();
     ui::Keys {
         footer,
+        footer_where: footer_of(role),
+        prompt_key: key_for(Action::NextPrompt, role),
+        zoom_key: key_for(Action::Zoom, role),
         footer_end,
         offer: hints_of(KeyMode::Offer, role).0,
         quit: hints_of(KeyMode::ConfirmQuit, role).0,

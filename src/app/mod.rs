@@ -104,7 +104,7 @@ pub fn fit_path(before: &str, path: &Path, after: &str) -> String {
 }
 
 /// `s` in at most `max` columns, its middle replaced by "…" if need be.
-fn shorten_middle(s: &str, max: usize) -> String {
+pub(crate) fn shorten_middle(s: &str, max: usize) -> String {
     use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
     if s.width() <= max {
         return s.to_string();

@@ -13,6 +13,7 @@ mod paint;
 mod roster;
 mod section;
 mod theme;
+mod timeline;
 mod wrap;
 
 use chrono::{DateTime, Utc};
@@ -45,12 +46,61 @@ pub struct HelpLine {
     pub group: &'static str,
 }
 
+/// Where a footer hint applies: the footer shows the keys that work in
+/// this section, now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    /// Everywhere.
+    Always,
+    /// In sections of this kind.
+    In(crate::agenda::SectionKind),
+    /// Where the section has items to select.
+    Items,
+    /// While the section timer runs.
+    Running,
+    /// Where the section has more than one prompt.
+    Prompts,
+}
+
+impl When {
+    /// Whether the hint applies to `view`.
+    pub fn holds(self, view: &View) -> bool {
+        let m = view.meeting;
+        match self {
+            When::Always => true,
+            When::In(kind) => m.section().kind == kind,
+            When::Items => !m.items_in(m.current()).is_empty(),
+            When::Running => m.state().running(),
+            When::Prompts => m.section().prompts.len() > 1,
+        }
+    }
+}
+
+/// How one terminal arranges the meeting screen, beside what it shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Screen {
+    /// The first of the section's prompts shown (browsed with a key).
+    pub prompt: usize,
+    /// The room zoom: section, countdown, speaker and items only.
+    pub zoom: bool,
+    /// The status line holds an error, which stays until a key is pressed
+    /// (other messages fade).
+    pub error: bool,
+}
+
 /// Everything the screen says about keys, derived from the app's key
 /// tables for one role.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Keys {
     /// The meeting screen's footer, most important first, as many as fit.
     pub footer: Vec<Hint>,
+    /// The meeting screen's footer in full, most useful first, each hint
+    /// with where it applies.
+    pub footer_where: Vec<(When, Hint)>,
+    /// The key that shows the next prompts, if this role has it.
+    pub prompt_key: Option<String>,
+    /// The key that toggles the room zoom, if this role has it.
+    pub zoom_key: Option<String>,
     /// The hint that ends the footer at the right (`? help`).
     pub footer_end: Option<Hint>,
     /// The choices of the time-is-up offer.
@@ -144,6 +194,8 @@ pub struct View<'a> {
     pub keys: &'a Keys,
     /// Colours on (false when `NO_COLOR` is set).
     pub color: bool,
+    /// How this terminal arranges the screen.
+    pub screen: Screen,
 }
 
 /// What a panel is drawn from: the view and the colours.
@@ -170,12 +222,13 @@ struct Areas {
 impl Areas {
     fn of(area: Rect, view: &View) -> Areas {
         let failed = matches!(view.save, SaveState::Failed(_));
+        let keys = !(view.screen.zoom && matches!(view.mode, Mode::Normal));
         let [header, failure, body, status, footer] = Layout::vertical([
-            Constraint::Length(header::height(area.height)),
+            Constraint::Length(header::height(view, area)),
             Constraint::Length(u16::from(failed)),
             Constraint::Fill(1),
             Constraint::Length(1),
-            Constraint::Length(1),
+            Constraint::Length(u16::from(keys)),
         ])
         .areas(area);
         Areas {
@@ -188,6 +241,9 @@ impl Areas {
     }
 }
 
+/// Bodies shorter than this are small: the prompts give their rows to the items.
+const PROMPTS_SMALL_BODY: u16 = 24;
+
 /// Rows the opening's notes box keeps however long the ground rules are.
 const OPENING_ITEMS_MIN: u16 = 5;
 
@@ -196,8 +252,13 @@ fn roster_width(width: u16) -> u16 {
     (width.saturating_mul(3) / 10).clamp(30, 52).min(width)
 }
 
-/// Draws the meeting panels (section, items, roster, ground rules) into `body`.
+/// Draws the meeting panels (section, items, roster, ground rules) into
+/// `body`; in the room zoom, the items alone.
 fn draw_body(buf: &mut ratatui::buffer::Buffer, body: Rect, view: &View, theme: Theme) {
+    if view.screen.zoom {
+        items::Items(Panel { view, theme }).render(body, buf);
+        return;
+    }
     let [left, right] = Layout::horizontal([
         Constraint::Fill(1),
         Constraint::Length(roster_width(body.width)),
@@ -233,7 +294,14 @@ fn draw_body(buf: &mut ratatui::buffer::Buffer, body: Rect, view: &View, theme: 
             Vec::new()
         };
         let prompts = section::present(view, &[Part::Prompts]);
-        (prompts, side, body.height.saturating_mul(2) / 5)
+        // On a small screen the items get the rows: the prompts keep a
+        // row or two, browsed with a key.
+        let max = if body.height < PROMPTS_SMALL_BODY {
+            3
+        } else {
+            body.height.saturating_mul(2) / 5
+        };
+        (prompts, side, max)
     };
 
     let mut panel_h = section::height(view, &main, left.width).min(main_max);
@@ -304,6 +372,8 @@ fn draw_screen(frame: &mut Frame, view: &View) {
     footer::draw_status(buf, areas.status, view, theme);
 
     match &view.mode {
+        // The room zoom shows no keys: the room reads the meeting, not them.
+        Mode::Normal if view.screen.zoom => {}
         Mode::Normal => footer::draw_keys(buf, areas.footer, view, theme),
         Mode::Input { purpose, textarea } => {
             let kind = view.meeting.section().kind;

@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Widget};
 
-use super::paint::{cells, fill, put, put_cut, width};
+use super::paint::{cells, fill, put, put_cut, put_middle, width};
 use super::theme::Theme;
 use super::wrap::{Run, draw as draw_rows, wrap};
 use super::{View, format};
@@ -82,7 +82,7 @@ fn entries(view: &View) -> Vec<Entry> {
                         name
                     }
                 },
-                talk: format::mss(talk.talk_ms),
+                talk: format::spent(talk.talk_ms),
                 share: format::percent(talk.share),
                 state,
             }
@@ -92,7 +92,7 @@ fn entries(view: &View) -> Vec<Entry> {
 
 fn state_words(state: &State) -> Option<String> {
     match state {
-        State::Speaking(ms) => Some(format!("● speaking {}", format::mss(*ms))),
+        State::Speaking(ms) => Some(format!("● speaking {}", format::spent(*ms))),
         State::Unheard => Some("○ not heard yet".into()),
         State::Heard => None,
     }
@@ -279,7 +279,8 @@ fn draw_entry(buf: &mut Buffer, inner: Rect, y: u16, e: &Entry, shape: Shape, th
         fixed += 2 + STATE_W;
     }
     let name_w = w.saturating_sub(fixed);
-    put_cut(
+    // Shortened in the middle, so that the role in brackets stays.
+    put_middle(
         buf,
         inner,
         name_x,

@@ -217,6 +217,7 @@ struct Before {
     selected: Option<usize>,
     input: String,
     decisions: usize,
+    screen: hotwash::ui::Screen,
 }
 
 impl Before {
@@ -232,6 +233,7 @@ impl Before {
             selected: r.selected(),
             input: r.app.input_text(),
             decisions: m.sections()[m.current()].decisions.len(),
+            screen: r.app.view(r.app.now()).screen,
         }
     }
 }
@@ -417,6 +419,15 @@ fn check(mode: KeyMode, b: &Binding, key: &Key, r: &Room, was: &Before) {
             assert_eq!(r.app.mode(), AppMode::Normal, "{what}");
             assert_eq!(r.exit, None, "{what}");
             assert_eq!(status, "carrying on", "{what}");
+        }
+        Action::NextPrompt => {
+            let now = r.app.view(r.app.now()).screen.prompt;
+            let n = m.section().prompts.len().max(1);
+            assert_eq!(now, (was.screen.prompt + 1) % n, "{what}");
+        }
+        Action::Zoom => {
+            let now = r.app.view(r.app.now()).screen.zoom;
+            assert_ne!(now, was.screen.zoom, "{what}");
         }
         Action::CloseHelp => {
             assert_eq!(r.app.mode(), AppMode::Normal, "{what}");

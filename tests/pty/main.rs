@@ -16,4 +16,5 @@ mod paste_guard;
 mod resize;
 mod resume_faults;
 mod signals;
+mod status_fade;
 mod storage_faults;
