@@ -118,6 +118,26 @@ pub enum Action {
     ClosePulse,
     /// Pulse: back to the meeting screen, the pulse still open.
     LeavePulse,
+    /// Open the incident card.
+    Incident,
+    /// Card: select the next row.
+    CardDown,
+    /// Card: select the previous row.
+    CardUp,
+    /// Card: edit the selected field (on a person: their name).
+    CardEdit,
+    /// Card: set the selected person's role.
+    CardRole,
+    /// Card: mark the selected person as left, or back.
+    CardLeft,
+    /// Card: the document's next status.
+    CardStatus,
+    /// Card: clear the selected field (on a person: their role).
+    CardClear,
+    /// Card: close it.
+    CloseCard,
+    /// Mark the selected timeline event with the next key moment.
+    Moment,
     /// Show the section's next prompt.
     NextPrompt,
     /// The room zoom on or off: section, countdown, speaker and items only.
@@ -299,6 +319,8 @@ pub enum Group {
     Voting,
     /// While the pulse is open.
     Pulsing,
+    /// The incident card.
+    Card,
 }
 
 impl Group {
@@ -318,6 +340,7 @@ impl Group {
             Group::Picker => "In the speaker picker",
             Group::Voting => "While voting",
             Group::Pulsing => "In the pulse",
+            Group::Card => "Incident card (i)",
         }
     }
 }
@@ -526,6 +549,14 @@ const NORMAL: &[Binding] = &[
         CAP,
     ),
     row(
+        Action::Moment,
+        &[ch('m')],
+        Line("mark the selected event: began, detected, mitigated, resolved, none"),
+        No,
+        G::Capture,
+        CAP,
+    ),
+    row(
         Action::Park,
         &[ch('p')],
         Line("safeword! show it large and park the tangent"),
@@ -564,6 +595,14 @@ const NORMAL: &[Binding] = &[
         No,
         G::Craft,
         ALL,
+    ),
+    row(
+        Action::Incident,
+        &[ch('i')],
+        Line("the incident card: its fields, the roster's corrections"),
+        Rank(13, "incident"),
+        G::Other,
+        CAP,
     ),
     row(
         Action::Export,
@@ -894,6 +933,88 @@ const BIASES: &[Binding] = &[row(
     G::Help,
     ALL,
 )];
+/// The incident card: a row is selected, and these keys act on it.
+const CARD: &[Binding] = &[
+    row(
+        Action::CardDown,
+        &[ch('j'), help_only(key(KeyCode::Down))],
+        Line("move between the fields and the people"),
+        Rank(1, "move"),
+        G::Card,
+        CAP,
+    ),
+    row(
+        Action::CardUp,
+        &[ch('k'), help_only(key(KeyCode::Up))],
+        Joins,
+        No,
+        G::Card,
+        CAP,
+    ),
+    row(
+        Action::CardEdit,
+        &[key(KeyCode::Enter), ch('e')],
+        Line("edit the field (on a person: their name)"),
+        Rank(2, "edit"),
+        G::Card,
+        CAP,
+    ),
+    row(
+        Action::CardStatus,
+        &[ch('s')],
+        Line("next status: draft, in-review, reviewed, closed"),
+        Rank(4, "status"),
+        G::Card,
+        CAP,
+    ),
+    row(
+        Action::CardRole,
+        &[ch('r')],
+        Line("set the person's role (empty clears it)"),
+        Rank(5, "role"),
+        G::Card,
+        CAP,
+    ),
+    row(
+        Action::CardLeft,
+        &[ch('l')],
+        Line("mark the person as left, or back"),
+        Rank(6, "left"),
+        G::Card,
+        CAP,
+    ),
+    row(
+        Action::CardClear,
+        &[ch('d'), alias(key(KeyCode::Delete))],
+        Line("clear the field (on a person: their role)"),
+        Rank(7, "clear"),
+        G::Card,
+        CAP,
+    ),
+    row(
+        Action::Undo,
+        &[ch('u')],
+        Line("undo the last change"),
+        Rank(8, "undo"),
+        G::Card,
+        CAP,
+    ),
+    row(
+        Action::CloseCard,
+        &[key(KeyCode::Esc), ch('i')],
+        Line("close the card"),
+        Rank(3, "close"),
+        G::Card,
+        ALL,
+    ),
+    Binding {
+        group: G::Card,
+        ..INTERRUPT_INPUT
+    },
+];
+
+/// Typing a field's new value on the card.
+const CARD_EDIT: &[Binding] = &[commit("save"), NEW_LINE, cancel("cancel"), INTERRUPT_INPUT];
 
 /// The app's modes, as the key tables know them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -916,11 +1037,15 @@ pub enum KeyMode {
     Pulse,
     /// The bias cards.
     Biases,
+    /// The incident card.
+    Card,
+    /// Typing a field's value on the incident card.
+    CardEdit,
 }
 
 impl KeyMode {
     /// Every mode, for tests and docs.
-    pub const ALL: [KeyMode; 12] = [
+    pub const ALL: [KeyMode; 14] = [
         KeyMode::Normal,
         KeyMode::Offer,
         KeyMode::Input(InputPurpose::Add),
@@ -933,6 +1058,8 @@ impl KeyMode {
         KeyMode::Vote,
         KeyMode::Pulse,
         KeyMode::Biases,
+        KeyMode::Card,
+        KeyMode::CardEdit,
     ];
 
     /// The mode's own table.
@@ -949,6 +1076,8 @@ impl KeyMode {
             KeyMode::Vote => VOTE,
             KeyMode::Pulse => PULSE,
             KeyMode::Biases => BIASES,
+            KeyMode::Card => CARD,
+            KeyMode::CardEdit => CARD_EDIT,
         }
     }
 
@@ -966,6 +1095,8 @@ impl KeyMode {
             KeyMode::Vote => &[VOTE],
             KeyMode::Pulse => &[PULSE],
             KeyMode::Biases => &[BIASES],
+            KeyMode::Card => &[CARD],
+            KeyMode::CardEdit => &[CARD_EDIT],
         }
     }
 }
@@ -1163,22 +1294,39 @@ fn key_for(action: Action, role: Role) -> Option<String> {
 /// time-is-up offer's, by heading.
 fn help_lines(role: Role) -> Vec<HelpLine> {
     let mut lines: Vec<(Group, HelpLine)> = Vec::new();
-    for (t, table) in [NORMAL, OFFER, PICKER, VOTE, PULSE].into_iter().enumerate() {
+    for (t, table) in [NORMAL, OFFER, CARD, PICKER, VOTE, PULSE]
+        .into_iter()
+        .enumerate()
+    {
         for (i, b) in table.iter().enumerate() {
             // Ctrl-C is in every mode; the meeting screen's row says so once.
-            let again = t > 1 && b.action == Action::Interrupt;
+            let again = t > 2 && b.action == Action::Interrupt;
             if let Line(what) = b.doc
                 && b.roles.allows(role)
                 && !again
             {
                 let keys = line_label(table, i, Shown::Help, false);
                 let group = b.group.title();
+                // A key that does the same on every screen is listed once.
+                if lines.iter().any(|(_, l)| l.keys == keys && l.what == what) {
+                    continue;
+                }
                 lines.push((b.group, HelpLine { keys, what, group }));
             }
         }
     }
     lines.sort_by_key(|(g, _)| *g);
     lines.into_iter().map(|(_, l)| l).collect()
+}
+
+/// The meeting screen's key for `action`, as `role` reads it, if `role`
+/// may use it: for the words that say how to start ("press i").
+fn label_of(action: Action, role: Role) -> Option<String> {
+    NORMAL
+        .iter()
+        .find(|b| b.action == action && b.roles.allows(role))
+        .and_then(|b| b.keys.first())
+        .map(Key::label)
 }
 
 /// Everything the screen shows about keys, for `role`.
@@ -1213,6 +1361,10 @@ pub fn hints(role: Role) -> ui::Keys {
         .into_iter()
         .map(|(name, mode)| (name, hints_of(mode, role).0))
         .collect(),
+        card: hints_of(KeyMode::Card, role).0,
+        card_edit: hints_of(KeyMode::CardEdit, role).0,
+        incident_key: label_of(Action::Incident, role),
+        person_key: label_of(Action::AddPerson, role),
     }
 }
 

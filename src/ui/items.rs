@@ -240,8 +240,10 @@ impl Widget for Items<'_> {
             seen: Vec::new(),
         };
         // The timeline is dense: one row per event.
-        let dense = (kind == SectionKind::Timeline && content_w > 0)
-            .then(|| super::timeline::window(rows, items.len(), sel));
+        let dense = (kind == SectionKind::Timeline && content_w > 0).then(|| {
+            let detail = sel.map_or(0, |s| super::timeline::detail_height(items[s], &ctx, inner));
+            super::timeline::window(rows, items.len(), sel, detail)
+        });
         let start = if content_w == 0 || rows == 0 {
             0
         } else if let Some((start, _)) = dense {

@@ -8,7 +8,7 @@ use ratatui::layout::Rect;
 
 use super::items::{Ctx, GUTTER, event_time, runs};
 use super::paint::{cells, fill, put, put_cut, width};
-use super::wrap::{draw as draw_rows, wrap};
+use super::wrap::{Run, draw as draw_rows, wrap};
 use crate::meeting::{Item, Parsed};
 
 /// Columns the text of an event keeps before its marks give way.
@@ -27,10 +27,29 @@ fn detail_rows(rows: usize) -> usize {
     }
 }
 
+/// The selected event's text, link, marks and flags, its time left out
+/// (the rule above them says it).
+fn detail_runs<'a>(item: &'a Item, ctx: &Ctx) -> Vec<Run<'a>> {
+    let (mut runs, _) = runs(item, ctx);
+    runs.drain(..2.min(runs.len()));
+    runs
+}
+
+/// Rows the detail of `item` takes at the foot of `inner`, its rule
+/// included: what it needs, at most what the panel spares.
+pub fn detail_height(item: &Item, ctx: &Ctx, inner: Rect) -> usize {
+    let max = detail_rows(usize::from(inner.height));
+    if max == 0 {
+        return 0;
+    }
+    let runs = detail_runs(item, ctx);
+    let width = inner.width.saturating_sub(GUTTER);
+    wrap(&runs, width, 0, max - 1).rows.len().max(1) + 1
+}
+
 /// Which events show: the first shown and how many rows they have, so that
 /// the selection is in view with, where possible, the event after it.
-pub fn window(rows: usize, len: usize, sel: Option<usize>) -> (usize, usize) {
-    let detail = if sel.is_some() { detail_rows(rows) } else { 0 };
+pub fn window(rows: usize, len: usize, sel: Option<usize>, detail: usize) -> (usize, usize) {
     let n = rows.saturating_sub(detail);
     if n == 0 {
         return (0, 0);
@@ -153,19 +172,20 @@ pub fn draw(
         return;
     };
     let rows = usize::from(inner.height);
-    let detail = detail_rows(rows);
+    let detail = detail_height(items[sel], ctx, inner);
     if detail == 0 {
         return;
     }
     // The rule says which event; the detail holds the rest of it.
-    let rule_y = inner.y.saturating_add(cells(rows - detail));
+    // Right under the events, which may not fill the panel.
+    let rule_y = inner
+        .y
+        .saturating_add(cells(n.min(rows.saturating_sub(detail))));
     let rule: String = "╌".repeat(usize::from(inner.width));
     put(buf, inner, inner.x, rule_y, &rule, inner.width, t.border());
     let label = format!(" {} in full ", event_time(items[sel], ctx));
     put(buf, inner, x0, rule_y, &label, inner.width, t.time());
-    let (mut runs, _) = runs(items[sel], ctx);
-    // Its time and the space after it are on the rule.
-    runs.drain(..2.min(runs.len()));
+    let runs = detail_runs(items[sel], ctx);
     let wrapped = wrap(&runs, cells(content_w), 0, detail - 1);
     draw_rows(
         buf,
@@ -199,12 +219,12 @@ mod tests {
     #[test]
     fn the_window_keeps_the_selection_and_the_next_event_in_view() {
         // 12 rows: 4 for the detail, 8 for events.
-        assert_eq!(window(12, 20, None), (0, 12));
-        assert_eq!(window(12, 20, Some(0)), (0, 8));
-        assert_eq!(window(12, 20, Some(8)), (2, 8));
-        assert_eq!(window(12, 20, Some(19)), (12, 8));
-        assert_eq!(window(12, 3, Some(2)), (0, 3));
-        assert_eq!(window(0, 3, Some(2)), (0, 0));
+        assert_eq!(window(12, 20, None, 0), (0, 12));
+        assert_eq!(window(12, 20, Some(0), 4), (0, 8));
+        assert_eq!(window(12, 20, Some(8), 4), (2, 8));
+        assert_eq!(window(12, 20, Some(19), 4), (12, 8));
+        assert_eq!(window(12, 3, Some(2), 4), (0, 3));
+        assert_eq!(window(0, 3, Some(2), 0), (0, 0));
     }
 
     #[test]
