@@ -77,6 +77,26 @@ pub enum Action {
     Stay,
     /// Help: close it.
     CloseHelp,
+    /// Open the incident card.
+    Incident,
+    /// Card: select the next row.
+    CardDown,
+    /// Card: select the previous row.
+    CardUp,
+    /// Card: edit the selected field (on a person: their name).
+    CardEdit,
+    /// Card: set the selected person's role.
+    CardRole,
+    /// Card: mark the selected person as left, or back.
+    CardLeft,
+    /// Card: the document's next status.
+    CardStatus,
+    /// Card: clear the selected field (on a person: their role).
+    CardClear,
+    /// Card: close it.
+    CloseCard,
+    /// Mark the selected timeline event with the next key moment.
+    Moment,
     /// Show the section's next prompt.
     NextPrompt,
     /// The room zoom on or off: section, countdown, speaker and items only.
@@ -250,6 +270,8 @@ pub enum Group {
     Quit,
     /// The help overlay itself.
     Help,
+    /// The incident card.
+    Card,
 }
 
 impl Group {
@@ -265,6 +287,7 @@ impl Group {
             Group::Input => "In the input",
             Group::Quit => "Quit?",
             Group::Help => "Help",
+            Group::Card => "Incident card (i)",
         }
     }
 }
@@ -438,6 +461,14 @@ const NORMAL: &[Binding] = &[
         CAP,
     ),
     row(
+        Action::Moment,
+        &[ch('m')],
+        Line("mark the selected event: began, detected, mitigated, resolved, none"),
+        No,
+        G::Capture,
+        CAP,
+    ),
+    row(
         Action::Park,
         &[ch('p')],
         Line("safeword! show it large and park the tangent"),
@@ -451,6 +482,14 @@ const NORMAL: &[Binding] = &[
         Line("set the selected tangent's outcome (action, follow up, dropped)"),
         Where(When::In(SectionKind::ParkingLot), 0, "outcome"),
         G::Parking,
+        CAP,
+    ),
+    row(
+        Action::Incident,
+        &[ch('i')],
+        Line("the incident card: its fields, the roster's corrections"),
+        Rank(13, "incident"),
+        G::Other,
         CAP,
     ),
     row(
@@ -646,6 +685,89 @@ const HELP: &[Binding] = &[row(
     ALL,
 )];
 
+/// The incident card: a row is selected, and these keys act on it.
+const CARD: &[Binding] = &[
+    row(
+        Action::CardDown,
+        &[ch('j'), help_only(key(KeyCode::Down))],
+        Line("move between the fields and the people"),
+        Rank(1, "move"),
+        G::Card,
+        CAP,
+    ),
+    row(
+        Action::CardUp,
+        &[ch('k'), help_only(key(KeyCode::Up))],
+        Joins,
+        No,
+        G::Card,
+        CAP,
+    ),
+    row(
+        Action::CardEdit,
+        &[key(KeyCode::Enter), ch('e')],
+        Line("edit the field (on a person: their name)"),
+        Rank(2, "edit"),
+        G::Card,
+        CAP,
+    ),
+    row(
+        Action::CardStatus,
+        &[ch('s')],
+        Line("next status: draft, in-review, reviewed, closed"),
+        Rank(4, "status"),
+        G::Card,
+        CAP,
+    ),
+    row(
+        Action::CardRole,
+        &[ch('r')],
+        Line("set the person's role (empty clears it)"),
+        Rank(5, "role"),
+        G::Card,
+        CAP,
+    ),
+    row(
+        Action::CardLeft,
+        &[ch('l')],
+        Line("mark the person as left, or back"),
+        Rank(6, "left"),
+        G::Card,
+        CAP,
+    ),
+    row(
+        Action::CardClear,
+        &[ch('d'), alias(key(KeyCode::Delete))],
+        Line("clear the field (on a person: their role)"),
+        Rank(7, "clear"),
+        G::Card,
+        CAP,
+    ),
+    row(
+        Action::Undo,
+        &[ch('u')],
+        Line("undo the last change"),
+        Rank(8, "undo"),
+        G::Card,
+        CAP,
+    ),
+    row(
+        Action::CloseCard,
+        &[key(KeyCode::Esc), ch('i')],
+        Line("close the card"),
+        Rank(3, "close"),
+        G::Card,
+        ALL,
+    ),
+    Binding {
+        group: G::Card,
+        ..INTERRUPT_INPUT
+    },
+];
+
+/// Typing a field's new value on the card.
+const CARD_EDIT: &[Binding] = &[commit("save"), NEW_LINE, cancel("cancel"), INTERRUPT_INPUT];
+
 /// The app's modes, as the key tables know them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyMode {
@@ -659,11 +781,15 @@ pub enum KeyMode {
     ConfirmQuit,
     /// The help overlay.
     Help,
+    /// The incident card.
+    Card,
+    /// Typing a field's value on the incident card.
+    CardEdit,
 }
 
 impl KeyMode {
     /// Every mode, for tests and docs.
-    pub const ALL: [KeyMode; 8] = [
+    pub const ALL: [KeyMode; 10] = [
         KeyMode::Normal,
         KeyMode::Offer,
         KeyMode::Input(InputPurpose::Add),
@@ -672,6 +798,8 @@ impl KeyMode {
         KeyMode::Input(InputPurpose::AddPerson),
         KeyMode::ConfirmQuit,
         KeyMode::Help,
+        KeyMode::Card,
+        KeyMode::CardEdit,
     ];
 
     /// The mode's own table.
@@ -684,6 +812,8 @@ impl KeyMode {
             KeyMode::Input(InputPurpose::AddPerson) => INPUT_PERSON,
             KeyMode::ConfirmQuit => CONFIRM_QUIT,
             KeyMode::Help => HELP,
+            KeyMode::Card => CARD,
+            KeyMode::CardEdit => CARD_EDIT,
         }
     }
 
@@ -697,6 +827,8 @@ impl KeyMode {
             KeyMode::Input(InputPurpose::AddPerson) => &[INPUT_PERSON],
             KeyMode::ConfirmQuit => &[CONFIRM_QUIT],
             KeyMode::Help => &[HELP],
+            KeyMode::Card => &[CARD],
+            KeyMode::CardEdit => &[CARD_EDIT],
         }
     }
 }
@@ -894,19 +1026,33 @@ fn key_for(action: Action, role: Role) -> Option<String> {
 /// time-is-up offer's, by heading.
 fn help_lines(role: Role) -> Vec<HelpLine> {
     let mut lines: Vec<(Group, HelpLine)> = Vec::new();
-    for table in [NORMAL, OFFER] {
+    for table in [NORMAL, OFFER, CARD] {
         for (i, b) in table.iter().enumerate() {
             if let Line(what) = b.doc
                 && b.roles.allows(role)
             {
                 let keys = line_label(table, i, Shown::Help, false);
                 let group = b.group.title();
+                // A key that does the same on every screen is listed once.
+                if lines.iter().any(|(_, l)| l.keys == keys && l.what == what) {
+                    continue;
+                }
                 lines.push((b.group, HelpLine { keys, what, group }));
             }
         }
     }
     lines.sort_by_key(|(g, _)| *g);
     lines.into_iter().map(|(_, l)| l).collect()
+}
+
+/// The meeting screen's key for `action`, as `role` reads it, if `role`
+/// may use it: for the words that say how to start ("press i").
+fn label_of(action: Action, role: Role) -> Option<String> {
+    NORMAL
+        .iter()
+        .find(|b| b.action == action && b.roles.allows(role))
+        .and_then(|b| b.keys.first())
+        .map(Key::label)
 }
 
 /// Everything the screen shows about keys, for `role`.
@@ -932,6 +1078,10 @@ pub fn hints(role: Role) -> ui::Keys {
         input,
         help: help_lines(role),
         help_close: hints_of(KeyMode::Help, role).0,
+        card: hints_of(KeyMode::Card, role).0,
+        card_edit: hints_of(KeyMode::CardEdit, role).0,
+        incident_key: label_of(Action::Incident, role),
+        person_key: label_of(Action::AddPerson, role),
     }
 }
 

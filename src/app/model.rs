@@ -17,7 +17,10 @@ use crate::meeting::{
     Clock, Command, Draft, DraftTarget, ItemId, Meeting, Outcome, OvertimeChoice, Participant,
     Refusal, Stamped,
 };
+use crate::ui::incident_card::{CardRow, CardTarget};
 use crate::ui::{self, InputPurpose, SaveState};
+
+mod card;
 
 /// Longest paste accepted, in characters: beyond this it is surely a mistake.
 pub const MAX_PASTE_CHARS: usize = 100_000;
@@ -41,6 +44,10 @@ pub enum AppMode {
     Help,
     /// "Quit? y / n".
     ConfirmQuit,
+    /// The incident card.
+    Card,
+    /// Typing a value on the incident card.
+    CardEdit(CardTarget),
 }
 
 /// Why the app stopped.
@@ -100,6 +107,10 @@ pub struct App {
     save: SaveState,
     seat: Seat,
     keys: ui::Keys,
+    /// The incident card's selected row.
+    card_row: usize,
+    /// Why the card refused what was typed.
+    card_error: Option<String>,
     /// When the status line's message fades, and the message it is for:
     /// any other message (an error) stays until a key is pressed.
     fades: Option<(chrono::DateTime<chrono::Utc>, String)>,
@@ -131,6 +142,8 @@ impl App {
             save: SaveState::Saved,
             seat,
             keys: keymap::hints(seat.role),
+            card_row: 0,
+            card_error: None,
             fades: None,
             prompt: 0,
             zoom: false,
@@ -253,6 +266,7 @@ impl App {
                 },
                 AppMode::Help => ui::Mode::Help,
                 AppMode::ConfirmQuit => ui::Mode::ConfirmQuit,
+                AppMode::Card | AppMode::CardEdit(_) => ui::Mode::Card(self.card_view()),
             },
             selected: self
                 .selected
@@ -350,7 +364,7 @@ impl App {
         let mode = self.key_mode();
         match keymap::lookup(mode, self.seat.role, &key) {
             Some(binding) => {
-                if matches!(mode, KeyMode::Normal | KeyMode::Offer) {
+                if matches!(mode, KeyMode::Normal | KeyMode::Offer | KeyMode::Card) {
                     self.status = None;
                 }
                 self.act(binding.action, &key);
@@ -360,7 +374,7 @@ impl App {
                     && !key
                         .modifiers
                         .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
-                if matches!(self.mode, AppMode::Input(_))
+                if matches!(self.mode, AppMode::Input(_) | AppMode::CardEdit(_))
                     && !(typing && self.input_full())
                     && self.textarea.input(key)
                 {
@@ -380,6 +394,8 @@ impl App {
             AppMode::Input(purpose) => KeyMode::Input(purpose),
             AppMode::Help => KeyMode::Help,
             AppMode::ConfirmQuit => KeyMode::ConfirmQuit,
+            AppMode::Card => KeyMode::Card,
+            AppMode::CardEdit(_) => KeyMode::CardEdit,
         }
     }
 
@@ -394,8 +410,13 @@ impl App {
         }
         let clean = sanitize(text);
         match self.mode {
-            AppMode::Input(_) => {}
+            AppMode::Input(_) | AppMode::CardEdit(_) => {}
             AppMode::Normal => self.open_input(InputPurpose::Add),
+            AppMode::Card => {
+                if !self.card_paste_opens() {
+                    return self.take_effects();
+                }
+            }
             _ => return self.take_effects(),
         }
         if self.input_chars() + clean.chars().count() > MAX_DRAFT_CHARS {
@@ -556,6 +577,11 @@ impl App {
                 self.say("carrying on");
             }
             Action::Interrupt => self.effect(Effect::Quit(Exit::Interrupted)),
+            Action::Commit => match self.mode {
+                AppMode::Input(purpose) => self.commit(purpose),
+                AppMode::CardEdit(target) => self.card_commit(target),
+                _ => {}
+            },
             Action::NextPrompt => {
                 let n = self.meeting.section().prompts.len().max(1);
                 self.prompt = (self.prompt + 1) % n;
@@ -569,22 +595,31 @@ impl App {
                     "room zoom off".to_string()
                 });
             }
-            Action::Commit => {
-                if let AppMode::Input(purpose) = self.mode {
-                    self.commit(purpose);
-                }
-            }
             Action::NewLine => {
-                if !self.input_full() {
+                if let AppMode::CardEdit(target) = self.mode
+                    && !target.multi_line()
+                {
+                    self.card_error = Some("this field is one line: Enter saves it".into());
+                } else if !self.input_full() {
                     self.textarea.insert_newline();
                     self.effect(Effect::SaveDraftSoon);
                 }
             }
-            Action::Cancel => {
-                if let AppMode::Input(purpose) = self.mode {
-                    self.cancel(purpose);
-                }
-            }
+            Action::Cancel => match self.mode {
+                AppMode::Input(purpose) => self.cancel(purpose),
+                AppMode::CardEdit(_) => self.card_close_edit(),
+                _ => {}
+            },
+            Action::Incident => self.open_card(),
+            Action::CardDown => self.card_move(1),
+            Action::CardUp => self.card_move(-1),
+            Action::CardEdit => self.card_edit(),
+            Action::CardRole => self.card_role(),
+            Action::CardLeft => self.card_left(),
+            Action::CardStatus => self.card_status(),
+            Action::CardClear => self.card_clear(),
+            Action::CloseCard => self.mode = AppMode::Normal,
+            Action::Moment => self.cycle_moment(),
         }
     }
 

@@ -44,6 +44,30 @@ fn incident<'a>(view: &View<'a>) -> &'a str {
     }
 }
 
+/// After an untitled incident, how to set it (a first run should not be a
+/// dead end), in what is left of `w` columns from `x`.
+fn first_run_hint(
+    buf: &mut Buffer,
+    area: Rect,
+    x: u16,
+    end: u16,
+    y: u16,
+    view: &View,
+    theme: Theme,
+) {
+    let m = view.meeting;
+    let untitled =
+        m.incident().trim().is_empty() || m.incident() == crate::meeting::UNTITLED_INCIDENT;
+    if let (true, Some(key)) = (untitled, &view.keys.incident_key) {
+        let hint = format!(" — press {key} to set it");
+        let room = area
+            .right()
+            .saturating_sub(end)
+            .min(area.right().saturating_sub(x));
+        put_cut(buf, area, end, y, &hint, room, theme.hint());
+    }
+}
+
 /// The countdown text and its style for the current phase.
 fn countdown(view: &View, theme: Theme) -> (String, Phase, Style) {
     let m = view.meeting;
@@ -205,7 +229,8 @@ fn render_large(area: Rect, buf: &mut Buffer, view: &View, theme: Theme) {
             title_w,
             theme.strong(),
         );
-        put(buf, words, x2, row(0), &end, w, theme.text());
+        let x3 = put(buf, words, x2, row(0), &end, w, theme.text());
+        first_run_hint(buf, words, x, x3, row(0), view, theme);
     }
     draw_big(
         buf,
@@ -282,7 +307,8 @@ impl Widget for Header<'_> {
         let x = words.x.saturating_add(1);
         let w = words.width.saturating_sub(1);
 
-        put_middle(buf, words, x, row(0), incident(view), w, theme.strong());
+        let end = put_middle(buf, words, x, row(0), incident(view), w, theme.strong());
+        first_run_hint(buf, words, x, end, row(0), view, theme);
 
         let section = format!(
             "Section {}/{}: {}",

@@ -5,6 +5,7 @@ mod footer;
 mod format;
 mod header;
 mod help;
+pub mod incident_card;
 mod input;
 mod items;
 mod overlay;
@@ -112,6 +113,14 @@ pub struct Keys {
     pub help: Vec<HelpLine>,
     /// How to close the help.
     pub help_close: Vec<Hint>,
+    /// The incident card's keys.
+    pub card: Vec<Hint>,
+    /// The keys while a field of the card is being typed.
+    pub card_edit: Vec<Hint>,
+    /// The key that opens the incident card, when this terminal has it.
+    pub incident_key: Option<String>,
+    /// The key that adds a person, when this terminal has it.
+    pub person_key: Option<String>,
 }
 
 impl Keys {
@@ -163,6 +172,8 @@ pub enum Mode<'a> {
     Help,
     /// "Quit? y / n".
     ConfirmQuit,
+    /// The incident card.
+    Card(incident_card::CardView<'a>),
 }
 
 /// Everything the screen is drawn from.
@@ -389,6 +400,15 @@ fn draw_screen(frame: &mut Frame, view: &View) {
         Mode::ConfirmQuit => {
             footer::draw_hints(buf, areas.footer, &view.keys.quit, None, theme);
             overlay::draw_confirm_quit(buf, area, view, theme);
+        }
+        Mode::Card(card) => {
+            let keys = if card.editing.is_some() {
+                &view.keys.card_edit
+            } else {
+                &view.keys.card
+            };
+            footer::draw_hints(buf, areas.footer, keys, None, theme);
+            incident_card::IncidentCard { view, card, theme }.render(areas.body, buf);
         }
         // Drawn above, over the whole frame.
         Mode::Help => {}

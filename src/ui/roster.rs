@@ -71,9 +71,16 @@ fn entries(view: &View) -> Vec<Entry> {
                     String::new()
                 },
                 // A role that cleaned to nothing (or came so from a journal) is no role.
-                name: match p.role.as_deref().map(str::trim) {
-                    Some(r) if !r.is_empty() => format!("{} ({r})", p.name),
-                    _ => p.name.clone(),
+                name: {
+                    let name = match p.role.as_deref().map(str::trim) {
+                        Some(r) if !r.is_empty() => format!("{} ({r})", p.name),
+                        _ => p.name.clone(),
+                    };
+                    if m.has_left(i) {
+                        format!("{name} · left")
+                    } else {
+                        name
+                    }
                 },
                 talk: format::spent(talk.talk_ms),
                 share: format::percent(talk.share),
@@ -182,6 +189,11 @@ impl Widget for Roster<'_> {
                 inner.width,
                 theme.quiet(),
             );
+            if let Some(key) = &view.keys.person_key {
+                let hint = format!("press {key} to add a person");
+                let y = inner.y.saturating_add(1);
+                put_cut(buf, inner, inner.x, y, &hint, inner.width, theme.hint());
+            }
             return;
         }
         let hint = hint(view);

@@ -9,6 +9,7 @@ mod common;
 
 mod e2e_meeting;
 mod hostile_text;
+mod incident;
 mod journal_faults;
 mod kill;
 mod paste_guard;
