@@ -258,3 +258,38 @@ fn an_action_shows_the_factor_it_answers_and_where_it_came_from() {
     assert_eq!(action["from_tangent"], id);
     assert_eq!(doc["parking_lot"][0]["action"], action["id"]);
 }
+
+#[test]
+fn agenda_check_names_unknown_biases_and_bad_votes_and_phrases() {
+    let src = |extra_top: &str, extra_section: &str| {
+        format!(
+            "name = \"x\"\nsafeword = \"s\"\n{extra_top}\n[[sections]]\nid = \"f\"\ntitle = \"F\"\nkind = \"factors\"\ntimebox = \"5m\"\n{extra_section}\n"
+        )
+    };
+    let ok = hotwash::agenda::parse(
+        &src(
+            "hint_phrases = [\"root cause\"]",
+            "biases = [\"hindsight\", \"Counterfactual thinking\"]\nvotes = 5",
+        ),
+        "ok.toml",
+    )
+    .expect("a good agenda");
+    assert_eq!(ok.hint_phrases, ["root cause"]);
+    assert_eq!(ok.sections[0].votes, Some(5));
+    assert_eq!(ok.sections[0].biases.len(), 2);
+    for (top, section, says) in [
+        ("", "biases = [\"anchoring\"]", "unknown bias \"anchoring\""),
+        ("", "votes = 0", "expected dots per person from 1 to 20"),
+        ("hint_phrases = [\" -- \"]", "", "has no words to match"),
+    ] {
+        let err = hotwash::agenda::parse(&src(top, section), "bad.toml").unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains(says), "{msg}");
+        assert!(err.line().is_some(), "{msg}");
+    }
+    let err = hotwash::agenda::parse(&src("", "biases = [\"anchoring\"]"), "bad.toml").unwrap_err();
+    assert!(
+        err.to_string().contains("fundamental-attribution"),
+        "says what is accepted"
+    );
+}
