@@ -470,6 +470,10 @@ fn resume(place: &Place) -> (Tui, Frames, Meeting, bool) {
 fn run(script: &[Step], point: Point) -> Seen {
     let place = Place::new();
     let (mut tui, mut frames) = start(&place);
+    // A projector window joined to the meeting: the host's kill must not
+    // depend on it, and it must say the host is gone.
+    let mut projector = place.start(&["join", "--as", "projector"], COLS, ROWS);
+    projector.wait_for("Kill at any moment");
     let mut seen = Seen::default();
     let (settled, typing) = match point {
         Point::After(n) => (n + 1, None),
@@ -503,6 +507,13 @@ fn run(script: &[Step], point: Point) -> Seen {
         }
     };
     drop(tui);
+    assert_eq!(
+        projector.wait_exit(),
+        0,
+        "the projector leaves with the host"
+    );
+    let said = String::from_utf8_lossy(&projector.output()).into_owned();
+    assert!(said.contains("its host is gone"), "{point:?}: {said}");
 
     let (resumed, mut rframes, meeting, torn) = resume(&place);
     seen.torn = torn;

@@ -216,6 +216,12 @@ fn keys() -> Keys {
     keymap::hints(Role::Facilitator)
 }
 
+static ROOM: hotwash::ui::RoomView = hotwash::ui::RoomView {
+    hands: Vec::new(),
+    card: Vec::new(),
+    asking: None,
+};
+
 fn view<'a>(r: &'a Room, keys: &'a Keys, mode: Mode<'a>) -> View<'a> {
     View {
         meeting: &r.m,
@@ -226,6 +232,7 @@ fn view<'a>(r: &'a Room, keys: &'a Keys, mode: Mode<'a>) -> View<'a> {
         save: SaveState::Saved,
         keys,
         color: true,
+        room: &ROOM,
     }
 }
 

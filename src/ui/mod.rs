@@ -9,6 +9,7 @@ mod input;
 mod items;
 mod overlay;
 mod paint;
+pub mod room;
 mod roster;
 mod section;
 mod theme;
@@ -21,6 +22,7 @@ use ratatui::widgets::Widget;
 use ratatui_textarea::TextArea;
 
 use crate::meeting::Meeting;
+pub use room::RoomView;
 use section::Part;
 use theme::Theme;
 
@@ -62,6 +64,8 @@ pub struct Keys {
     pub help: Vec<HelpLine>,
     /// How to close the help.
     pub help_close: Vec<Hint>,
+    /// The room card's keys.
+    pub room: Vec<Hint>,
 }
 
 impl Keys {
@@ -113,6 +117,8 @@ pub enum Mode<'a> {
     Help,
     /// "Quit? y / n".
     ConfirmQuit,
+    /// The facilitator's room card.
+    Room,
 }
 
 /// Everything the screen is drawn from.
@@ -133,6 +139,8 @@ pub struct View<'a> {
     pub keys: &'a Keys,
     /// Colours on (false when `NO_COLOR` is set).
     pub color: bool,
+    /// The room: raised hands, the room card.
+    pub room: &'a RoomView,
 }
 
 /// What a panel is drawn from: the view and the colours.
@@ -319,6 +327,10 @@ fn draw_screen(frame: &mut Frame, view: &View) {
         Mode::ConfirmQuit => {
             footer::draw_hints(buf, areas.footer, &view.keys.quit, None, theme);
             overlay::draw_confirm_quit(buf, area, view, theme);
+        }
+        Mode::Room => {
+            footer::draw_hints(buf, areas.footer, &view.keys.room, None, theme);
+            room::draw_card(buf, area, view, theme);
         }
         // Drawn above, over the whole frame.
         Mode::Help => {}

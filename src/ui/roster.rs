@@ -91,8 +91,18 @@ fn state_words(state: &State) -> Option<String> {
     }
 }
 
-/// The "invite others" hint in words, when the meeting offers one.
+/// The raised hands (in order) and the "invite others" hint, when there
+/// are any.
 fn hint(view: &View) -> Option<String> {
+    let hands = super::room::hands_line(view);
+    match (hands, invite(view)) {
+        (Some(h), Some(i)) => Some(format!("{h} · {i}")),
+        (h, i) => h.or(i),
+    }
+}
+
+/// The "invite others" hint in words, when the meeting offers one.
+fn invite(view: &View) -> Option<String> {
     let m = view.meeting;
     let h = m.invite_hint(view.now)?;
     let name = |p: usize| m.people().get(p).map_or("?", |p| p.name.as_str());
