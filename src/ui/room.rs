@@ -48,7 +48,16 @@ pub fn draw_card(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
         lines.push((format!("Asking to join: {asking}"), theme.warning()));
     }
     lines.push((String::new(), theme.text()));
-    lines.push((super::footer::line(&view.keys.room), theme.key()));
+    // y / n only while a key asks; closing always.
+    let hints = if view.room.asking.is_some() {
+        &view.keys.room[..]
+    } else {
+        view.keys
+            .room
+            .get(view.keys.room.len().saturating_sub(1)..)
+            .unwrap_or(&[])
+    };
+    lines.push((super::footer::line(hints), theme.key()));
     let want = lines.iter().map(|(l, _)| width(l)).max().unwrap_or(0) + 4;
     let w = cells(want).min(area.width);
     let h = cells(lines.len() + 2).min(area.height);

@@ -41,7 +41,7 @@ fn to_timeline(host: &mut Tui) {
 fn a_scribe_captures_on_the_host_and_the_projector_and_leaving_loses_nothing() {
     let place = Place::new();
     let mut host = host(&place);
-    let projector = join(&place, "projector");
+    let mut projector = join(&place, "projector");
     let mut scribe = join(&place, "scribe");
     to_timeline(&mut host);
     projector.wait_for("Timeline");
@@ -121,7 +121,9 @@ fn a_viewer_raises_a_hand_and_picking_the_speaker_answers_it() {
     let mut viewer = join(&place, "viewer");
     viewer.send("h");
     viewer.wait_for("your hand is up");
-    host.wait_for("hands up, in order: 1. viewer");
+    host.wait_until("the hand in the roster", |s| {
+        s.contains("hands up, in order: 1.") && s.contains("viewer 1")
+    });
     host.send("1");
     host.wait_gone("hands up");
     viewer.wait_for("the facilitator saw your hand");
@@ -155,6 +157,7 @@ fn leaving_with_q_ends_only_the_joined_terminal_and_sessions_shows_the_live_meet
     host.send("r");
     host.wait_for("Joined: no other terminal yet");
     host.send(keys::ESC);
+    host.wait_gone("Joined: no other terminal yet");
     host.send("q");
     host.send("y");
     assert_eq!(host.wait_exit(), 0);
