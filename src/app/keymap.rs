@@ -9,7 +9,8 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::ui::{self, HelpLine, Hint, InputPurpose};
+use crate::agenda::SectionKind;
+use crate::ui::{self, HelpLine, Hint, InputPurpose, When};
 
 /// What a key asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,6 +88,30 @@ pub enum Action {
     CloseRoom,
     /// A joined terminal: raise or lower this terminal's hand.
     RaiseHand,
+    /// Open the incident card.
+    Incident,
+    /// Card: select the next row.
+    CardDown,
+    /// Card: select the previous row.
+    CardUp,
+    /// Card: edit the selected field (on a person: their name).
+    CardEdit,
+    /// Card: set the selected person's role.
+    CardRole,
+    /// Card: mark the selected person as left, or back.
+    CardLeft,
+    /// Card: the document's next status.
+    CardStatus,
+    /// Card: clear the selected field (on a person: their role).
+    CardClear,
+    /// Card: close it.
+    CloseCard,
+    /// Mark the selected timeline event with the next key moment.
+    Moment,
+    /// Show the section's next prompt.
+    NextPrompt,
+    /// The room zoom on or off: section, countdown, speaker and items only.
+    Zoom,
 }
 
 /// Minutes `+` and `-` add or take, and the "keep going" offer grants.
@@ -245,6 +270,9 @@ pub enum Foot {
     Rank(u8, &'static str),
     /// At the right end, always.
     End(&'static str),
+    /// In the meeting screen's footer only where it applies, at this rank
+    /// among the `Rank` rows, with this short label.
+    Where(When, u8, &'static str),
 }
 
 /// The headings of the help overlay, in the order it shows them.
@@ -270,6 +298,8 @@ pub enum Group {
     Help,
     /// The room card.
     Room,
+    /// The incident card.
+    Card,
 }
 
 impl Group {
@@ -286,6 +316,7 @@ impl Group {
             Group::Quit => "Quit?",
             Group::Help => "Help",
             Group::Room => "The room",
+            Group::Card => "Incident card (i)",
         }
     }
 }
@@ -326,7 +357,7 @@ const fn row(
 }
 
 use Doc::{Joins, Line};
-use Foot::{End, No, Rank};
+use Foot::{End, No, Rank, Where};
 use Group as G;
 
 const FAC: Roles = Roles::FACILITATOR;
@@ -347,7 +378,7 @@ const NORMAL: &[Binding] = &[
         Action::PrevSection,
         &[ch('[')],
         Joins,
-        Rank(11, "back"),
+        Rank(14, "back"),
         G::Meeting,
         FAC,
     ),
@@ -363,7 +394,7 @@ const NORMAL: &[Binding] = &[
         Action::Extend,
         &[ch('+'), alias(ch('='))],
         Line("five minutes more / less for this section"),
-        Rank(12, "±5 min"),
+        Rank(15, "±5 min"),
         G::Meeting,
         FAC,
     ),
@@ -398,7 +429,7 @@ const NORMAL: &[Binding] = &[
         Action::AddPerson,
         &[ch('n')],
         Line("add a latecomer (Name or Name:Role)"),
-        No,
+        Rank(12, "latecomer"),
         G::Speakers,
         FAC,
     ),
@@ -414,7 +445,7 @@ const NORMAL: &[Binding] = &[
         Action::Edit,
         &[ch('e')],
         Line("edit the selected item"),
-        Rank(8, "edit"),
+        Where(When::Items, 7, "edit"),
         G::Capture,
         CAP,
     ),
@@ -422,7 +453,7 @@ const NORMAL: &[Binding] = &[
         Action::Delete,
         &[ch('d'), alias(key(KeyCode::Delete))],
         Line("delete the selected item"),
-        Rank(9, "delete"),
+        Where(When::Items, 10, "delete"),
         G::Capture,
         CAP,
     ),
@@ -430,7 +461,7 @@ const NORMAL: &[Binding] = &[
         Action::Undo,
         &[ch('u')],
         Line("undo the last change to an item"),
-        Rank(10, "undo"),
+        Rank(11, "undo"),
         G::Capture,
         CAP,
     ),
@@ -438,7 +469,7 @@ const NORMAL: &[Binding] = &[
         Action::SelectNext,
         &[ch('j'), help_only(key(KeyCode::Down))],
         Line("move the selection"),
-        No,
+        Where(When::Items, 6, "select"),
         G::Capture,
         ALL,
     ),
@@ -459,6 +490,14 @@ const NORMAL: &[Binding] = &[
         ALL,
     ),
     row(
+        Action::Moment,
+        &[ch('m')],
+        Line("mark the selected event: began, detected, mitigated, resolved, none"),
+        No,
+        G::Capture,
+        CAP,
+    ),
+    row(
         Action::Park,
         &[ch('p')],
         Line("safeword! show it large and park the tangent"),
@@ -470,15 +509,23 @@ const NORMAL: &[Binding] = &[
         Action::Outcome,
         &[ch('o')],
         Line("set the selected tangent's outcome (action, follow up, dropped)"),
-        No,
+        Where(When::In(SectionKind::ParkingLot), 0, "outcome"),
         G::Parking,
+        CAP,
+    ),
+    row(
+        Action::Incident,
+        &[ch('i')],
+        Line("the incident card: its fields, the roster's corrections"),
+        Rank(13, "incident"),
+        G::Other,
         CAP,
     ),
     row(
         Action::Export,
         &[ch('x')],
         Line("export the minutes (Markdown) now"),
-        Rank(6, "export"),
+        Rank(8, "export"),
         G::Other,
         FAC,
     ),
@@ -486,8 +533,24 @@ const NORMAL: &[Binding] = &[
         Action::Bell,
         &[ch('b')],
         Line("end-of-timebox bell on / off"),
-        No,
+        Where(When::Running, 13, "bell"),
         G::Other,
+        FAC,
+    ),
+    row(
+        Action::NextPrompt,
+        &[key(KeyCode::Tab)],
+        Line("show the section's next prompts"),
+        Where(When::Prompts, 16, "prompts"),
+        G::Meeting,
+        ALL,
+    ),
+    row(
+        Action::Zoom,
+        &[ch('z')],
+        Line("room zoom: only the section, countdown, speaker and items"),
+        Rank(17, "zoom"),
+        G::Meeting,
         FAC,
     ),
     row(
@@ -502,7 +565,7 @@ const NORMAL: &[Binding] = &[
         Action::Quit,
         &[ch('q')],
         Line("quit (asks; y confirms; everything is already saved)"),
-        Rank(7, "quit"),
+        Rank(9, "quit"),
         G::Other,
         FAC,
     ),
@@ -511,7 +574,7 @@ const NORMAL: &[Binding] = &[
         Action::Quit,
         &[ch('q')],
         Line("leave (asks; y confirms; the meeting goes on)"),
-        Rank(7, "leave"),
+        Rank(9, "leave"),
         G::Other,
         Roles::JOINED,
     ),
@@ -519,7 +582,7 @@ const NORMAL: &[Binding] = &[
         Action::RoomCard,
         &[ch('r')],
         Line("the room: joined terminals, how to join, keys asking to"),
-        Rank(13, "room"),
+        Rank(18, "room"),
         G::Other,
         FAC,
     ),
@@ -702,6 +765,89 @@ const ROOM: &[Binding] = &[
     ),
 ];
 
+/// The incident card: a row is selected, and these keys act on it.
+const CARD: &[Binding] = &[
+    row(
+        Action::CardDown,
+        &[ch('j'), help_only(key(KeyCode::Down))],
+        Line("move between the fields and the people"),
+        Rank(1, "move"),
+        G::Card,
+        CAP,
+    ),
+    row(
+        Action::CardUp,
+        &[ch('k'), help_only(key(KeyCode::Up))],
+        Joins,
+        No,
+        G::Card,
+        CAP,
+    ),
+    row(
+        Action::CardEdit,
+        &[key(KeyCode::Enter), ch('e')],
+        Line("edit the field (on a person: their name)"),
+        Rank(2, "edit"),
+        G::Card,
+        CAP,
+    ),
+    row(
+        Action::CardStatus,
+        &[ch('s')],
+        Line("next status: draft, in-review, reviewed, closed"),
+        Rank(4, "status"),
+        G::Card,
+        CAP,
+    ),
+    row(
+        Action::CardRole,
+        &[ch('r')],
+        Line("set the person's role (empty clears it)"),
+        Rank(5, "role"),
+        G::Card,
+        CAP,
+    ),
+    row(
+        Action::CardLeft,
+        &[ch('l')],
+        Line("mark the person as left, or back"),
+        Rank(6, "left"),
+        G::Card,
+        CAP,
+    ),
+    row(
+        Action::CardClear,
+        &[ch('d'), alias(key(KeyCode::Delete))],
+        Line("clear the field (on a person: their role)"),
+        Rank(7, "clear"),
+        G::Card,
+        CAP,
+    ),
+    row(
+        Action::Undo,
+        &[ch('u')],
+        Line("undo the last change"),
+        Rank(8, "undo"),
+        G::Card,
+        CAP,
+    ),
+    row(
+        Action::CloseCard,
+        &[key(KeyCode::Esc), ch('i')],
+        Line("close the card"),
+        Rank(3, "close"),
+        G::Card,
+        ALL,
+    ),
+    Binding {
+        group: G::Card,
+        ..INTERRUPT_INPUT
+    },
+];
+
+/// Typing a field's new value on the card.
+const CARD_EDIT: &[Binding] = &[commit("save"), NEW_LINE, cancel("cancel"), INTERRUPT_INPUT];
+
 /// The app's modes, as the key tables know them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyMode {
@@ -717,11 +863,15 @@ pub enum KeyMode {
     Help,
     /// The room card.
     Room,
+    /// The incident card.
+    Card,
+    /// Typing a field's value on the incident card.
+    CardEdit,
 }
 
 impl KeyMode {
     /// Every mode, for tests and docs.
-    pub const ALL: [KeyMode; 9] = [
+    pub const ALL: [KeyMode; 11] = [
         KeyMode::Normal,
         KeyMode::Offer,
         KeyMode::Input(InputPurpose::Add),
@@ -731,6 +881,8 @@ impl KeyMode {
         KeyMode::ConfirmQuit,
         KeyMode::Help,
         KeyMode::Room,
+        KeyMode::Card,
+        KeyMode::CardEdit,
     ];
 
     /// The mode's own table.
@@ -744,6 +896,8 @@ impl KeyMode {
             KeyMode::ConfirmQuit => CONFIRM_QUIT,
             KeyMode::Help => HELP,
             KeyMode::Room => ROOM,
+            KeyMode::Card => CARD,
+            KeyMode::CardEdit => CARD_EDIT,
         }
     }
 
@@ -758,6 +912,8 @@ impl KeyMode {
             KeyMode::ConfirmQuit => &[CONFIRM_QUIT],
             KeyMode::Help => &[HELP],
             KeyMode::Room => &[ROOM],
+            KeyMode::Card => &[CARD],
+            KeyMode::CardEdit => &[CARD_EDIT],
         }
     }
 }
@@ -813,6 +969,7 @@ impl Key {
             KeyCode::Up => "↑".into(),
             KeyCode::Down => "↓".into(),
             KeyCode::Delete => "Del".into(),
+            KeyCode::Tab => "Tab".into(),
             other => other.to_string(),
         };
         match self.mods {
@@ -902,7 +1059,7 @@ fn hints_of(mode: KeyMode, role: Role) -> (Vec<Hint>, Option<Hint>) {
         }
         let keys = || line_label(table, i, Shown::Always, true);
         match b.foot {
-            No => {}
+            No | Where(..) => {}
             Rank(n, label) => ranked.push((
                 n,
                 Hint {
@@ -922,23 +1079,65 @@ fn hints_of(mode: KeyMode, role: Role) -> (Vec<Hint>, Option<Hint>) {
     (ranked.into_iter().map(|(_, h)| h).collect(), end)
 }
 
+/// The meeting screen's footer for `role`: every row with a hint, by
+/// rank, each with where it applies.
+fn footer_of(role: Role) -> Vec<(When, Hint)> {
+    let mut ranked: Vec<(u8, When, Hint)> = Vec::new();
+    for (i, b) in NORMAL.iter().enumerate() {
+        if !b.roles.allows(role) {
+            continue;
+        }
+        let (n, when, label) = match b.foot {
+            Rank(n, label) => (n, When::Always, label),
+            Where(when, n, label) => (n, when, label),
+            No | End(_) => continue,
+        };
+        let keys = line_label(NORMAL, i, Shown::Always, true);
+        ranked.push((n, when, Hint { keys, label }));
+    }
+    ranked.sort_by_key(|(n, ..)| *n);
+    ranked.into_iter().map(|(_, w, h)| (w, h)).collect()
+}
+
+/// The label of the key that does `action` on the meeting screen, for `role`.
+fn key_for(action: Action, role: Role) -> Option<String> {
+    let b = NORMAL
+        .iter()
+        .find(|b| b.action == action && b.roles.allows(role))?;
+    Some(keys_label(b.keys, Shown::Always, any_label(NORMAL)))
+}
+
 /// The help overlay's lines for `role`: the meeting screen's keys and the
 /// time-is-up offer's, by heading.
 fn help_lines(role: Role) -> Vec<HelpLine> {
     let mut lines: Vec<(Group, HelpLine)> = Vec::new();
-    for table in [NORMAL, OFFER] {
+    for table in [NORMAL, OFFER, CARD] {
         for (i, b) in table.iter().enumerate() {
             if let Line(what) = b.doc
                 && b.roles.allows(role)
             {
                 let keys = line_label(table, i, Shown::Help, false);
                 let group = b.group.title();
+                // A key that does the same on every screen is listed once.
+                if lines.iter().any(|(_, l)| l.keys == keys && l.what == what) {
+                    continue;
+                }
                 lines.push((b.group, HelpLine { keys, what, group }));
             }
         }
     }
     lines.sort_by_key(|(g, _)| *g);
     lines.into_iter().map(|(_, l)| l).collect()
+}
+
+/// The meeting screen's key for `action`, as `role` reads it, if `role`
+/// may use it: for the words that say how to start ("press i").
+fn label_of(action: Action, role: Role) -> Option<String> {
+    NORMAL
+        .iter()
+        .find(|b| b.action == action && b.roles.allows(role))
+        .and_then(|b| b.keys.first())
+        .map(Key::label)
 }
 
 /// Everything the screen shows about keys, for `role`.
@@ -955,6 +1154,9 @@ pub fn hints(role: Role) -> ui::Keys {
     .collect();
     ui::Keys {
         footer,
+        footer_where: footer_of(role),
+        prompt_key: key_for(Action::NextPrompt, role),
+        zoom_key: key_for(Action::Zoom, role),
         footer_end,
         offer: hints_of(KeyMode::Offer, role).0,
         quit: hints_of(KeyMode::ConfirmQuit, role).0,
@@ -962,6 +1164,10 @@ pub fn hints(role: Role) -> ui::Keys {
         help: help_lines(role),
         help_close: hints_of(KeyMode::Help, role).0,
         room: hints_of(KeyMode::Room, role).0,
+        card: hints_of(KeyMode::Card, role).0,
+        card_edit: hints_of(KeyMode::CardEdit, role).0,
+        incident_key: label_of(Action::Incident, role),
+        person_key: label_of(Action::AddPerson, role),
     }
 }
 

@@ -17,7 +17,10 @@ use crate::meeting::{
     Clock, Command, Draft, DraftTarget, ItemId, Meeting, Outcome, OvertimeChoice, Participant,
     Refusal, Stamped,
 };
+use crate::ui::incident_card::{CardRow, CardTarget};
 use crate::ui::{self, InputPurpose, SaveState};
+
+mod card;
 
 /// Longest paste accepted, in characters: beyond this it is surely a mistake.
 pub const MAX_PASTE_CHARS: usize = 100_000;
@@ -26,6 +29,9 @@ pub const MAX_PASTE_CHARS: usize = 100_000;
 /// and as much again typed or pasted around it. A draft is saved whole, so
 /// this also bounds what each save writes to the journal.
 pub const MAX_DRAFT_CHARS: usize = 2 * MAX_PASTE_CHARS;
+
+/// Seconds a message on the status line stays (an error stays until a key).
+pub const STATUS_FADE_SECS: i64 = 5;
 
 /// What the app is doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +46,10 @@ pub enum AppMode {
     ConfirmQuit,
     /// The room card (the facilitator's).
     Room,
+    /// The incident card.
+    Card,
+    /// Typing a value on the incident card.
+    CardEdit(CardTarget),
 }
 
 /// Why the app stopped.
@@ -115,6 +125,18 @@ pub struct App {
     save: SaveState,
     seat: Seat,
     keys: ui::Keys,
+    /// The incident card's selected row.
+    card_row: usize,
+    /// Why the card refused what was typed.
+    card_error: Option<String>,
+    /// When the status line's message fades, and the message it is for:
+    /// any other message (an error) stays until a key is pressed.
+    fades: Option<(chrono::DateTime<chrono::Utc>, String)>,
+    /// The first prompt shown, browsed with a key; back to the first in
+    /// each new section.
+    prompt: usize,
+    /// The room zoom.
+    zoom: bool,
     /// Events recorded during this update, for the journal.
     outbox: Vec<Stamped>,
     /// Everything else this update asks of the loop.
@@ -144,6 +166,11 @@ impl App {
             save: SaveState::Saved,
             seat,
             keys: keymap::hints(seat.role),
+            card_row: 0,
+            card_error: None,
+            fades: None,
+            prompt: 0,
+            zoom: false,
             outbox: Vec::new(),
             effects: Vec::new(),
             own_drafts: Default::default(),
@@ -179,6 +206,23 @@ impl App {
         self.status = Some(status);
     }
 
+    /// Puts `message` on the status line for a few seconds.
+    fn say(&mut self, message: impl Into<String>) {
+        let message = message.into();
+        let until = self.clock.now() + chrono::TimeDelta::seconds(STATUS_FADE_SECS);
+        self.fades = Some((until, message.clone()));
+        self.status = Some(message);
+    }
+
+    /// When the status line's message fades; None for an error, which
+    /// stays, and when there is no message.
+    fn fades_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        match (&self.fades, &self.status) {
+            (Some((at, for_text)), Some(text)) if for_text == text => Some(*at),
+            _ => None,
+        }
+    }
+
     /// The journal has something to tell the room (a replaced journal put
     /// back, say): it goes on the status line at once.
     pub fn on_notice(&mut self, message: String) -> Vec<Effect> {
@@ -206,10 +250,10 @@ impl App {
         &mut self,
         result: Result<PathBuf, crate::export::ExportError>,
     ) -> Vec<Effect> {
-        self.status = Some(match result {
-            Ok(path) => super::fit_path("minutes written to ", &path, ""),
-            Err(e) => super::export_failed(&e),
-        });
+        match result {
+            Ok(path) => self.say(super::fit_path("minutes written to ", &path, "")),
+            Err(e) => self.status = Some(super::export_failed(&e)),
+        }
         self.draw();
         self.take_effects()
     }
@@ -250,6 +294,7 @@ impl App {
                 AppMode::Help => ui::Mode::Help,
                 AppMode::ConfirmQuit => ui::Mode::ConfirmQuit,
                 AppMode::Room => ui::Mode::Room,
+                AppMode::Card | AppMode::CardEdit(_) => ui::Mode::Card(self.card_view()),
             },
             selected: self
                 .selected
@@ -259,6 +304,11 @@ impl App {
             keys: &self.keys,
             color: self.seat.color,
             room: &self.room,
+            screen: ui::Screen {
+                prompt: self.prompt,
+                zoom: self.zoom,
+                error: self.status.is_some() && self.fades_at().is_none(),
+            },
         }
     }
 
@@ -267,8 +317,14 @@ impl App {
         self.clock.now()
     }
 
-    /// Whether something on screen changes with time: a timer or a speaker.
+    /// Whether something on screen changes with time: a timer, a speaker,
+    /// or a message that is to fade.
     pub fn ticking(&self) -> bool {
+        self.clocks_running() || self.fades_at().is_some()
+    }
+
+    /// Whether a timer or a speaker's turn is counting on screen.
+    fn clocks_running(&self) -> bool {
         self.meeting.state().running() || self.meeting.speaker().is_some()
     }
 
@@ -292,8 +348,15 @@ impl App {
 
     /// A second went by: redraw, and ring once when a timebox runs out.
     pub fn on_tick(&mut self) -> Vec<Effect> {
-        self.draw();
         let now = self.now();
+        if self.clocks_running() {
+            self.draw();
+        }
+        if self.fades_at().is_some_and(|at| at <= now) {
+            self.status = None;
+            self.fades = None;
+            self.draw();
+        }
         if self.meeting.overtime_offer(now) {
             let key = self.offer_key();
             if self.rung_for != Some(key) {
@@ -334,7 +397,7 @@ impl App {
         }
         match keymap::lookup(mode, self.seat.role, &key) {
             Some(binding) => {
-                if matches!(mode, KeyMode::Normal | KeyMode::Offer) {
+                if matches!(mode, KeyMode::Normal | KeyMode::Offer | KeyMode::Card) {
                     self.status = None;
                 }
                 self.act(binding.action, &key);
@@ -344,7 +407,7 @@ impl App {
                     && !key
                         .modifiers
                         .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
-                if matches!(self.mode, AppMode::Input(_))
+                if matches!(self.mode, AppMode::Input(_) | AppMode::CardEdit(_))
                     && !(typing && self.input_full())
                     && self.textarea.input(key)
                 {
@@ -365,6 +428,8 @@ impl App {
             AppMode::Help => KeyMode::Help,
             AppMode::ConfirmQuit => KeyMode::ConfirmQuit,
             AppMode::Room => KeyMode::Room,
+            AppMode::Card => KeyMode::Card,
+            AppMode::CardEdit(_) => KeyMode::CardEdit,
         }
     }
 
@@ -379,8 +444,13 @@ impl App {
         }
         let clean = sanitize(text);
         match self.mode {
-            AppMode::Input(_) => {}
+            AppMode::Input(_) | AppMode::CardEdit(_) => {}
             AppMode::Normal => self.open_input(InputPurpose::Add),
+            AppMode::Card => {
+                if !self.card_paste_opens() {
+                    return self.take_effects();
+                }
+            }
             _ => return self.take_effects(),
         }
         if self.input_chars() + clean.chars().count() > MAX_DRAFT_CHARS {
@@ -506,14 +576,14 @@ impl App {
                     let next = self.neighbour(id);
                     if self.run(Command::Delete(id)) {
                         self.selected = next;
-                        self.status = Some("deleted — u undoes it".into());
+                        self.say("deleted — u undoes it");
                     }
                 }
                 None => self.status = Some("nothing selected to delete".into()),
             },
             Action::Undo => {
                 if self.run(Command::Undo) {
-                    self.status = Some("undone".into());
+                    self.say("undone");
                     self.fix_selection();
                 }
             }
@@ -523,7 +593,7 @@ impl App {
             Action::Bell => {
                 let on = !self.meeting.bell();
                 self.run(Command::SetBell(on));
-                self.status = Some(if on { "bell on" } else { "bell off" }.into());
+                self.say(if on { "bell on" } else { "bell off" });
             }
             Action::Export => self.effect(Effect::Export),
             Action::Help => self.mode = AppMode::Help,
@@ -543,25 +613,52 @@ impl App {
             }
             Action::Stay => {
                 self.mode = AppMode::Normal;
-                self.status = Some("carrying on".into());
+                self.say("carrying on");
             }
             Action::Interrupt => self.effect(Effect::Quit(Exit::Interrupted)),
-            Action::Commit => {
-                if let AppMode::Input(purpose) = self.mode {
-                    self.commit(purpose);
-                }
+            Action::Commit => match self.mode {
+                AppMode::Input(purpose) => self.commit(purpose),
+                AppMode::CardEdit(target) => self.card_commit(target),
+                _ => {}
+            },
+            Action::NextPrompt => {
+                let n = self.meeting.section().prompts.len().max(1);
+                self.prompt = (self.prompt + 1) % n;
+            }
+            Action::Zoom => {
+                self.zoom = !self.zoom;
+                let key = self.keys.zoom_key.clone().unwrap_or_default();
+                self.say(if self.zoom {
+                    format!("room zoom — {key} shows everything again")
+                } else {
+                    "room zoom off".to_string()
+                });
             }
             Action::NewLine => {
-                if !self.input_full() {
+                if let AppMode::CardEdit(target) = self.mode
+                    && !target.multi_line()
+                {
+                    self.card_error = Some("this field is one line: Enter saves it".into());
+                } else if !self.input_full() {
                     self.textarea.insert_newline();
                     self.effect(Effect::SaveDraftSoon);
                 }
             }
-            Action::Cancel => {
-                if let AppMode::Input(purpose) = self.mode {
-                    self.cancel(purpose);
-                }
-            }
+            Action::Cancel => match self.mode {
+                AppMode::Input(purpose) => self.cancel(purpose),
+                AppMode::CardEdit(_) => self.card_close_edit(),
+                _ => {}
+            },
+            Action::Incident => self.open_card(),
+            Action::CardDown => self.card_move(1),
+            Action::CardUp => self.card_move(-1),
+            Action::CardEdit => self.card_edit(),
+            Action::CardRole => self.card_role(),
+            Action::CardLeft => self.card_left(),
+            Action::CardStatus => self.card_status(),
+            Action::CardClear => self.card_clear(),
+            Action::CloseCard => self.mode = AppMode::Normal,
+            Action::Moment => self.cycle_moment(),
             Action::RoomCard => self.mode = AppMode::Room,
             Action::CloseRoom => self.mode = AppMode::Normal,
             Action::Admit | Action::Refuse => {
@@ -631,7 +728,7 @@ impl App {
             self.record_draft();
             self.run_quietly(Command::CloseDraft(target));
             if !self.input_text().trim().is_empty() {
-                self.status = Some("draft kept — it comes back next time".into());
+                self.say("draft kept — it comes back next time");
             }
         }
         self.close_input();
@@ -653,7 +750,7 @@ impl App {
                 let ok = self.run(Command::Park(text));
                 if ok {
                     let n = self.meeting.parked().len();
-                    self.status = Some(format!("parked — {n} in the parking lot"));
+                    self.say(format!("parked — {n} in the parking lot"));
                 }
                 ok
             }
@@ -674,8 +771,8 @@ impl App {
                     } else {
                         String::new()
                     };
-                    self.status =
-                        Some(format!("{} joined{key}", self.meeting.people()[n - 1].name));
+                    let name = self.meeting.people()[n - 1].name.clone();
+                    self.say(format!("{name} joined{key}"));
                 }
                 ok
             }
@@ -814,6 +911,7 @@ impl App {
 
     fn after_section_change(&mut self) {
         self.selected = self.visible().last().copied();
+        self.prompt = 0;
     }
 
     fn cycle_outcome(&mut self) {
@@ -832,7 +930,7 @@ impl App {
             Some(Outcome::Dropped) => None,
         };
         if self.run(Command::SetOutcome(id, next)) {
-            self.status = Some(format!(
+            self.say(format!(
                 "outcome: {}",
                 next.map_or("none yet", |o| o.label())
             ));

@@ -555,6 +555,9 @@ pub fn action_of(cmd: &Command) -> Option<Action> {
         Command::SetOutcome(..) => Action::Outcome,
         Command::Undo => Action::Undo,
         Command::SetBell(_) => Action::Bell,
+        Command::SetIncident(_) | Command::Rename(..) => Action::CardEdit,
+        Command::SetRole(..) => Action::CardRole,
+        Command::SetLeft(..) => Action::CardLeft,
         _ => return None,
     })
 }

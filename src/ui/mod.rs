@@ -5,6 +5,7 @@ mod footer;
 mod format;
 mod header;
 mod help;
+pub mod incident_card;
 mod input;
 mod items;
 mod overlay;
@@ -13,6 +14,7 @@ pub mod room;
 mod roster;
 mod section;
 mod theme;
+mod timeline;
 mod wrap;
 
 use chrono::{DateTime, Utc};
@@ -46,12 +48,61 @@ pub struct HelpLine {
     pub group: &'static str,
 }
 
+/// Where a footer hint applies: the footer shows the keys that work in
+/// this section, now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    /// Everywhere.
+    Always,
+    /// In sections of this kind.
+    In(crate::agenda::SectionKind),
+    /// Where the section has items to select.
+    Items,
+    /// While the section timer runs.
+    Running,
+    /// Where the section has more than one prompt.
+    Prompts,
+}
+
+impl When {
+    /// Whether the hint applies to `view`.
+    pub fn holds(self, view: &View) -> bool {
+        let m = view.meeting;
+        match self {
+            When::Always => true,
+            When::In(kind) => m.section().kind == kind,
+            When::Items => !m.items_in(m.current()).is_empty(),
+            When::Running => m.state().running(),
+            When::Prompts => m.section().prompts.len() > 1,
+        }
+    }
+}
+
+/// How one terminal arranges the meeting screen, beside what it shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Screen {
+    /// The first of the section's prompts shown (browsed with a key).
+    pub prompt: usize,
+    /// The room zoom: section, countdown, speaker and items only.
+    pub zoom: bool,
+    /// The status line holds an error, which stays until a key is pressed
+    /// (other messages fade).
+    pub error: bool,
+}
+
 /// Everything the screen says about keys, derived from the app's key
 /// tables for one role.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Keys {
     /// The meeting screen's footer, most important first, as many as fit.
     pub footer: Vec<Hint>,
+    /// The meeting screen's footer in full, most useful first, each hint
+    /// with where it applies.
+    pub footer_where: Vec<(When, Hint)>,
+    /// The key that shows the next prompts, if this role has it.
+    pub prompt_key: Option<String>,
+    /// The key that toggles the room zoom, if this role has it.
+    pub zoom_key: Option<String>,
     /// The hint that ends the footer at the right (`? help`).
     pub footer_end: Option<Hint>,
     /// The choices of the time-is-up offer.
@@ -66,6 +117,14 @@ pub struct Keys {
     pub help_close: Vec<Hint>,
     /// The room card's keys.
     pub room: Vec<Hint>,
+    /// The incident card's keys.
+    pub card: Vec<Hint>,
+    /// The keys while a field of the card is being typed.
+    pub card_edit: Vec<Hint>,
+    /// The key that opens the incident card, when this terminal has it.
+    pub incident_key: Option<String>,
+    /// The key that adds a person, when this terminal has it.
+    pub person_key: Option<String>,
 }
 
 impl Keys {
@@ -119,6 +178,8 @@ pub enum Mode<'a> {
     ConfirmQuit,
     /// The facilitator's room card.
     Room,
+    /// The incident card.
+    Card(incident_card::CardView<'a>),
 }
 
 /// Everything the screen is drawn from.
@@ -141,6 +202,8 @@ pub struct View<'a> {
     pub color: bool,
     /// The room: raised hands, the room card.
     pub room: &'a RoomView,
+    /// How this terminal arranges the screen.
+    pub screen: Screen,
 }
 
 /// What a panel is drawn from: the view and the colours.
@@ -167,12 +230,13 @@ struct Areas {
 impl Areas {
     fn of(area: Rect, view: &View) -> Areas {
         let failed = matches!(view.save, SaveState::Failed(_));
+        let keys = !(view.screen.zoom && matches!(view.mode, Mode::Normal));
         let [header, failure, body, status, footer] = Layout::vertical([
-            Constraint::Length(header::height(area.height)),
+            Constraint::Length(header::height(view, area)),
             Constraint::Length(u16::from(failed)),
             Constraint::Fill(1),
             Constraint::Length(1),
-            Constraint::Length(1),
+            Constraint::Length(u16::from(keys)),
         ])
         .areas(area);
         Areas {
@@ -185,6 +249,9 @@ impl Areas {
     }
 }
 
+/// Bodies shorter than this are small: the prompts give their rows to the items.
+const PROMPTS_SMALL_BODY: u16 = 24;
+
 /// Rows the opening's notes box keeps however long the ground rules are.
 const OPENING_ITEMS_MIN: u16 = 5;
 
@@ -193,8 +260,13 @@ fn roster_width(width: u16) -> u16 {
     (width.saturating_mul(3) / 10).clamp(30, 52).min(width)
 }
 
-/// Draws the meeting panels (section, items, roster, ground rules) into `body`.
+/// Draws the meeting panels (section, items, roster, ground rules) into
+/// `body`; in the room zoom, the items alone.
 fn draw_body(buf: &mut ratatui::buffer::Buffer, body: Rect, view: &View, theme: Theme) {
+    if view.screen.zoom {
+        items::Items(Panel { view, theme }).render(body, buf);
+        return;
+    }
     let [left, right] = Layout::horizontal([
         Constraint::Fill(1),
         Constraint::Length(roster_width(body.width)),
@@ -230,7 +302,14 @@ fn draw_body(buf: &mut ratatui::buffer::Buffer, body: Rect, view: &View, theme: 
             Vec::new()
         };
         let prompts = section::present(view, &[Part::Prompts]);
-        (prompts, side, body.height.saturating_mul(2) / 5)
+        // On a small screen the items get the rows: the prompts keep a
+        // row or two, browsed with a key.
+        let max = if body.height < PROMPTS_SMALL_BODY {
+            3
+        } else {
+            body.height.saturating_mul(2) / 5
+        };
+        (prompts, side, max)
     };
 
     let mut panel_h = section::height(view, &main, left.width).min(main_max);
@@ -301,6 +380,8 @@ fn draw_screen(frame: &mut Frame, view: &View) {
     footer::draw_status(buf, areas.status, view, theme);
 
     match &view.mode {
+        // The room zoom shows no keys: the room reads the meeting, not them.
+        Mode::Normal if view.screen.zoom => {}
         Mode::Normal => footer::draw_keys(buf, areas.footer, view, theme),
         Mode::Input { purpose, textarea } => {
             let kind = view.meeting.section().kind;
@@ -331,6 +412,15 @@ fn draw_screen(frame: &mut Frame, view: &View) {
         Mode::Room => {
             footer::draw_hints(buf, areas.footer, &view.keys.room, None, theme);
             room::draw_card(buf, area, view, theme);
+        }
+        Mode::Card(card) => {
+            let keys = if card.editing.is_some() {
+                &view.keys.card_edit
+            } else {
+                &view.keys.card
+            };
+            footer::draw_hints(buf, areas.footer, keys, None, theme);
+            incident_card::IncidentCard { view, card, theme }.render(areas.body, buf);
         }
         // Drawn above, over the whole frame.
         Mode::Help => {}

@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Widget};
 
-use super::paint::{cells, fill, put, put_cut, width};
+use super::paint::{cells, fill, put, put_cut, put_middle, width};
 use super::theme::Theme;
 use super::wrap::{Run, draw as draw_rows, wrap};
 use super::{View, format};
@@ -71,11 +71,18 @@ fn entries(view: &View) -> Vec<Entry> {
                     String::new()
                 },
                 // A role that cleaned to nothing (or came so from a journal) is no role.
-                name: match p.role.as_deref().map(str::trim) {
-                    Some(r) if !r.is_empty() => format!("{} ({r})", p.name),
-                    _ => p.name.clone(),
+                name: {
+                    let name = match p.role.as_deref().map(str::trim) {
+                        Some(r) if !r.is_empty() => format!("{} ({r})", p.name),
+                        _ => p.name.clone(),
+                    };
+                    if m.has_left(i) {
+                        format!("{name} · left")
+                    } else {
+                        name
+                    }
                 },
-                talk: format::mss(talk.talk_ms),
+                talk: format::spent(talk.talk_ms),
                 share: format::percent(talk.share),
                 state,
             }
@@ -85,7 +92,7 @@ fn entries(view: &View) -> Vec<Entry> {
 
 fn state_words(state: &State) -> Option<String> {
     match state {
-        State::Speaking(ms) => Some(format!("● speaking {}", format::mss(*ms))),
+        State::Speaking(ms) => Some(format!("● speaking {}", format::spent(*ms))),
         State::Unheard => Some("○ not heard yet".into()),
         State::Heard => None,
     }
@@ -192,6 +199,11 @@ impl Widget for Roster<'_> {
                 inner.width,
                 theme.quiet(),
             );
+            if let Some(key) = &view.keys.person_key {
+                let hint = format!("press {key} to add a person");
+                let y = inner.y.saturating_add(1);
+                put_cut(buf, inner, inner.x, y, &hint, inner.width, theme.hint());
+            }
             return;
         }
         let hint = hint(view);
@@ -277,7 +289,8 @@ fn draw_entry(buf: &mut Buffer, inner: Rect, y: u16, e: &Entry, shape: Shape, th
         fixed += 2 + STATE_W;
     }
     let name_w = w.saturating_sub(fixed);
-    put_cut(
+    // Shortened in the middle, so that the role in brackets stays.
+    put_middle(
         buf,
         inner,
         name_x,

@@ -5,6 +5,7 @@
 
 pub mod fixtures;
 pub mod frames;
+pub mod lint;
 pub mod meetings;
 
 use std::io::{Read, Write};

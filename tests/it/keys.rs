@@ -11,9 +11,11 @@ use hotwash::agenda::{Agenda, Section, SectionKind};
 use hotwash::app::keymap::{Action, Binding, Key, KeyMode, Role};
 use hotwash::app::{App, AppMode, Effect, Exit, Seat, export_minutes};
 use hotwash::meeting::{
-    Clock, Command, DraftTarget, FakeClock, Meeting, Outcome, OvertimeChoice, Participant, Stamped,
+    Clock, Command, DraftTarget, FakeClock, IncidentField, Meeting, Outcome, OvertimeChoice,
+    Participant, Stamped, Status,
 };
-use hotwash::ui::InputPurpose;
+use hotwash::ui::incident_card::{CardRow, CardTarget};
+use hotwash::ui::{InputPurpose, Mode};
 
 fn agenda() -> Agenda {
     let s = |id: &str, kind, secs: u64| Section {
@@ -72,6 +74,7 @@ impl Room {
             Command::Add("14:00 one".into()),
             Command::Add("14:05 two".into()),
             Command::Park("a tangent".into()),
+            Command::SetIncident(IncidentField::Severity(Some("SEV2".into()))),
         ] {
             m.record(cmd, now).unwrap();
         }
@@ -124,6 +127,27 @@ impl Room {
         self.app.view(self.clock.now()).selected
     }
 
+    /// The incident card's selected row, when the card is open.
+    fn card_row(&self) -> Option<usize> {
+        match self.app.view(self.clock.now()).mode {
+            Mode::Card(c) => Some(c.row),
+            _ => None,
+        }
+    }
+
+    /// Opens the card and selects `row`.
+    fn card_at(&mut self, row: CardRow) {
+        self.char('i');
+        let at = CardRow::all(self.m())
+            .iter()
+            .position(|r| *r == row)
+            .unwrap();
+        for _ in 0..at {
+            self.char('j');
+        }
+        assert_eq!(self.card_row(), Some(at));
+    }
+
     fn texts(&self) -> Vec<String> {
         let m = self.m();
         m.items_in(m.current())
@@ -151,7 +175,28 @@ impl Room {
             }
             _ => {}
         }
+        let card = match action {
+            Action::CardUp => Some(CardRow::Started),
+            Action::CardRole | Action::CardLeft => Some(CardRow::Person(0)),
+            Action::CardClear => Some(CardRow::Severity),
+            _ if mode == KeyMode::CardEdit => Some(CardRow::Summary),
+            _ => Some(CardRow::Title),
+        };
         match mode {
+            KeyMode::Card => {
+                r.card_at(card.unwrap());
+                if action == Action::Undo {
+                    r.char('s');
+                }
+            }
+            KeyMode::CardEdit => {
+                r.card_at(card.unwrap());
+                r.code(KeyCode::Enter);
+                r.code(KeyCode::End);
+                for c in " typed".chars() {
+                    r.char(c);
+                }
+            }
             KeyMode::Normal => {}
             KeyMode::Offer => {
                 r.char(' ');
@@ -191,6 +236,7 @@ struct Before {
     selected: Option<usize>,
     input: String,
     decisions: usize,
+    screen: hotwash::ui::Screen,
 }
 
 impl Before {
@@ -206,6 +252,7 @@ impl Before {
             selected: r.selected(),
             input: r.app.input_text(),
             decisions: m.sections()[m.current()].decisions.len(),
+            screen: r.app.view(r.app.now()).screen,
         }
     }
 }
@@ -254,7 +301,45 @@ fn check(mode: KeyMode, b: &Binding, key: &Key, r: &Room, was: &Before) {
             assert_eq!(r.texts().len(), was.items - 1, "{what}");
             assert!(status.contains("deleted"), "{what}: {status}");
         }
+        Action::Undo if mode == KeyMode::Card => {
+            assert_eq!(m.incident_details().status, Status::Draft, "{what}");
+            assert_eq!(r.app.mode(), AppMode::Card, "{what}: the card stays open");
+        }
         Action::Undo => assert_eq!(r.texts().len(), was.items + 1, "{what}"),
+        Action::Incident => {
+            assert_eq!(r.app.mode(), AppMode::Card, "{what}");
+            assert_eq!(r.card_row(), Some(0), "{what}");
+        }
+        Action::CardDown => assert_eq!(r.card_row(), Some(1), "{what}"),
+        Action::CardUp => assert_eq!(r.card_row(), Some(0), "{what}"),
+        Action::CardEdit => {
+            let title = AppMode::CardEdit(CardTarget::Row(CardRow::Title));
+            assert_eq!(r.app.mode(), title, "{what}");
+            assert_eq!(r.app.input_text(), "Outage", "{what}: the title to edit");
+        }
+        Action::CardStatus => {
+            assert_eq!(m.incident_details().status, Status::InReview, "{what}")
+        }
+        Action::CardRole => {
+            assert_eq!(
+                r.app.mode(),
+                AppMode::CardEdit(CardTarget::Role(0)),
+                "{what}"
+            )
+        }
+        Action::CardLeft => {
+            assert!(m.has_left(0), "{what}");
+            assert!(status.contains("P1 has left"), "{what}: {status}");
+        }
+        Action::CardClear => {
+            assert_eq!(m.incident_details().severity, None, "{what}");
+            assert!(status.contains("cleared"), "{what}: {status}");
+        }
+        Action::CloseCard => assert_eq!(r.app.mode(), AppMode::Normal, "{what}"),
+        Action::Moment => {
+            assert!(r.texts().contains(&"14:05 two !began".into()), "{what}");
+            assert!(status.contains("marked !began"), "{what}: {status}");
+        }
         Action::SelectNext => {
             assert_eq!(was.selected, Some(0), "{what}");
             assert_eq!(r.selected(), Some(1), "{what}");
@@ -300,6 +385,15 @@ fn check(mode: KeyMode, b: &Binding, key: &Key, r: &Room, was: &Before) {
             let extra_secs = 0;
             assert_eq!(choice, OvertimeChoice::KeepGoing { extra_secs }, "{what}");
             assert_eq!(m.current(), was.current, "{what}");
+        }
+        Action::Commit if mode == KeyMode::CardEdit => {
+            assert_eq!(r.app.mode(), AppMode::Card, "{what}");
+            let summary = m.incident_details().summary.as_deref();
+            assert_eq!(summary, Some("typed"), "{what}");
+        }
+        Action::Cancel if mode == KeyMode::CardEdit => {
+            assert_eq!(r.app.mode(), AppMode::Card, "{what}");
+            assert_eq!(m.incident_details().summary, None, "{what}: nothing saved");
         }
         Action::Commit => {
             assert_eq!(r.app.mode(), AppMode::Normal, "{what}");
@@ -352,6 +446,15 @@ fn check(mode: KeyMode, b: &Binding, key: &Key, r: &Room, was: &Before) {
         Action::RaiseHand => {
             assert_eq!(r.hand, Some(true), "{what}");
             assert!(status.contains("hand is up"), "{what}: {status}");
+        }
+        Action::NextPrompt => {
+            let now = r.app.view(r.app.now()).screen.prompt;
+            let n = m.section().prompts.len().max(1);
+            assert_eq!(now, (was.screen.prompt + 1) % n, "{what}");
+        }
+        Action::Zoom => {
+            let now = r.app.view(r.app.now()).screen.zoom;
+            assert_ne!(now, was.screen.zoom, "{what}");
         }
         Action::CloseHelp => {
             assert_eq!(r.app.mode(), AppMode::Normal, "{what}");

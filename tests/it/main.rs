@@ -22,6 +22,7 @@ mod export_props;
 mod fuzz;
 mod import;
 mod incident;
+mod incident_card;
 mod journal;
 mod keys;
 mod meeting;

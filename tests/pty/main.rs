@@ -9,6 +9,7 @@ mod common;
 
 mod e2e_meeting;
 mod hostile_text;
+mod incident;
 mod journal_faults;
 mod kill;
 mod paste_guard;
@@ -16,4 +17,5 @@ mod resize;
 mod resume_faults;
 mod room;
 mod signals;
+mod status_fade;
 mod storage_faults;
