@@ -4,6 +4,8 @@
 //! so every rule is testable with a fake clock, and the same update can run
 //! for any terminal.
 
+mod craft;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -46,6 +48,14 @@ pub enum AppMode {
     ConfirmQuit,
     /// The room card (the facilitator's).
     Room,
+    /// The speaker picker.
+    Picker,
+    /// Taking a dot-vote by hand.
+    Vote,
+    /// Taking the learning pulse by hand.
+    Pulse,
+    /// The bias cards.
+    Biases,
     /// The incident card.
     Card,
     /// Typing a value on the incident card.
@@ -147,6 +157,8 @@ pub struct App {
     room: ui::RoomView,
     /// A joined terminal's hand is up.
     hand_up: bool,
+    /// The guides' keys: picker, talk times, hints, vote and pulse.
+    craft: craft::Craft,
 }
 
 impl App {
@@ -176,6 +188,7 @@ impl App {
             own_drafts: Default::default(),
             room: ui::RoomView::default(),
             hand_up: false,
+            craft: craft::Craft::default(),
         };
         // Already past time at resume: the bell rang before the crash.
         if app.meeting.overtime_offer(now) {
@@ -294,8 +307,19 @@ impl App {
                 AppMode::Help => ui::Mode::Help,
                 AppMode::ConfirmQuit => ui::Mode::ConfirmQuit,
                 AppMode::Room => ui::Mode::Room,
+                AppMode::Picker => ui::Mode::Picker {
+                    typed: self.picker_text(),
+                    matches: self.picker_matches(),
+                },
+                AppMode::Vote => ui::Mode::Vote,
+                AppMode::Pulse => ui::Mode::Pulse {
+                    question: self.pulse_question(),
+                },
+                AppMode::Biases => ui::Mode::Biases,
                 AppMode::Card | AppMode::CardEdit(_) => ui::Mode::Card(self.card_view()),
             },
+            hints: self.language_hints(),
+            show_talk: self.show_talk(),
             selected: self
                 .selected
                 .and_then(|id| items.iter().position(|i| *i == id)),
@@ -402,6 +426,7 @@ impl App {
                 }
                 self.act(binding.action, &key);
             }
+            None if self.mode == AppMode::Picker => self.picker_type(&key),
             None => {
                 let typing = matches!(key.code, KeyCode::Char(_))
                     && !key
@@ -415,6 +440,7 @@ impl App {
                 }
             }
         }
+        self.refresh_hints();
         self.take_effects()
     }
 
@@ -428,6 +454,10 @@ impl App {
             AppMode::Help => KeyMode::Help,
             AppMode::ConfirmQuit => KeyMode::ConfirmQuit,
             AppMode::Room => KeyMode::Room,
+            AppMode::Picker => KeyMode::Picker,
+            AppMode::Vote => KeyMode::Vote,
+            AppMode::Pulse => KeyMode::Pulse,
+            AppMode::Biases => KeyMode::Biases,
             AppMode::Card => KeyMode::Card,
             AppMode::CardEdit(_) => KeyMode::CardEdit,
         }
@@ -461,6 +491,7 @@ impl App {
         }
         self.textarea.insert_str(clean);
         self.effect(Effect::SaveDraftSoon);
+        self.refresh_hints();
         self.take_effects()
     }
 
@@ -677,6 +708,26 @@ impl App {
                     "hand lowered".into()
                 });
             }
+            Action::PickSpeaker
+            | Action::Pick
+            | Action::ClosePicker
+            | Action::NextSpeaker
+            | Action::GoRound
+            | Action::TalkTimes
+            | Action::Biases
+            | Action::CloseBiases
+            | Action::Vote
+            | Action::Dot
+            | Action::DotN
+            | Action::Undot
+            | Action::CloseVote
+            | Action::LeaveVote
+            | Action::Pulse
+            | Action::PulseScore
+            | Action::PulseQuestion
+            | Action::PulseTakeBack
+            | Action::ClosePulse
+            | Action::LeavePulse => self.act_craft(action, key),
         }
     }
 

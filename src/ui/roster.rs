@@ -22,7 +22,7 @@ const SHARE_W: u16 = 5;
 /// Columns for the state words (`● speaking 12:34`).
 const STATE_W: u16 = 17;
 /// Rows the invite hint may take.
-const HINT_ROWS: usize = 4;
+const HINT_ROWS: usize = 6;
 
 /// Where a person stands in this section.
 enum State {
@@ -82,8 +82,18 @@ fn entries(view: &View) -> Vec<Entry> {
                         name
                     }
                 },
-                talk: format::spent(talk.talk_ms),
-                share: format::percent(talk.share),
+                // Hidden unless the facilitator shows them: shares on the
+                // projected screen work against the room's safety.
+                talk: if view.show_talk {
+                    format::spent(talk.talk_ms)
+                } else {
+                    String::new()
+                },
+                share: if view.show_talk {
+                    format::percent(talk.share)
+                } else {
+                    String::new()
+                },
                 state,
             }
         })
@@ -98,14 +108,18 @@ fn state_words(state: &State) -> Option<String> {
     }
 }
 
-/// The raised hands (in order) and the "invite others" hint, when there
-/// are any.
+/// The raised hands (in order), the "invite others" hint and who has not
+/// been heard all meeting.
 fn hint(view: &View) -> Option<String> {
-    let hands = super::room::hands_line(view);
-    match (hands, invite(view)) {
-        (Some(h), Some(i)) => Some(format!("{h} · {i}")),
-        (h, i) => h.or(i),
-    }
+    let lines: Vec<String> = [
+        super::room::hands_line(view),
+        invite(view),
+        super::craft::unheard_in_meeting(view),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    (!lines.is_empty()).then(|| lines.join("\n"))
 }
 
 /// The "invite others" hint in words, when the meeting offers one.
@@ -122,10 +136,14 @@ fn invite(view: &View) -> Option<String> {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    Some(format!(
-        "» {} has held {} of this section — invite {invite}",
-        name(h.dominant),
+    let held = if view.show_talk {
         format::percent(h.share)
+    } else {
+        "most".to_string()
+    };
+    Some(format!(
+        "» {} has held {held} of this section — invite {invite}",
+        name(h.dominant),
     ))
 }
 

@@ -24,8 +24,11 @@ fn agenda() -> Agenda {
         timebox_secs: mins * 60,
         prompts: prompts.iter().map(|p| p.to_string()).collect(),
         fills: None,
+        biases: vec![],
+        votes: None,
     };
     Agenda {
+        hint_phrases: Vec::new(),
         name: "Blameless postmortem, 60 minutes".into(),
         description: None,
         safeword: "pineapple".into(),
@@ -233,6 +236,8 @@ fn view<'a>(r: &'a Room, keys: &'a Keys, mode: Mode<'a>) -> View<'a> {
         keys,
         color: true,
         room: &ROOM,
+        hints: &[],
+        show_talk: true,
         screen: ui::Screen::default(),
     }
 }
