@@ -4,6 +4,7 @@
 pub mod keymap;
 pub mod model;
 pub mod terminal;
+mod tty_input;
 
 use std::io::IsTerminal;
 use std::os::fd::{AsFd, OwnedFd};
@@ -11,8 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crossterm::event::{Event as TermEvent, EventStream};
-use futures::StreamExt;
+use crossterm::event::Event as TermEvent;
 use tokio::io::Interest;
 use tokio::io::unix::AsyncFd;
 use tokio::signal::unix::{Signal, SignalKind, signal};
@@ -510,7 +510,7 @@ async fn event_loop(
     mut signals: Signals,
     stats: &mut Stats,
 ) -> Ended {
-    let mut events = EventStream::new();
+    let mut events = tty_input::TtyEvents::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let watch = watch_input();

@@ -15,8 +15,11 @@ fn elapsed(screen: &str) -> Option<i64> {
         .try_fold(0i64, |acc, part| Some(acc * 60 + part.parse::<i64>().ok()?))
 }
 
+// Two tests, not one: each waits out the fade time, and side by side the
+// waits overlap.
+
 #[test]
-fn a_message_fades_and_an_error_stays_until_a_key() {
+fn a_message_fades_by_itself_with_nothing_moving() {
     let place = Place::new();
     let mut tui = place.start(&["new", "--incident", "Fading"], 80, 24);
     tui.wait_for("not started");
@@ -25,6 +28,13 @@ fn a_message_fades_and_an_error_stays_until_a_key() {
     tui.send("b");
     tui.wait_for("bell off");
     tui.wait_gone("bell off");
+}
+
+#[test]
+fn an_error_stays_past_the_fade_time_until_a_key() {
+    let place = Place::new();
+    let mut tui = place.start(&["new", "--incident", "Fading"], 80, 24);
+    tui.wait_for("not started");
 
     // An error, with the timer running so the screen keeps being redrawn.
     tui.send(" ");
