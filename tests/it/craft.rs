@@ -158,3 +158,103 @@ fn without_an_actions_section_the_outcome_is_only_an_outcome() {
     r.ok(Command::SetOutcome(id, Some(Outcome::Action)));
     assert_eq!(r.m.all_items().count(), 1);
 }
+
+fn minutes(r: &Room) -> String {
+    hotwash::export::render(
+        &r.m,
+        hotwash::export::Format::Markdown,
+        &hotwash::export::Options::default(),
+    )
+}
+
+fn json(r: &Room) -> serde_json::Value {
+    let text = hotwash::export::render(
+        &r.m,
+        hotwash::export::Format::Json,
+        &hotwash::export::Options::default(),
+    );
+    serde_json::from_str(&text).expect("json")
+}
+
+#[test]
+fn the_minutes_list_voted_factors_in_vote_order_with_their_counts() {
+    let mut r = room();
+    for t in ["cache was cold", "no canary"] {
+        r.ok(Command::Add(t.into()));
+    }
+    let md = minutes(&r);
+    assert!(md.find("cache was cold") < md.find("no canary"), "{md}");
+    assert!(!md.contains("votes)"), "no vote, no counts: {md}");
+    let ids: Vec<u64> = r.m.items_in(0).iter().map(|i| i.id).collect();
+    r.ok(Command::OpenVote);
+    r.ok(Command::Vote(ids[1]));
+    r.ok(Command::Vote(ids[1]));
+    r.ok(Command::CloseVote);
+    let md = minutes(&r);
+    let canary = md.find("- no canary (2 votes)").expect(&md);
+    let cache = md.find("- cache was cold (0 votes)").expect(&md);
+    assert!(canary < cache, "{md}");
+    let doc = json(&r);
+    let items = &doc["sections"][0]["items"];
+    assert_eq!(items[0]["description"], "no canary");
+    assert_eq!(items[0]["votes"], 2);
+    assert_eq!(items[0]["number"], 2);
+}
+
+#[test]
+fn the_pulse_is_exported_only_with_three_answers_or_more() {
+    let mut r = room();
+    r.ok(Command::OpenPulse);
+    for s in [4, 5] {
+        r.ok(Command::Pulse(PulseQuestion::Voice, s));
+        r.ok(Command::Pulse(PulseQuestion::Time, s));
+    }
+    let md = minutes(&r);
+    assert!(md.contains("### Learning pulse"), "{md}");
+    assert!(
+        md.contains("Fewer than 3 answers to each question: not shown."),
+        "{md}"
+    );
+    assert!(!md.contains("I could say what I thought"), "{md}");
+    assert_eq!(json(&r)["pulse"], serde_json::json!([]));
+    r.ok(Command::Pulse(PulseQuestion::Voice, 3));
+    let md = minutes(&r);
+    assert!(
+        md.contains("| I could say what I thought | 0 | 0 | 1 | 1 | 1 | 3 |"),
+        "{md}"
+    );
+    assert!(
+        !md.contains("This was a good use of our time"),
+        "two answers: {md}"
+    );
+    let doc = json(&r);
+    assert_eq!(
+        doc["pulse"][0]["counts"],
+        serde_json::json!([0, 0, 1, 1, 1])
+    );
+    assert_eq!(doc["pulse"].as_array().map(Vec::len), Some(1));
+}
+
+#[test]
+fn an_action_shows_the_factor_it_answers_and_where_it_came_from() {
+    let mut r = room();
+    r.ok(Command::Add("no canary".into()));
+    r.ok(Command::NextSection);
+    r.ok(Command::Add(
+        "add a canary stage @ana due:+1w type:prevent factor:1".into(),
+    ));
+    r.ok(Command::Park("pager rota".into()));
+    let id = r.m.parked()[0].id;
+    r.ok(Command::SetOutcome(id, Some(Outcome::Action)));
+    let md = minutes(&r);
+    assert!(md.contains("- F1: no canary"), "{md}");
+    assert!(
+        md.contains("| add a canary stage (type: prevent) (answers F1: no canary) | ana |"),
+        "{md}"
+    );
+    assert!(md.contains("| pager rota (from the parking lot) |"), "{md}");
+    let doc = json(&r);
+    let action = &doc["sections"][1]["items"][1];
+    assert_eq!(action["from_tangent"], id);
+    assert_eq!(doc["parking_lot"][0]["action"], action["id"]);
+}
