@@ -15,4 +15,5 @@ mod paste_guard;
 mod resize;
 mod resume_faults;
 mod signals;
+mod ssh;
 mod storage_faults;
