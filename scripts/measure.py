@@ -562,6 +562,34 @@ def summary(name, lat):
     }
 
 
+def echo_line(name, r):
+    return f"{name:<28} p50 {r['p50_ms']:6.3f} ms   p99 {r['p99_ms']:6.3f} ms   max {r['max_ms']:6.2f} ms   ({r['n']} keys)"
+
+
+def print_echo_summary(results):
+    """One line each for hotwash and the editor, and the verdict against
+    the target: p50 no higher than the editor's, p99 under a 60 Hz frame."""
+    print("\n== echo, key to screen, same run ==")
+    hw = results.get("echo_hotwash")
+    ed = results.get("echo_editor")
+    if hw:
+        print(echo_line("hotwash (new meeting)", hw))
+    big = results.get("echo_hotwash_big")
+    if big:
+        print(echo_line("hotwash (resumed meeting)", big))
+    if ed:
+        print(echo_line(ed["what"].split(" ")[0].lower() + " (insert mode)", ed))
+    if hw and ed:
+        p50_ok = hw["p50_ms"] <= ed["p50_ms"]
+        p99_ok = hw["p99_ms"] < 16.7
+        print(
+            f"hotwash p50 / editor p50 = {hw['p50_ms'] / ed['p50_ms']:.2f}; "
+            f"p50 {'<=' if p50_ok else '>'} editor's: {'yes' if p50_ok else 'NO'}; "
+            f"p99 under 16.7 ms: {'yes' if p99_ok else 'NO'}",
+            flush=True,
+        )
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--keys", type=int, default=300, help="keystrokes for the echo latency (at least 200)")
@@ -571,8 +599,18 @@ def main():
     ap.add_argument("--runs", type=int, default=10, help="runs of each start and export")
     ap.add_argument("--no-build", action="store_true", help="use the binaries already built")
     ap.add_argument("--json", default=os.path.join(ROOT, "target", "measure.json"), help="where to write the results")
+<<<<<<< HEAD
     ap.add_argument("--only", help="comma-separated: echo,start,idle,still,resume,ssh")
+=======
+    ap.add_argument("--only", help="comma-separated: echo,start,idle,still,resume")
+    ap.add_argument("--bin", help="the hotwash binary to measure (default target/release/hotwash; implies --no-build)")
+    ap.add_argument("--no-big", action="store_true", help="echo in a new meeting only, not in the resumed big one")
+>>>>>>> main
     args = ap.parse_args()
+    global BIN
+    if args.bin:
+        BIN = os.path.abspath(args.bin)
+        args.no_build = True
     only = set(args.only.split(",")) if args.only else {"echo", "start", "idle", "still", "resume"}
 
     if not args.no_build:
@@ -583,7 +621,8 @@ def main():
         )
     results = {"machine": machine(), "terminal": f"{COLS}x{ROWS}"}
     with tempfile.TemporaryDirectory(prefix="hotwash-measure-") as tmp:
-        big, session = make_big(tmp, args.events) if only & {"echo", "resume"} else (None, None)
+        wants_big = "resume" in only or ("echo" in only and not args.no_big)
+        big, session = make_big(tmp, args.events) if wants_big else (None, None)
         if "resume" in only:
             r = resume_big(big, session, max(3, args.runs // 2))
             results["resume"] = {
@@ -600,16 +639,18 @@ def main():
             results["echo_hotwash"] = summary("hotwash, new meeting: key to echo in the input box", lat)
             results["echo_hotwash"]["app_stats"] = stats
             print("echo hotwash:", results["echo_hotwash"], flush=True)
-            lat, stats = echo_hotwash(tmp, args.keys, big)
-            results["echo_hotwash_big"] = summary(
-                f"hotwash, resumed {args.events}-event meeting: key to echo in the input box", lat
-            )
-            results["echo_hotwash_big"]["app_stats"] = stats
-            print("echo hotwash, big meeting:", results["echo_hotwash_big"], flush=True)
+            if big:
+                lat, stats = echo_hotwash(tmp, args.keys, big)
+                results["echo_hotwash_big"] = summary(
+                    f"hotwash, resumed {args.events}-event meeting: key to echo in the input box", lat
+                )
+                results["echo_hotwash_big"]["app_stats"] = stats
+                print("echo hotwash, big meeting:", results["echo_hotwash_big"], flush=True)
             lat, editor = echo_editor(tmp, args.keys)
             if lat:
                 results["echo_editor"] = summary(f"{editor}: key to echo in insert mode", lat)
                 print("echo editor:", results["echo_editor"], flush=True)
+<<<<<<< HEAD
         if "ssh" in only:
             lat = echo_ssh(tmp, args.keys)
             if lat:
@@ -623,6 +664,9 @@ def main():
                 if lat:
                     results["echo_editor"] = summary(f"{editor}: key to echo in insert mode", lat)
                     print("echo editor:", results["echo_editor"], flush=True)
+=======
+            print_echo_summary(results)
+>>>>>>> main
         if "start" in only:
             t = start_new(tmp, args.runs)
             results["start_new_first_frame_ms"] = {"median": ms(statistics.median(t)), "max": ms(max(t)), "runs": len(t)}

@@ -9,7 +9,8 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::ui::{self, HelpLine, Hint, InputPurpose};
+use crate::agenda::SectionKind;
+use crate::ui::{self, HelpLine, Hint, InputPurpose, When};
 
 /// What a key asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +77,82 @@ pub enum Action {
     Stay,
     /// Help: close it.
     CloseHelp,
+    // The room (several terminals).
+    /// Open the room card: who is joined, how to join, keys asking to.
+    RoomCard,
+    /// Room card: admit the key that asks to join.
+    Admit,
+    /// Room card: refuse the key that asks to join.
+    Refuse,
+    /// Room card: close it.
+    CloseRoom,
+    /// A joined terminal: raise or lower this terminal's hand.
+    RaiseHand,
+    // Version two: the craft of the guides.
+    /// Open the speaker picker (rooms larger than nine).
+    PickSpeaker,
+    /// Picker: the person typed (a number or the start of a name) speaks.
+    Pick,
+    /// Picker: close it.
+    ClosePicker,
+    /// The next person in roster order speaks.
+    NextSpeaker,
+    /// Go-round: the next person not yet heard in this section speaks.
+    GoRound,
+    /// Show or hide talk times and shares on this terminal.
+    TalkTimes,
+    /// Open the bias cards.
+    Biases,
+    /// Bias cards: close them.
+    CloseBiases,
+    /// Open (or go back to) the dot-vote on this section's factors.
+    Vote,
+    /// Vote: one dot for the selected factor.
+    Dot,
+    /// Vote: one dot for factor N of this section, N the digit pressed.
+    DotN,
+    /// Vote: take one dot back from the selected factor.
+    Undot,
+    /// Vote: close it; the factors show in vote order.
+    CloseVote,
+    /// Vote: back to the meeting screen, the vote still open.
+    LeaveVote,
+    /// Open (or go back to) the learning pulse.
+    Pulse,
+    /// Pulse: an answer 1-5 to the question shown, the digit pressed.
+    PulseScore,
+    /// Pulse: the other question.
+    PulseQuestion,
+    /// Pulse: take back the last answer recorded here.
+    PulseTakeBack,
+    /// Pulse: close it.
+    ClosePulse,
+    /// Pulse: back to the meeting screen, the pulse still open.
+    LeavePulse,
+    /// Open the incident card.
+    Incident,
+    /// Card: select the next row.
+    CardDown,
+    /// Card: select the previous row.
+    CardUp,
+    /// Card: edit the selected field (on a person: their name).
+    CardEdit,
+    /// Card: set the selected person's role.
+    CardRole,
+    /// Card: mark the selected person as left, or back.
+    CardLeft,
+    /// Card: the document's next status.
+    CardStatus,
+    /// Card: clear the selected field (on a person: their role).
+    CardClear,
+    /// Card: close it.
+    CloseCard,
+    /// Mark the selected timeline event with the next key moment.
+    Moment,
+    /// Show the section's next prompt.
+    NextPrompt,
+    /// The room zoom on or off: section, countdown, speaker and items only.
+    Zoom,
 }
 
 /// Minutes `+` and `-` add or take, and the "keep going" offer grants.
@@ -104,6 +181,16 @@ impl Role {
         Role::Viewer,
     ];
 
+    /// The role as the screen, the room card and `hotwash join --as` name it.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Role::Facilitator => "facilitator",
+            Role::Scribe => "scribe",
+            Role::Projector => "projector",
+            Role::Viewer => "viewer",
+        }
+    }
+
     const fn bit(self) -> u8 {
         1 << self as u8
     }
@@ -118,8 +205,13 @@ impl Roles {
     pub const ALL: Roles = Roles(0b1111);
     /// The facilitator only.
     pub const FACILITATOR: Roles = Roles(Role::Facilitator.bit());
-    /// The facilitator and the scribe (a first cut; the room issue decides).
+    /// The facilitator and the scribe.
     pub const CAPTURE: Roles = Roles(Role::Facilitator.bit() | Role::Scribe.bit());
+    /// A viewer (a remote attendee).
+    pub const VIEWER: Roles = Roles(Role::Viewer.bit());
+    /// Every terminal that joined the host's (all but the facilitator's).
+    pub const JOINED: Roles =
+        Roles(Role::Scribe.bit() | Role::Projector.bit() | Role::Viewer.bit());
 
     /// Whether `role` may use the row.
     pub const fn allows(self, role: Role) -> bool {
@@ -219,6 +311,9 @@ pub enum Foot {
     Rank(u8, &'static str),
     /// At the right end, always.
     End(&'static str),
+    /// In the meeting screen's footer only where it applies, at this rank
+    /// among the `Rank` rows, with this short label.
+    Where(When, u8, &'static str),
 }
 
 /// The headings of the help overlay, in the order it shows them.
@@ -242,6 +337,18 @@ pub enum Group {
     Quit,
     /// The help overlay itself.
     Help,
+    /// The room card.
+    Room,
+    /// Votes, the pulse and the bias cards.
+    Craft,
+    /// The speaker picker.
+    Picker,
+    /// While a vote is open.
+    Voting,
+    /// While the pulse is open.
+    Pulsing,
+    /// The incident card.
+    Card,
 }
 
 impl Group {
@@ -257,6 +364,12 @@ impl Group {
             Group::Input => "In the input",
             Group::Quit => "Quit?",
             Group::Help => "Help",
+            Group::Room => "The room",
+            Group::Craft => "Votes, pulse, biases",
+            Group::Picker => "In the speaker picker",
+            Group::Voting => "While voting",
+            Group::Pulsing => "In the pulse",
+            Group::Card => "Incident card (i)",
         }
     }
 }
@@ -297,12 +410,25 @@ const fn row(
 }
 
 use Doc::{Joins, Line};
-use Foot::{End, No, Rank};
+use Foot::{End, No, Rank, Where};
 use Group as G;
 
 const FAC: Roles = Roles::FACILITATOR;
 const CAP: Roles = Roles::CAPTURE;
 const ALL: Roles = Roles::ALL;
+
+/// The digits 1-9: a participant, or a factor while voting.
+const DIGITS: &[Key] = &[
+    ch('1'),
+    ch('2'),
+    ch('3'),
+    ch('4'),
+    ch('5'),
+    ch('6'),
+    ch('7'),
+    ch('8'),
+    ch('9'),
+];
 
 /// The meeting screen. Rows in help order; `Rank` orders the footer.
 const NORMAL: &[Binding] = &[
@@ -318,7 +444,7 @@ const NORMAL: &[Binding] = &[
         Action::PrevSection,
         &[ch('[')],
         Joins,
-        Rank(11, "back"),
+        Rank(14, "back"),
         G::Meeting,
         FAC,
     ),
@@ -334,28 +460,18 @@ const NORMAL: &[Binding] = &[
         Action::Extend,
         &[ch('+'), alias(ch('='))],
         Line("five minutes more / less for this section"),
-        Rank(12, "±5 min"),
+        Rank(15, "±5 min"),
         G::Meeting,
         FAC,
     ),
     row(Action::Shorten, &[ch('-')], Joins, No, G::Meeting, FAC),
     row(
         Action::Speak,
-        &[
-            ch('1'),
-            ch('2'),
-            ch('3'),
-            ch('4'),
-            ch('5'),
-            ch('6'),
-            ch('7'),
-            ch('8'),
-            ch('9'),
-        ],
+        DIGITS,
         Line("participant N is speaking; 0: nobody"),
         Rank(3, "speaker"),
         G::Speakers,
-        CAP,
+        FAC,
     ),
     row(
         Action::Nobody,
@@ -363,15 +479,47 @@ const NORMAL: &[Binding] = &[
         Joins,
         No,
         G::Speakers,
+        FAC,
+    ),
+    row(
+        Action::PickSpeaker,
+        &[ch('s')],
+        Line("pick who speaks: a number or the start of a name, then Enter"),
+        Where(When::BigRoom, 13, "pick speaker"),
+        G::Speakers,
         CAP,
+    ),
+    row(
+        Action::NextSpeaker,
+        &[ch('>')],
+        Line("the next person in roster order speaks"),
+        No,
+        G::Speakers,
+        CAP,
+    ),
+    row(
+        Action::GoRound,
+        &[ch('g')],
+        Line("go-round: the next person not yet heard in this section speaks"),
+        No,
+        G::Speakers,
+        CAP,
+    ),
+    row(
+        Action::TalkTimes,
+        &[ch('t')],
+        Line("show / hide talk times and shares (hidden at start)"),
+        No,
+        G::Speakers,
+        FAC,
     ),
     row(
         Action::AddPerson,
         &[ch('n')],
         Line("add a latecomer (Name or Name:Role)"),
-        No,
+        Rank(12, "latecomer"),
         G::Speakers,
-        CAP,
+        FAC,
     ),
     row(
         Action::Add,
@@ -385,7 +533,7 @@ const NORMAL: &[Binding] = &[
         Action::Edit,
         &[ch('e')],
         Line("edit the selected item"),
-        Rank(8, "edit"),
+        Where(When::Items, 7, "edit"),
         G::Capture,
         CAP,
     ),
@@ -393,7 +541,7 @@ const NORMAL: &[Binding] = &[
         Action::Delete,
         &[ch('d'), alias(key(KeyCode::Delete))],
         Line("delete the selected item"),
-        Rank(9, "delete"),
+        Where(When::Items, 10, "delete"),
         G::Capture,
         CAP,
     ),
@@ -401,7 +549,7 @@ const NORMAL: &[Binding] = &[
         Action::Undo,
         &[ch('u')],
         Line("undo the last change to an item"),
-        Rank(10, "undo"),
+        Rank(11, "undo"),
         G::Capture,
         CAP,
     ),
@@ -409,9 +557,9 @@ const NORMAL: &[Binding] = &[
         Action::SelectNext,
         &[ch('j'), help_only(key(KeyCode::Down))],
         Line("move the selection"),
-        No,
+        Where(When::Items, 6, "select"),
         G::Capture,
-        CAP,
+        ALL,
     ),
     row(
         Action::SelectPrev,
@@ -419,12 +567,20 @@ const NORMAL: &[Binding] = &[
         Joins,
         No,
         G::Capture,
-        CAP,
+        ALL,
     ),
     row(
         Action::Deselect,
         &[key(KeyCode::Esc)],
         Line("clear the selection"),
+        No,
+        G::Capture,
+        ALL,
+    ),
+    row(
+        Action::Moment,
+        &[ch('m')],
+        Line("mark the selected event: began, detected, mitigated, resolved, none"),
         No,
         G::Capture,
         CAP,
@@ -441,15 +597,47 @@ const NORMAL: &[Binding] = &[
         Action::Outcome,
         &[ch('o')],
         Line("set the selected tangent's outcome (action, follow up, dropped)"),
-        No,
+        Where(When::In(SectionKind::ParkingLot), 0, "outcome"),
         G::Parking,
+        CAP,
+    ),
+    row(
+        Action::Vote,
+        &[ch('v')],
+        Line("dot-vote on this section's factors (opens the vote)"),
+        Where(When::In(SectionKind::Factors), 9, "vote"),
+        G::Craft,
+        FAC,
+    ),
+    row(
+        Action::Pulse,
+        &[ch('l')],
+        Line("the learning pulse: record answers 1-5 to two questions"),
+        No,
+        G::Craft,
+        FAC,
+    ),
+    row(
+        Action::Biases,
+        &[ch('c')],
+        Line("bias cards: six biases and their countermeasures"),
+        No,
+        G::Craft,
+        ALL,
+    ),
+    row(
+        Action::Incident,
+        &[ch('i')],
+        Line("the incident card: its fields, the roster's corrections"),
+        Rank(13, "incident"),
+        G::Other,
         CAP,
     ),
     row(
         Action::Export,
         &[ch('x')],
         Line("export the minutes (Markdown) now"),
-        Rank(6, "export"),
+        Rank(8, "export"),
         G::Other,
         FAC,
     ),
@@ -457,8 +645,24 @@ const NORMAL: &[Binding] = &[
         Action::Bell,
         &[ch('b')],
         Line("end-of-timebox bell on / off"),
-        No,
+        Where(When::Running, 13, "bell"),
         G::Other,
+        FAC,
+    ),
+    row(
+        Action::NextPrompt,
+        &[key(KeyCode::Tab)],
+        Line("show the section's next prompts"),
+        Where(When::Prompts, 16, "prompts"),
+        G::Meeting,
+        ALL,
+    ),
+    row(
+        Action::Zoom,
+        &[ch('z')],
+        Line("room zoom: only the section, countdown, speaker and items"),
+        Rank(17, "zoom"),
+        G::Meeting,
         FAC,
     ),
     row(
@@ -469,15 +673,38 @@ const NORMAL: &[Binding] = &[
         G::Other,
         ALL,
     ),
-    // What quitting means for a joined terminal (leave, not end) is the
-    // room's to decide.
     row(
         Action::Quit,
         &[ch('q')],
         Line("quit (asks; y confirms; everything is already saved)"),
-        Rank(7, "quit"),
+        Rank(9, "quit"),
         G::Other,
-        ALL,
+        FAC,
+    ),
+    // A joined terminal leaves; the meeting goes on without it.
+    row(
+        Action::Quit,
+        &[ch('q')],
+        Line("leave (asks; y confirms; the meeting goes on)"),
+        Rank(9, "leave"),
+        G::Other,
+        Roles::JOINED,
+    ),
+    row(
+        Action::RoomCard,
+        &[ch('r')],
+        Line("the room: joined terminals, how to join, keys asking to"),
+        Rank(18, "room"),
+        G::Other,
+        FAC,
+    ),
+    row(
+        Action::RaiseHand,
+        &[ch('h')],
+        Line("raise your hand (again: lower it)"),
+        Rank(1, "raise hand"),
+        G::Speakers,
+        Roles::VIEWER,
     ),
     row(
         Action::Interrupt,
@@ -622,6 +849,253 @@ const HELP: &[Binding] = &[row(
     ALL,
 )];
 
+/// The room card.
+const ROOM: &[Binding] = &[
+    row(
+        Action::Admit,
+        &[ch('y')],
+        Line("admit the key asking to join"),
+        Rank(1, "admit"),
+        G::Room,
+        FAC,
+    ),
+    row(
+        Action::Refuse,
+        &[ch('n')],
+        Line("refuse it"),
+        Rank(2, "refuse"),
+        G::Room,
+        FAC,
+    ),
+    row(
+        Action::CloseRoom,
+        &[ANY],
+        Line("closes the room card"),
+        Rank(3, "close"),
+        G::Room,
+        FAC,
+    ),
+];
+
+/// The speaker picker: digits and letters are typed.
+const PICKER: &[Binding] = &[
+    row(
+        Action::Pick,
+        &[ENTER],
+        Line("that person speaks"),
+        Rank(1, "speaks"),
+        G::Picker,
+        CAP,
+    ),
+    row(
+        Action::ClosePicker,
+        &[ESC],
+        Line("close the picker"),
+        Rank(2, "cancel"),
+        G::Picker,
+        CAP,
+    ),
+    INTERRUPT_INPUT,
+];
+
+/// While a vote is taken on this terminal.
+const VOTE: &[Binding] = &[
+    row(
+        Action::DotN,
+        DIGITS,
+        Line("one dot for factor N of this section"),
+        Rank(1, "dot for N"),
+        G::Voting,
+        FAC,
+    ),
+    row(
+        Action::Dot,
+        &[ch('+'), alias(ch('=')), help_only(ENTER)],
+        Line("one dot for the selected factor"),
+        Rank(2, "dot"),
+        G::Voting,
+        FAC,
+    ),
+    row(
+        Action::Undot,
+        &[ch('-')],
+        Line("take one dot back from the selected factor"),
+        Rank(3, "take back"),
+        G::Voting,
+        FAC,
+    ),
+    row(
+        Action::SelectNext,
+        &[ch('j'), help_only(key(KeyCode::Down))],
+        Line("move the selection"),
+        No,
+        G::Voting,
+        FAC,
+    ),
+    row(
+        Action::SelectPrev,
+        &[ch('k'), help_only(key(KeyCode::Up))],
+        Joins,
+        No,
+        G::Voting,
+        FAC,
+    ),
+    row(
+        Action::CloseVote,
+        &[ch('v')],
+        Line("close the vote: the factors go in vote order"),
+        Rank(4, "close vote"),
+        G::Voting,
+        FAC,
+    ),
+    row(
+        Action::LeaveVote,
+        &[ESC],
+        Line("back to the meeting (the vote stays open; v comes back)"),
+        Rank(5, "back"),
+        G::Voting,
+        FAC,
+    ),
+    INTERRUPT_INPUT,
+];
+
+/// While the pulse is taken on this terminal.
+const PULSE: &[Binding] = &[
+    row(
+        Action::PulseScore,
+        &[ch('1'), ch('2'), ch('3'), ch('4'), ch('5')],
+        Line("one answer, 1 (not at all) to 5 (fully), to the question shown"),
+        Rank(1, "answer"),
+        G::Pulsing,
+        FAC,
+    ),
+    row(
+        Action::PulseQuestion,
+        &[key(KeyCode::Tab), help_only(ch('j')), help_only(ch('k'))],
+        Line("the other question"),
+        Rank(2, "other question"),
+        G::Pulsing,
+        FAC,
+    ),
+    row(
+        Action::PulseTakeBack,
+        &[ch('-')],
+        Line("take back the last answer recorded here"),
+        Rank(3, "take back"),
+        G::Pulsing,
+        FAC,
+    ),
+    row(
+        Action::ClosePulse,
+        &[ch('l')],
+        Line("close the pulse"),
+        Rank(4, "close pulse"),
+        G::Pulsing,
+        FAC,
+    ),
+    row(
+        Action::LeavePulse,
+        &[ESC],
+        Line("back to the meeting (the pulse stays open; l comes back)"),
+        Rank(5, "back"),
+        G::Pulsing,
+        FAC,
+    ),
+    INTERRUPT_INPUT,
+];
+
+/// The bias cards.
+const BIASES: &[Binding] = &[row(
+    Action::CloseBiases,
+    &[ANY],
+    Line("closes the bias cards"),
+    Rank(1, "closes the cards"),
+    G::Help,
+    ALL,
+)];
+/// The incident card: a row is selected, and these keys act on it.
+const CARD: &[Binding] = &[
+    row(
+        Action::CardDown,
+        &[ch('j'), help_only(key(KeyCode::Down))],
+        Line("move between the fields and the people"),
+        Rank(1, "move"),
+        G::Card,
+        CAP,
+    ),
+    row(
+        Action::CardUp,
+        &[ch('k'), help_only(key(KeyCode::Up))],
+        Joins,
+        No,
+        G::Card,
+        CAP,
+    ),
+    row(
+        Action::CardEdit,
+        &[key(KeyCode::Enter), ch('e')],
+        Line("edit the field (on a person: their name)"),
+        Rank(2, "edit"),
+        G::Card,
+        CAP,
+    ),
+    row(
+        Action::CardStatus,
+        &[ch('s')],
+        Line("next status: draft, in-review, reviewed, closed"),
+        Rank(4, "status"),
+        G::Card,
+        CAP,
+    ),
+    row(
+        Action::CardRole,
+        &[ch('r')],
+        Line("set the person's role (empty clears it)"),
+        Rank(5, "role"),
+        G::Card,
+        CAP,
+    ),
+    row(
+        Action::CardLeft,
+        &[ch('l')],
+        Line("mark the person as left, or back"),
+        Rank(6, "left"),
+        G::Card,
+        CAP,
+    ),
+    row(
+        Action::CardClear,
+        &[ch('d'), alias(key(KeyCode::Delete))],
+        Line("clear the field (on a person: their role)"),
+        Rank(7, "clear"),
+        G::Card,
+        CAP,
+    ),
+    row(
+        Action::Undo,
+        &[ch('u')],
+        Line("undo the last change"),
+        Rank(8, "undo"),
+        G::Card,
+        CAP,
+    ),
+    row(
+        Action::CloseCard,
+        &[key(KeyCode::Esc), ch('i')],
+        Line("close the card"),
+        Rank(3, "close"),
+        G::Card,
+        ALL,
+    ),
+    Binding {
+        group: G::Card,
+        ..INTERRUPT_INPUT
+    },
+];
+
+/// Typing a field's new value on the card.
+const CARD_EDIT: &[Binding] = &[commit("save"), NEW_LINE, cancel("cancel"), INTERRUPT_INPUT];
+
 /// The app's modes, as the key tables know them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyMode {
@@ -635,11 +1109,25 @@ pub enum KeyMode {
     ConfirmQuit,
     /// The help overlay.
     Help,
+    /// The room card.
+    Room,
+    /// The speaker picker.
+    Picker,
+    /// Taking a dot-vote.
+    Vote,
+    /// Taking the learning pulse.
+    Pulse,
+    /// The bias cards.
+    Biases,
+    /// The incident card.
+    Card,
+    /// Typing a field's value on the incident card.
+    CardEdit,
 }
 
 impl KeyMode {
     /// Every mode, for tests and docs.
-    pub const ALL: [KeyMode; 8] = [
+    pub const ALL: [KeyMode; 15] = [
         KeyMode::Normal,
         KeyMode::Offer,
         KeyMode::Input(InputPurpose::Add),
@@ -648,6 +1136,13 @@ impl KeyMode {
         KeyMode::Input(InputPurpose::AddPerson),
         KeyMode::ConfirmQuit,
         KeyMode::Help,
+        KeyMode::Room,
+        KeyMode::Picker,
+        KeyMode::Vote,
+        KeyMode::Pulse,
+        KeyMode::Biases,
+        KeyMode::Card,
+        KeyMode::CardEdit,
     ];
 
     /// The mode's own table.
@@ -660,6 +1155,13 @@ impl KeyMode {
             KeyMode::Input(InputPurpose::AddPerson) => INPUT_PERSON,
             KeyMode::ConfirmQuit => CONFIRM_QUIT,
             KeyMode::Help => HELP,
+            KeyMode::Room => ROOM,
+            KeyMode::Picker => PICKER,
+            KeyMode::Vote => VOTE,
+            KeyMode::Pulse => PULSE,
+            KeyMode::Biases => BIASES,
+            KeyMode::Card => CARD,
+            KeyMode::CardEdit => CARD_EDIT,
         }
     }
 
@@ -673,6 +1175,13 @@ impl KeyMode {
             KeyMode::Input(InputPurpose::AddPerson) => &[INPUT_PERSON],
             KeyMode::ConfirmQuit => &[CONFIRM_QUIT],
             KeyMode::Help => &[HELP],
+            KeyMode::Room => &[ROOM],
+            KeyMode::Picker => &[PICKER],
+            KeyMode::Vote => &[VOTE],
+            KeyMode::Pulse => &[PULSE],
+            KeyMode::Biases => &[BIASES],
+            KeyMode::Card => &[CARD],
+            KeyMode::CardEdit => &[CARD_EDIT],
         }
     }
 }
@@ -728,6 +1237,7 @@ impl Key {
             KeyCode::Up => "↑".into(),
             KeyCode::Down => "↓".into(),
             KeyCode::Delete => "Del".into(),
+            KeyCode::Tab => "Tab".into(),
             other => other.to_string(),
         };
         match self.mods {
@@ -817,7 +1327,7 @@ fn hints_of(mode: KeyMode, role: Role) -> (Vec<Hint>, Option<Hint>) {
         }
         let keys = || line_label(table, i, Shown::Always, true);
         match b.foot {
-            No => {}
+            No | Where(..) => {}
             Rank(n, label) => ranked.push((
                 n,
                 Hint {
@@ -837,23 +1347,71 @@ fn hints_of(mode: KeyMode, role: Role) -> (Vec<Hint>, Option<Hint>) {
     (ranked.into_iter().map(|(_, h)| h).collect(), end)
 }
 
+/// The meeting screen's footer for `role`: every row with a hint, by
+/// rank, each with where it applies.
+fn footer_of(role: Role) -> Vec<(When, Hint)> {
+    let mut ranked: Vec<(u8, When, Hint)> = Vec::new();
+    for (i, b) in NORMAL.iter().enumerate() {
+        if !b.roles.allows(role) {
+            continue;
+        }
+        let (n, when, label) = match b.foot {
+            Rank(n, label) => (n, When::Always, label),
+            Where(when, n, label) => (n, when, label),
+            No | End(_) => continue,
+        };
+        let keys = line_label(NORMAL, i, Shown::Always, true);
+        ranked.push((n, when, Hint { keys, label }));
+    }
+    ranked.sort_by_key(|(n, ..)| *n);
+    ranked.into_iter().map(|(_, w, h)| (w, h)).collect()
+}
+
+/// The label of the key that does `action` on the meeting screen, for `role`.
+fn key_for(action: Action, role: Role) -> Option<String> {
+    let b = NORMAL
+        .iter()
+        .find(|b| b.action == action && b.roles.allows(role))?;
+    Some(keys_label(b.keys, Shown::Always, any_label(NORMAL)))
+}
+
 /// The help overlay's lines for `role`: the meeting screen's keys and the
 /// time-is-up offer's, by heading.
 fn help_lines(role: Role) -> Vec<HelpLine> {
     let mut lines: Vec<(Group, HelpLine)> = Vec::new();
-    for table in [NORMAL, OFFER] {
+    for (t, table) in [NORMAL, OFFER, CARD, PICKER, VOTE, PULSE]
+        .into_iter()
+        .enumerate()
+    {
         for (i, b) in table.iter().enumerate() {
+            // Ctrl-C is in every mode; the meeting screen's row says so once.
+            let again = t > 2 && b.action == Action::Interrupt;
             if let Line(what) = b.doc
                 && b.roles.allows(role)
+                && !again
             {
                 let keys = line_label(table, i, Shown::Help, false);
                 let group = b.group.title();
+                // A key that does the same on every screen is listed once.
+                if lines.iter().any(|(_, l)| l.keys == keys && l.what == what) {
+                    continue;
+                }
                 lines.push((b.group, HelpLine { keys, what, group }));
             }
         }
     }
     lines.sort_by_key(|(g, _)| *g);
     lines.into_iter().map(|(_, l)| l).collect()
+}
+
+/// The meeting screen's key for `action`, as `role` reads it, if `role`
+/// may use it: for the words that say how to start ("press i").
+fn label_of(action: Action, role: Role) -> Option<String> {
+    NORMAL
+        .iter()
+        .find(|b| b.action == action && b.roles.allows(role))
+        .and_then(|b| b.keys.first())
+        .map(Key::label)
 }
 
 /// Everything the screen shows about keys, for `role`.
@@ -870,13 +1428,61 @@ pub fn hints(role: Role) -> ui::Keys {
     .collect();
     ui::Keys {
         footer,
+        footer_where: footer_of(role),
+        prompt_key: key_for(Action::NextPrompt, role),
+        zoom_key: key_for(Action::Zoom, role),
         footer_end,
         offer: hints_of(KeyMode::Offer, role).0,
         quit: hints_of(KeyMode::ConfirmQuit, role).0,
         input,
         help: help_lines(role),
         help_close: hints_of(KeyMode::Help, role).0,
+        room: hints_of(KeyMode::Room, role).0,
+        modes: [
+            ("picker", KeyMode::Picker),
+            ("vote", KeyMode::Vote),
+            ("pulse", KeyMode::Pulse),
+            ("biases", KeyMode::Biases),
+        ]
+        .into_iter()
+        .map(|(name, mode)| (name, hints_of(mode, role).0))
+        .collect(),
+        card: hints_of(KeyMode::Card, role).0,
+        card_edit: hints_of(KeyMode::CardEdit, role).0,
+        incident_key: label_of(Action::Incident, role),
+        person_key: label_of(Action::AddPerson, role),
     }
+}
+
+/// Whether some key of some table lets `role` ask for `action`: what the
+/// host checks before it carries out a joined terminal's command.
+pub fn allowed(role: Role, action: Action) -> bool {
+    KeyMode::ALL
+        .iter()
+        .flat_map(|m| m.table())
+        .any(|b| b.action == action && b.roles.allows(role))
+}
+
+/// What a terminal of `role` is told when it presses a key that is
+/// another role's in `mode` (`]` on a scribe's terminal); nothing for a key
+/// no role has.
+pub fn refused(mode: KeyMode, role: Role, ev: &KeyEvent) -> Option<String> {
+    if lookup(mode, role, ev).is_some() {
+        return None;
+    }
+    let b = lookup(mode, Role::Facilitator, ev)?;
+    let key = b.keys.iter().find(|k| k.code.is_some() && k.matches(ev))?;
+    let whose: Vec<&str> = Role::ALL
+        .iter()
+        .filter(|r| b.roles.allows(**r))
+        .map(|r| r.name())
+        .collect();
+    Some(format!(
+        "{} is the {}'s key: a {} cannot use it",
+        key.label(),
+        whose.join(" and "),
+        role.name()
+    ))
 }
 
 #[cfg(test)]
@@ -890,16 +1496,40 @@ mod tests {
     #[test]
     fn no_key_is_bound_twice_in_one_table() {
         for mode in KeyMode::ALL {
-            let keys: Vec<&Key> = mode.table().iter().flat_map(|b| b.keys).collect();
-            for (i, a) in keys.iter().enumerate() {
-                for b in &keys[i + 1..] {
-                    assert!(
-                        (a.code, a.mods) != (b.code, b.mods),
-                        "{mode:?}: {a:?} twice"
-                    );
+            for role in Role::ALL {
+                let keys: Vec<&Key> = mode
+                    .table()
+                    .iter()
+                    .filter(|b| b.roles.allows(role))
+                    .flat_map(|b| b.keys)
+                    .collect();
+                for (i, a) in keys.iter().enumerate() {
+                    for b in &keys[i + 1..] {
+                        assert!(
+                            (a.code, a.mods) != (b.code, b.mods),
+                            "{mode:?} {role:?}: {a:?} twice"
+                        );
+                    }
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_key_of_another_role_is_explained_and_the_host_checks_actions() {
+        let ev = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        let why = refused(KeyMode::Normal, Role::Scribe, &ev(']')).unwrap();
+        assert_eq!(why, "] is the facilitator's key: a scribe cannot use it");
+        assert!(refused(KeyMode::Normal, Role::Scribe, &ev('a')).is_none());
+        assert!(refused(KeyMode::Normal, Role::Scribe, &ev('Z')).is_none());
+        let why = refused(KeyMode::Normal, Role::Projector, &ev('a')).unwrap();
+        assert!(why.contains("facilitator and scribe"), "{why}");
+        assert!(allowed(Role::Scribe, Action::Add));
+        assert!(!allowed(Role::Scribe, Action::NextSection));
+        assert!(!allowed(Role::Scribe, Action::Speak));
+        assert!(!allowed(Role::Projector, Action::Add));
+        assert!(allowed(Role::Viewer, Action::RaiseHand));
+        assert!(!allowed(Role::Facilitator, Action::RaiseHand));
     }
 
     #[test]
@@ -966,12 +1596,16 @@ mod tests {
 
     #[test]
     fn roles_filter_the_table_and_the_facilitator_has_it_all() {
+        // Every action is the facilitator's but a joined terminal's own
+        // (raising a hand); their `q` leaves where the facilitator's quits.
         for mode in KeyMode::ALL {
-            assert!(
-                mode.table()
-                    .iter()
-                    .all(|b| b.roles.allows(Role::Facilitator))
-            );
+            for b in mode.table() {
+                assert!(
+                    b.action == Action::RaiseHand || allowed(Role::Facilitator, b.action),
+                    "{mode:?} {:?}",
+                    b.action
+                );
+            }
         }
         let projector = hints(Role::Projector);
         let footer: Vec<&str> = projector.footer.iter().map(|h| h.keys.as_str()).collect();

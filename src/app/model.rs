@@ -4,6 +4,8 @@
 //! so every rule is testable with a fake clock, and the same update can run
 //! for any terminal.
 
+mod craft;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -17,7 +19,10 @@ use crate::meeting::{
     Clock, Command, Draft, DraftTarget, ItemId, Meeting, Outcome, OvertimeChoice, Participant,
     Refusal, Stamped,
 };
+use crate::ui::incident_card::{CardRow, CardTarget};
 use crate::ui::{self, InputPurpose, SaveState};
+
+mod card;
 
 /// Longest paste accepted, in characters: beyond this it is surely a mistake.
 pub const MAX_PASTE_CHARS: usize = 100_000;
@@ -26,6 +31,9 @@ pub const MAX_PASTE_CHARS: usize = 100_000;
 /// and as much again typed or pasted around it. A draft is saved whole, so
 /// this also bounds what each save writes to the journal.
 pub const MAX_DRAFT_CHARS: usize = 2 * MAX_PASTE_CHARS;
+
+/// Seconds a message on the status line stays (an error stays until a key).
+pub const STATUS_FADE_SECS: i64 = 5;
 
 /// What the app is doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +46,20 @@ pub enum AppMode {
     Help,
     /// "Quit? y / n".
     ConfirmQuit,
+    /// The room card (the facilitator's).
+    Room,
+    /// The speaker picker.
+    Picker,
+    /// Taking a dot-vote by hand.
+    Vote,
+    /// Taking the learning pulse by hand.
+    Pulse,
+    /// The bias cards.
+    Biases,
+    /// The incident card.
+    Card,
+    /// Typing a value on the incident card.
+    CardEdit(CardTarget),
 }
 
 /// Why the app stopped.
@@ -64,6 +86,22 @@ pub enum Effect {
     SaveDraftSoon,
     /// Stop the meeting screen.
     Quit(Exit),
+    // The room: effects of joined terminals and of the room card.
+    /// A joined terminal's command, for the host to decide; this app's own
+    /// copy of the meeting already shows it, until the host's next state.
+    Send(Command),
+    /// A joined terminal's hand went up (true) or down.
+    Hand(bool),
+    /// The facilitator admitted (true) or refused the first key asking to join.
+    Admit(bool),
+}
+
+/// What a joined terminal was typing, kept by the host while it is away so
+/// that the same person rejoining gets it back.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Kept {
+    drafts: std::collections::BTreeMap<DraftTarget, String>,
+    open: Option<(InputPurpose, Option<ItemId>)>,
 }
 
 /// The terminal an app runs for: who is at it and what it can show.
@@ -97,10 +135,30 @@ pub struct App {
     save: SaveState,
     seat: Seat,
     keys: ui::Keys,
+    /// The incident card's selected row.
+    card_row: usize,
+    /// Why the card refused what was typed.
+    card_error: Option<String>,
+    /// When the status line's message fades, and the message it is for:
+    /// any other message (an error) stays until a key is pressed.
+    fades: Option<(chrono::DateTime<chrono::Utc>, String)>,
+    /// The first prompt shown, browsed with a key; back to the first in
+    /// each new section.
+    prompt: usize,
+    /// The room zoom.
+    zoom: bool,
     /// Events recorded during this update, for the journal.
     outbox: Vec<Stamped>,
     /// Everything else this update asks of the loop.
     effects: Vec<Effect>,
+    /// A joined terminal's drafts: its own, never the journal's.
+    own_drafts: std::collections::BTreeMap<DraftTarget, String>,
+    /// The room as this terminal shows it (hands, the room card).
+    room: ui::RoomView,
+    /// A joined terminal's hand is up.
+    hand_up: bool,
+    /// The guides' keys: picker, talk times, hints, vote and pulse.
+    craft: craft::Craft,
 }
 
 impl App {
@@ -120,8 +178,17 @@ impl App {
             save: SaveState::Saved,
             seat,
             keys: keymap::hints(seat.role),
+            card_row: 0,
+            card_error: None,
+            fades: None,
+            prompt: 0,
+            zoom: false,
             outbox: Vec::new(),
             effects: Vec::new(),
+            own_drafts: Default::default(),
+            room: ui::RoomView::default(),
+            hand_up: false,
+            craft: craft::Craft::default(),
         };
         // Already past time at resume: the bell rang before the crash.
         if app.meeting.overtime_offer(now) {
@@ -152,6 +219,23 @@ impl App {
         self.status = Some(status);
     }
 
+    /// Puts `message` on the status line for a few seconds.
+    fn say(&mut self, message: impl Into<String>) {
+        let message = message.into();
+        let until = self.clock.now() + chrono::TimeDelta::seconds(STATUS_FADE_SECS);
+        self.fades = Some((until, message.clone()));
+        self.status = Some(message);
+    }
+
+    /// When the status line's message fades; None for an error, which
+    /// stays, and when there is no message.
+    fn fades_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        match (&self.fades, &self.status) {
+            (Some((at, for_text)), Some(text)) if for_text == text => Some(*at),
+            _ => None,
+        }
+    }
+
     /// The journal has something to tell the room (a replaced journal put
     /// back, say): it goes on the status line at once.
     pub fn on_notice(&mut self, message: String) -> Vec<Effect> {
@@ -179,10 +263,10 @@ impl App {
         &mut self,
         result: Result<PathBuf, crate::export::ExportError>,
     ) -> Vec<Effect> {
-        self.status = Some(match result {
-            Ok(path) => super::fit_path("minutes written to ", &path, ""),
-            Err(e) => super::export_failed(&e),
-        });
+        match result {
+            Ok(path) => self.say(super::fit_path("minutes written to ", &path, "")),
+            Err(e) => self.status = Some(super::export_failed(&e)),
+        }
         self.draw();
         self.take_effects()
     }
@@ -222,7 +306,20 @@ impl App {
                 },
                 AppMode::Help => ui::Mode::Help,
                 AppMode::ConfirmQuit => ui::Mode::ConfirmQuit,
+                AppMode::Room => ui::Mode::Room,
+                AppMode::Picker => ui::Mode::Picker {
+                    typed: self.picker_text(),
+                    matches: self.picker_matches(),
+                },
+                AppMode::Vote => ui::Mode::Vote,
+                AppMode::Pulse => ui::Mode::Pulse {
+                    question: self.pulse_question(),
+                },
+                AppMode::Biases => ui::Mode::Biases,
+                AppMode::Card | AppMode::CardEdit(_) => ui::Mode::Card(self.card_view()),
             },
+            hints: self.language_hints(),
+            show_talk: self.show_talk(),
             selected: self
                 .selected
                 .and_then(|id| items.iter().position(|i| *i == id)),
@@ -230,6 +327,12 @@ impl App {
             save: self.save.clone(),
             keys: &self.keys,
             color: self.seat.color,
+            room: &self.room,
+            screen: ui::Screen {
+                prompt: self.prompt,
+                zoom: self.zoom,
+                error: self.status.is_some() && self.fades_at().is_none(),
+            },
         }
     }
 
@@ -238,8 +341,14 @@ impl App {
         self.clock.now()
     }
 
-    /// Whether something on screen changes with time: a timer or a speaker.
+    /// Whether something on screen changes with time: a timer, a speaker,
+    /// or a message that is to fade.
     pub fn ticking(&self) -> bool {
+        self.clocks_running() || self.fades_at().is_some()
+    }
+
+    /// Whether a timer or a speaker's turn is counting on screen.
+    fn clocks_running(&self) -> bool {
         self.meeting.state().running() || self.meeting.speaker().is_some()
     }
 
@@ -263,8 +372,15 @@ impl App {
 
     /// A second went by: redraw, and ring once when a timebox runs out.
     pub fn on_tick(&mut self) -> Vec<Effect> {
-        self.draw();
         let now = self.now();
+        if self.clocks_running() {
+            self.draw();
+        }
+        if self.fades_at().is_some_and(|at| at <= now) {
+            self.status = None;
+            self.fades = None;
+            self.draw();
+        }
         if self.meeting.overtime_offer(now) {
             let key = self.offer_key();
             if self.rung_for != Some(key) {
@@ -299,19 +415,24 @@ impl App {
     pub fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         self.draw();
         let mode = self.key_mode();
+        if let Some(why) = keymap::refused(mode, self.seat.role, &key) {
+            self.status = Some(why);
+            return self.take_effects();
+        }
         match keymap::lookup(mode, self.seat.role, &key) {
             Some(binding) => {
-                if matches!(mode, KeyMode::Normal | KeyMode::Offer) {
+                if matches!(mode, KeyMode::Normal | KeyMode::Offer | KeyMode::Card) {
                     self.status = None;
                 }
                 self.act(binding.action, &key);
             }
+            None if self.mode == AppMode::Picker => self.picker_type(&key),
             None => {
                 let typing = matches!(key.code, KeyCode::Char(_))
                     && !key
                         .modifiers
                         .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
-                if matches!(self.mode, AppMode::Input(_))
+                if matches!(self.mode, AppMode::Input(_) | AppMode::CardEdit(_))
                     && !(typing && self.input_full())
                     && self.textarea.input(key)
                 {
@@ -319,6 +440,7 @@ impl App {
                 }
             }
         }
+        self.refresh_hints();
         self.take_effects()
     }
 
@@ -331,6 +453,13 @@ impl App {
             AppMode::Input(purpose) => KeyMode::Input(purpose),
             AppMode::Help => KeyMode::Help,
             AppMode::ConfirmQuit => KeyMode::ConfirmQuit,
+            AppMode::Room => KeyMode::Room,
+            AppMode::Picker => KeyMode::Picker,
+            AppMode::Vote => KeyMode::Vote,
+            AppMode::Pulse => KeyMode::Pulse,
+            AppMode::Biases => KeyMode::Biases,
+            AppMode::Card => KeyMode::Card,
+            AppMode::CardEdit(_) => KeyMode::CardEdit,
         }
     }
 
@@ -345,8 +474,13 @@ impl App {
         }
         let clean = sanitize(text);
         match self.mode {
-            AppMode::Input(_) => {}
+            AppMode::Input(_) | AppMode::CardEdit(_) => {}
             AppMode::Normal => self.open_input(InputPurpose::Add),
+            AppMode::Card => {
+                if !self.card_paste_opens() {
+                    return self.take_effects();
+                }
+            }
             _ => return self.take_effects(),
         }
         if self.input_chars() + clean.chars().count() > MAX_DRAFT_CHARS {
@@ -357,6 +491,7 @@ impl App {
         }
         self.textarea.insert_str(clean);
         self.effect(Effect::SaveDraftSoon);
+        self.refresh_hints();
         self.take_effects()
     }
 
@@ -446,8 +581,12 @@ impl App {
                     KeyCode::Char(c) => c.to_digit(10),
                     _ => None,
                 };
-                if let Some(n) = digit.and_then(|d| (d as usize).checked_sub(1)) {
-                    self.run(Command::Speaker(Some(n)));
+                if let Some(n) = digit.and_then(|d| (d as usize).checked_sub(1))
+                    && self.run(Command::Speaker(Some(n)))
+                    && !self.room.hands.is_empty()
+                {
+                    // Picking the speaker answers the first raised hand.
+                    self.room.hands.remove(0);
                 }
             }
             Action::Nobody => {
@@ -468,14 +607,14 @@ impl App {
                     let next = self.neighbour(id);
                     if self.run(Command::Delete(id)) {
                         self.selected = next;
-                        self.status = Some("deleted — u undoes it".into());
+                        self.say("deleted — u undoes it");
                     }
                 }
                 None => self.status = Some("nothing selected to delete".into()),
             },
             Action::Undo => {
                 if self.run(Command::Undo) {
-                    self.status = Some("undone".into());
+                    self.say("undone");
                     self.fix_selection();
                 }
             }
@@ -485,12 +624,13 @@ impl App {
             Action::Bell => {
                 let on = !self.meeting.bell();
                 self.run(Command::SetBell(on));
-                self.status = Some(if on { "bell on" } else { "bell off" }.into());
+                self.say(if on { "bell on" } else { "bell off" });
             }
             Action::Export => self.effect(Effect::Export),
             Action::Help => self.mode = AppMode::Help,
             Action::CloseHelp => self.mode = AppMode::Normal,
             Action::Quit => self.mode = AppMode::ConfirmQuit,
+            Action::ConfirmQuit if self.joined() => self.effect(Effect::Quit(Exit::Quit)),
             Action::ConfirmQuit => {
                 // A deliberate quit pauses the room: time until the
                 // resume is not the section's, nor the speaker's.
@@ -504,33 +644,104 @@ impl App {
             }
             Action::Stay => {
                 self.mode = AppMode::Normal;
-                self.status = Some("carrying on".into());
+                self.say("carrying on");
             }
             Action::Interrupt => self.effect(Effect::Quit(Exit::Interrupted)),
-            Action::Commit => {
-                if let AppMode::Input(purpose) = self.mode {
-                    self.commit(purpose);
-                }
+            Action::Commit => match self.mode {
+                AppMode::Input(purpose) => self.commit(purpose),
+                AppMode::CardEdit(target) => self.card_commit(target),
+                _ => {}
+            },
+            Action::NextPrompt => {
+                let n = self.meeting.section().prompts.len().max(1);
+                self.prompt = (self.prompt + 1) % n;
+            }
+            Action::Zoom => {
+                self.zoom = !self.zoom;
+                let key = self.keys.zoom_key.clone().unwrap_or_default();
+                self.say(if self.zoom {
+                    format!("room zoom — {key} shows everything again")
+                } else {
+                    "room zoom off".to_string()
+                });
             }
             Action::NewLine => {
-                if !self.input_full() {
+                if let AppMode::CardEdit(target) = self.mode
+                    && !target.multi_line()
+                {
+                    self.card_error = Some("this field is one line: Enter saves it".into());
+                } else if !self.input_full() {
                     self.textarea.insert_newline();
                     self.effect(Effect::SaveDraftSoon);
                 }
             }
-            Action::Cancel => {
-                if let AppMode::Input(purpose) = self.mode {
-                    self.cancel(purpose);
+            Action::Cancel => match self.mode {
+                AppMode::Input(purpose) => self.cancel(purpose),
+                AppMode::CardEdit(_) => self.card_close_edit(),
+                _ => {}
+            },
+            Action::Incident => self.open_card(),
+            Action::CardDown => self.card_move(1),
+            Action::CardUp => self.card_move(-1),
+            Action::CardEdit => self.card_edit(),
+            Action::CardRole => self.card_role(),
+            Action::CardLeft => self.card_left(),
+            Action::CardStatus => self.card_status(),
+            Action::CardClear => self.card_clear(),
+            Action::CloseCard => self.mode = AppMode::Normal,
+            Action::Moment => self.cycle_moment(),
+            Action::RoomCard => self.mode = AppMode::Room,
+            Action::CloseRoom => self.mode = AppMode::Normal,
+            Action::Admit | Action::Refuse => {
+                if self.room.asking.is_some() {
+                    self.effect(Effect::Admit(action == Action::Admit));
+                } else {
+                    self.mode = AppMode::Normal;
                 }
             }
+            Action::RaiseHand => {
+                self.hand_up = !self.hand_up;
+                self.effects.push(Effect::Hand(self.hand_up));
+                self.status = Some(if self.hand_up {
+                    "your hand is up — h lowers it".into()
+                } else {
+                    "hand lowered".into()
+                });
+            }
+            Action::PickSpeaker
+            | Action::Pick
+            | Action::ClosePicker
+            | Action::NextSpeaker
+            | Action::GoRound
+            | Action::TalkTimes
+            | Action::Biases
+            | Action::CloseBiases
+            | Action::Vote
+            | Action::Dot
+            | Action::DotN
+            | Action::Undot
+            | Action::CloseVote
+            | Action::LeaveVote
+            | Action::Pulse
+            | Action::PulseScore
+            | Action::PulseQuestion
+            | Action::PulseTakeBack
+            | Action::ClosePulse
+            | Action::LeavePulse => self.act_craft(action, key),
         }
     }
 
-    /// Records a command; a refusal goes to the status line.
+    /// Records a command; a refusal goes to the status line. On a joined
+    /// terminal the command goes to the host, which decides it; this copy
+    /// of the meeting shows it meanwhile.
     fn run(&mut self, cmd: Command) -> bool {
+        let sent = self.joined().then(|| cmd.clone());
         match self.meeting.record(cmd, self.clock.now()) {
             Ok(events) => {
-                self.outbox.extend(events);
+                match sent {
+                    Some(cmd) => self.effects.push(Effect::Send(cmd)),
+                    None => self.outbox.extend(events),
+                }
                 true
             }
             Err(refusal) => {
@@ -543,6 +754,18 @@ impl App {
     /// Records a command the scribe did not ask for by name (a draft saved,
     /// an input closed): "nothing to change" is no news for the status line.
     fn run_quietly(&mut self, cmd: Command) {
+        if self.joined() {
+            // A joined terminal's drafts are its own (the host keeps them
+            // while it is away); the journal's are the facilitator's.
+            if let Command::SaveDraft(Draft { target, text }) = cmd {
+                if text.is_empty() {
+                    self.own_drafts.remove(&target);
+                } else {
+                    self.own_drafts.insert(target, text);
+                }
+            }
+            return;
+        }
         match self.meeting.record(cmd, self.clock.now()) {
             Ok(events) => self.outbox.extend(events),
             Err(Refusal::NoChange) => {}
@@ -556,7 +779,7 @@ impl App {
             self.record_draft();
             self.run_quietly(Command::CloseDraft(target));
             if !self.input_text().trim().is_empty() {
-                self.status = Some("draft kept — it comes back next time".into());
+                self.say("draft kept — it comes back next time");
             }
         }
         self.close_input();
@@ -578,7 +801,7 @@ impl App {
                 let ok = self.run(Command::Park(text));
                 if ok {
                     let n = self.meeting.parked().len();
-                    self.status = Some(format!("parked — {n} in the parking lot"));
+                    self.say(format!("parked — {n} in the parking lot"));
                 }
                 ok
             }
@@ -599,15 +822,19 @@ impl App {
                     } else {
                         String::new()
                     };
-                    self.status =
-                        Some(format!("{} joined{key}", self.meeting.people()[n - 1].name));
+                    let name = self.meeting.people()[n - 1].name.clone();
+                    self.say(format!("{name} joined{key}"));
                 }
                 ok
             }
         };
         // An empty entry just closes the box (and drops its empty draft).
         if done || empty {
-            if empty
+            if let Some(target) = self.draft_target(purpose)
+                && self.joined()
+            {
+                self.own_drafts.remove(&target);
+            } else if empty
                 && let Some(target) = self.draft_target(purpose)
                 && self.meeting.drafts().contains_key(&target)
             {
@@ -634,10 +861,15 @@ impl App {
                 .and_then(|id| self.meeting.item(id))
                 .map(|i| i.text.clone());
         }
-        if let Some(target) = self.draft_target(purpose)
-            && let Some(d) = self.meeting.drafts().get(&target)
-        {
-            text = Some(d.text.clone());
+        if let Some(target) = self.draft_target(purpose) {
+            let draft = if self.joined() {
+                self.own_drafts.get(&target)
+            } else {
+                self.meeting.drafts().get(&target).map(|d| &d.text)
+            };
+            if let Some(d) = draft {
+                text = Some(d.clone());
+            }
         }
         if let Some(t) = text {
             self.textarea.insert_str(t);
@@ -730,6 +962,7 @@ impl App {
 
     fn after_section_change(&mut self) {
         self.selected = self.visible().last().copied();
+        self.prompt = 0;
     }
 
     fn cycle_outcome(&mut self) {
@@ -748,7 +981,7 @@ impl App {
             Some(Outcome::Dropped) => None,
         };
         if self.run(Command::SetOutcome(id, next)) {
-            self.status = Some(format!(
+            self.say(format!(
                 "outcome: {}",
                 next.map_or("none yet", |o| o.label())
             ));
@@ -757,6 +990,111 @@ impl App {
 
     fn offer_key(&self) -> (usize, u64) {
         (self.meeting.current(), self.meeting.state().timebox_secs)
+    }
+
+    /// Whether this app is a joined terminal's (not the host's own).
+    fn joined(&self) -> bool {
+        self.seat.role != Role::Facilitator
+    }
+
+    /// The host's side of a joined terminal's command: decided on the
+    /// meeting (item ids are assigned here), journaled, drawn.
+    pub fn on_command(&mut self, cmd: Command) -> Result<Vec<Effect>, Refusal> {
+        let events = self.meeting.record(cmd, self.clock.now())?;
+        self.outbox.extend(events);
+        self.fix_selection();
+        self.draw();
+        // An item added to this section settles the journal's draft for
+        // it, which is the facilitator's: saved again, it is not lost.
+        if matches!(self.mode, AppMode::Input(_)) {
+            self.effect(Effect::SaveDraftSoon);
+        }
+        Ok(self.take_effects())
+    }
+
+    /// A joined terminal's app: the host's meeting, as it now stands,
+    /// replaces this terminal's copy.
+    pub fn on_meeting(&mut self, meeting: Meeting, save: SaveState) -> Vec<Effect> {
+        self.meeting = meeting;
+        self.save = save;
+        self.fix_selection();
+        self.draw();
+        self.take_effects()
+    }
+
+    /// The room as this terminal shows it changed (hands, the room card).
+    pub fn on_room(&mut self, room: ui::RoomView) -> Vec<Effect> {
+        let hands = std::mem::take(&mut self.room.hands);
+        self.room = room;
+        self.room.hands = hands;
+        self.draw();
+        self.take_effects()
+    }
+
+    /// The raised hands, in the order they went up (the host's queue).
+    pub fn hands(&self) -> &[String] {
+        &self.room.hands
+    }
+
+    /// The host's queue of hands: `label` went up (true) or down.
+    pub fn on_hand(&mut self, label: &str, up: bool) -> Vec<Effect> {
+        self.room.hands.retain(|h| h != label);
+        if up {
+            self.room.hands.push(label.to_string());
+        }
+        self.draw();
+        self.take_effects()
+    }
+
+    /// Whether this joined terminal's hand is up.
+    pub fn hand_up(&self) -> bool {
+        self.hand_up
+    }
+
+    /// The host's queue no longer holds this terminal's hand (the
+    /// facilitator picked a speaker).
+    pub fn hand_answered(&mut self) -> Vec<Effect> {
+        if self.hand_up {
+            self.hand_up = false;
+            self.status = Some("the facilitator saw your hand".into());
+            self.draw();
+        }
+        self.take_effects()
+    }
+
+    /// What a joined terminal was typing, for the host to keep while it
+    /// is away.
+    pub fn kept(&mut self) -> Kept {
+        self.record_draft();
+        let open = match self.mode {
+            AppMode::Input(p) if p != InputPurpose::AddPerson => Some((p, self.editing)),
+            _ => None,
+        };
+        Kept {
+            drafts: self.own_drafts.clone(),
+            open,
+        }
+    }
+
+    /// The same person rejoined: what they were typing comes back.
+    pub fn restore(&mut self, kept: Kept) {
+        self.own_drafts = kept.drafts;
+        if let Some((purpose, editing)) = kept.open {
+            if let Some(id) = editing.filter(|id| self.visible().contains(id)) {
+                self.selected = Some(id);
+            }
+            if purpose != InputPurpose::Edit || editing.is_some() {
+                self.open_input(purpose);
+            }
+        }
+        self.draw();
+    }
+
+    /// Sets the status line of this terminal.
+    pub fn tell(&mut self, message: String) -> Vec<Effect> {
+        self.status = Some(message);
+        self.draw();
+        self.take_effects()
     }
 
     /// Whether the current section is the parking-lot review.

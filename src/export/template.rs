@@ -88,27 +88,32 @@ pub fn render_str(
     env.add_filter("duration", |ms: i64| {
         crate::meeting::incident::format_duration_ms(ms)
     });
-    let model = super::model(m, opts);
-    let sections = model.get("sections").cloned().unwrap_or_default();
+    // The model becomes minijinja's own value once; `items` then hands out
+    // the items it already holds (shared, not copied), however often a
+    // template asks.
+    let model = minijinja::Value::from_serialize(super::model(m, opts));
+    let sections: Vec<minijinja::Value> = model
+        .get_attr("sections")
+        .ok()
+        .and_then(|s| s.try_iter().ok())
+        .map(Iterator::collect)
+        .unwrap_or_default();
     // items("factors") gathers every section's items of a kind, and
     // items("went-well") those of the sections filling a part.
     env.add_function("items", move |which: String| {
-        let all: Vec<serde_json::Value> = sections
-            .as_array()
-            .into_iter()
+        let is = |s: &minijinja::Value, key: &str| {
+            s.get_attr(key)
+                .ok()
+                .is_some_and(|v| v.as_str() == Some(which.as_str()))
+        };
+        let all: Vec<minijinja::Value> = sections
+            .iter()
+            .filter(|s| is(s, "kind") || is(s, "fills"))
+            .filter_map(|s| s.get_attr("items").ok())
+            .filter_map(|items| items.try_iter().ok())
             .flatten()
-            .filter(|s| {
-                s.get("kind").and_then(|k| k.as_str()) == Some(which.as_str())
-                    || s.get("fills").and_then(|k| k.as_str()) == Some(which.as_str())
-            })
-            .flat_map(|s| {
-                s.get("items")
-                    .and_then(|i| i.as_array())
-                    .cloned()
-                    .unwrap_or_default()
-            })
             .collect();
-        minijinja::Value::from_serialize(all)
+        minijinja::Value::from(all)
     });
     let name = file.display().to_string();
     let refused = |e: minijinja::Error| TemplateError {

@@ -280,6 +280,46 @@ impl fmt::Display for Moment {
     }
 }
 
+impl Moment {
+    /// The moment after `now` in the order a key steps through them:
+    /// none, began, detected, mitigated, resolved, none again.
+    pub fn next(now: Option<Moment>) -> Option<Moment> {
+        match now {
+            None => Some(Moment::Began),
+            Some(Moment::Began) => Some(Moment::Detected),
+            Some(Moment::Detected) => Some(Moment::Mitigated),
+            Some(Moment::Mitigated) => Some(Moment::Resolved),
+            Some(Moment::Resolved) => None,
+        }
+    }
+}
+
+/// A timeline event's text marked with `moment` (None: unmarked): every
+/// `!moment` word it had is taken out, the new one goes at its end; the
+/// scribe's words and line breaks are kept.
+pub fn with_moment(text: &str, moment: Option<Moment>) -> String {
+    let is_mark = |w: &str| {
+        w.strip_prefix('!')
+            .map(|w| w.trim_end_matches(|c: char| c.is_ascii_punctuation()))
+            .and_then(Moment::from_word)
+            .is_some()
+    };
+    let mut out = text
+        .lines()
+        .map(|l| {
+            l.split_whitespace()
+                .filter(|w| !is_mark(w))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    if let Some(m) = moment {
+        out = format!("{} !{m}", out.trim_end());
+    }
+    out
+}
+
 /// How far from the anchor a bare time may be placed, either side.
 const HALF_DAY: TimeDelta = TimeDelta::hours(12);
 
@@ -424,6 +464,28 @@ mod tests {
         assert_eq!(d.time_to_mitigate_ms, None);
         assert_eq!(d.duration_ms, Some(5_400_000));
         assert_eq!(format_duration_ms(5_400_000), "1h 30m");
+    }
+
+    #[test]
+    fn a_moment_replaces_the_one_marked_and_keeps_the_words() {
+        let t = "14:05 pager fires !detected, https://x.example/!began\nsecond line";
+        let began = with_moment(t, Some(Moment::Began));
+        assert_eq!(
+            began,
+            "14:05 pager fires https://x.example/!began\nsecond line !began"
+        );
+        assert_eq!(
+            with_moment(&began, None),
+            "14:05 pager fires https://x.example/!began\nsecond line"
+        );
+        let mut m = None;
+        let mut seen = Vec::new();
+        for _ in 0..5 {
+            m = Moment::next(m);
+            seen.push(m);
+        }
+        assert_eq!(seen.last(), Some(&None), "back to none after resolved");
+        assert_eq!(seen[..4], Moment::ALL.map(Some));
     }
 
     #[test]

@@ -11,6 +11,11 @@ use super::{Hint, View};
 /// Draws the status line: the app's message, if any.
 pub fn draw_status(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
     if let Some(status) = view.status {
+        let style = if view.screen.error {
+            theme.warning()
+        } else {
+            theme.status()
+        };
         let x = area.x.saturating_add(1);
         put_cut(
             buf,
@@ -19,13 +24,19 @@ pub fn draw_status(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
             area.y,
             status,
             area.width.saturating_sub(1),
-            theme.status(),
+            style,
         );
     }
 }
 
 /// Draws `hints` as `key label` pairs, as many as fit, then `end` at the right.
-pub fn draw_hints(buf: &mut Buffer, area: Rect, hints: &[Hint], end: Option<&Hint>, theme: Theme) {
+pub fn draw_hints<'h>(
+    buf: &mut Buffer,
+    area: Rect,
+    hints: impl IntoIterator<Item = &'h Hint>,
+    end: Option<&Hint>,
+    theme: Theme,
+) {
     let cost = |h: &Hint| width(&h.keys) + width(h.label) + 3;
     let end_w = end.map_or(0, cost);
     let room = usize::from(area.width).saturating_sub(end_w);
@@ -54,10 +65,16 @@ fn hint(buf: &mut Buffer, area: Rect, x: u16, key: &str, label: &str, theme: The
     put(buf, area, x, area.y, " ", 1, theme.text())
 }
 
-/// Draws the meeting screen's footer: key hints, ending with `? help`.
+/// Draws the meeting screen's footer: the keys that work here and now,
+/// most useful first, ending with `? help`.
 pub fn draw_keys(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
     let keys = view.keys;
-    draw_hints(buf, area, &keys.footer, keys.footer_end.as_ref(), theme);
+    let here = keys
+        .footer_where
+        .iter()
+        .filter(|(when, _)| when.holds(view))
+        .map(|(_, h)| h);
+    draw_hints(buf, area, here, keys.footer_end.as_ref(), theme);
 }
 
 /// `hints` as one line: `Enter add · Esc cancel`.

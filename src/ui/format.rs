@@ -1,4 +1,5 @@
-//! Times and figures as the room reads them: `12:34`, `+02:13`, `0:42`, `10:47`, `34%`.
+//! Times and figures as the room reads them: durations one way only
+//! (`0:42`, `12:34`, `1:02:03`, `+2:13`), wall-clock times (`10:47`), `34%`.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 
@@ -14,34 +15,31 @@ fn secs_down(ms: i64) -> i64 {
     ms.max(0) / 1000
 }
 
-/// A countdown of the time left, `mm:ss` (minutes may pass 99): `12:34`.
+/// A duration, the one way the screen writes one: `m:ss`, and `h:mm:ss`
+/// from an hour on (`0:42`, `12:34`, `1:02:03`).
+fn duration(secs: i64) -> String {
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
+}
+
+/// Time left, rounded up so that `0:00` shows only when time is up: `12:34`.
 pub fn countdown(remaining_ms: i64) -> String {
-    let s = secs_up(remaining_ms);
-    format!("{:02}:{:02}", s / 60, s % 60)
+    duration(secs_up(remaining_ms))
 }
 
-/// Time past the timebox, signed so it never reads as time left: `+02:13`.
+/// Time past the timebox, signed so it never reads as time left: `+2:13`.
 pub fn overtime(over_ms: i64) -> String {
-    let s = secs_down(over_ms);
-    format!("+{:02}:{:02}", s / 60, s % 60)
+    format!("+{}", duration(secs_down(over_ms)))
 }
 
-/// Time left in words' company, `m:ss` rounded up: `1:30` (as in `⚠ 1:30 left`).
-pub fn left(remaining_ms: i64) -> String {
-    let s = secs_up(remaining_ms);
-    format!("{}:{:02}", s / 60, s % 60)
-}
-
-/// A duration spent, `m:ss`: talk time, the current turn.
-pub fn mss(ms: i64) -> String {
-    let s = secs_down(ms);
-    format!("{}:{:02}", s / 60, s % 60)
-}
-
-/// A long duration, `h:mm`: the meeting's elapsed time.
-pub fn hmm(ms: i64) -> String {
-    let m = secs_down(ms) / 60;
-    format!("{}:{:02}", m / 60, m % 60)
+/// Time spent, counting only whole seconds passed: talk time, the
+/// current turn, the meeting's elapsed time.
+pub fn spent(ms: i64) -> String {
+    duration(secs_down(ms))
 }
 
 /// A moment as the room's wall clock shows it: `10:47`.
@@ -82,21 +80,24 @@ mod tests {
     #[test]
     fn countdown_rounds_up_and_overtime_down() {
         assert_eq!(countdown(12 * 60_000 + 34_000), "12:34");
-        assert_eq!(countdown(1), "00:01");
-        assert_eq!(countdown(0), "00:00");
-        assert_eq!(countdown(-5), "00:00");
-        assert_eq!(countdown(90 * 60_000), "90:00");
-        assert_eq!(overtime(2 * 60_000 + 13_999), "+02:13");
-        assert_eq!(overtime(0), "+00:00");
-        assert_eq!(left(89_001), "1:30");
+        assert_eq!(countdown(1), "0:01");
+        assert_eq!(countdown(0), "0:00");
+        assert_eq!(countdown(-5), "0:00");
+        assert_eq!(countdown(89_001), "1:30");
+        assert_eq!(countdown(59 * 60_000 + 59_001), "1:00:00");
+        assert_eq!(countdown(90 * 60_000), "1:30:00");
+        assert_eq!(overtime(2 * 60_000 + 13_999), "+2:13");
+        assert_eq!(overtime(0), "+0:00");
+        assert_eq!(overtime(61 * 60_000 + 5_000), "+1:01:05");
     }
 
     #[test]
     fn durations() {
-        assert_eq!(mss(42_999), "0:42");
-        assert_eq!(mss(-1), "0:00");
-        assert_eq!(hmm(42 * 60_000), "0:42");
-        assert_eq!(hmm(75 * 60_000 + 59_000), "1:15");
+        assert_eq!(spent(42_999), "0:42");
+        assert_eq!(spent(-1), "0:00");
+        assert_eq!(spent(42 * 60_000), "42:00");
+        assert_eq!(spent(75 * 60_000 + 59_999), "1:15:59");
+        assert_eq!(spent(10 * 3_600_000), "10:00:00");
         assert_eq!(percent(0.724), "72%");
         assert_eq!(percent(f64::NAN), "0%");
         assert_eq!(percent(1.5), "100%");

@@ -17,15 +17,17 @@ use crate::meeting::quick::EventTime;
 use crate::meeting::{Item, Meeting, Parsed};
 
 /// Columns before each item: the selection marker and a space.
-const GUTTER: u16 = 2;
+pub(super) const GUTTER: u16 = 2;
 /// A non-breaking space, so a flag such as `[no time]` never splits over two rows.
 const NBSP: &str = "\u{a0}";
 
 /// What an item is drawn with, besides itself.
-struct Ctx<'a> {
-    meeting: &'a Meeting,
-    theme: Theme,
-    day: NaiveDate,
+pub(super) struct Ctx<'a> {
+    pub(super) meeting: &'a Meeting,
+    pub(super) theme: Theme,
+    pub(super) day: NaiveDate,
+    /// The room's date now, for due dates past.
+    pub(super) today: NaiveDate,
 }
 
 /// The panel's name for a section kind, and what its items are called.
@@ -49,8 +51,21 @@ fn flag_runs<'a>(item: &Item, ctx: &Ctx, runs: &mut Vec<Run<'a>>) {
     }
 }
 
+/// A timeline event's time as the screen shows it: on the date the
+/// anchoring rule placed it, so an overnight event reads as the next day.
+pub(super) fn event_time(item: &Item, ctx: &Ctx) -> String {
+    let Parsed::Timeline(e) = &item.parsed else {
+        return String::new();
+    };
+    let placed = ctx.meeting.placed(item).map(|p| p.date());
+    e.when.as_ref().map_or_else(
+        || "--:--".to_string(),
+        |w| format::event_time(&EventTime { date: placed, ..*w }, ctx.day),
+    )
+}
+
 /// The styled text of one item, and its hanging indent.
-fn runs<'a>(item: &'a Item, ctx: &Ctx) -> (Vec<Run<'a>>, u16) {
+pub(super) fn runs<'a>(item: &'a Item, ctx: &Ctx) -> (Vec<Run<'a>>, u16) {
     let t = ctx.theme;
     let mut runs = Vec::with_capacity(8);
     let mut hang = 0;
@@ -81,13 +96,7 @@ fn runs<'a>(item: &'a Item, ctx: &Ctx) -> (Vec<Run<'a>>, u16) {
     match &item.parsed {
         Parsed::Note | Parsed::Tangent => runs.push(Run::new(item.text.as_str(), t.text())),
         Parsed::Timeline(e) => {
-            // The date the anchoring rule placed it on, so an overnight
-            // event reads as the next day.
-            let placed = ctx.meeting.placed(item).map(|p| p.date());
-            let time = e.when.as_ref().map_or_else(
-                || "--:--".to_string(),
-                |w| format::event_time(&EventTime { date: placed, ..*w }, ctx.day),
-            );
+            let time = event_time(item, ctx);
             hang = cells(super::paint::width(&time) + 2);
             runs.push(Run::new(time, t.time()));
             runs.push(Run::new("  ", t.text()));
@@ -107,6 +116,7 @@ fn runs<'a>(item: &'a Item, ctx: &Ctx) -> (Vec<Run<'a>>, u16) {
             flag_runs(item, ctx, &mut runs);
         }
         Parsed::Factor(f) => {
+            super::craft::factor_prefix(item, ctx.meeting, t, &mut runs);
             runs.push(Run::new(f.text.as_str(), t.text()));
             for tag in &f.tags {
                 runs.push(Run::new("  ", t.text()));
@@ -131,7 +141,7 @@ fn runs<'a>(item: &'a Item, ctx: &Ctx) -> (Vec<Run<'a>>, u16) {
             if let Some(k) = &a.ticket {
                 field(format!("#{k}"));
             }
-            flag_runs(item, ctx, &mut runs);
+            super::craft::action_runs(item, a, ctx.meeting, ctx.today, t, &mut runs);
         }
     }
     (runs, hang)
@@ -212,6 +222,7 @@ impl Widget for Items<'_> {
             meeting: m,
             theme,
             day: m.local_date(m.created()),
+            today: m.local_date(view.now),
         };
 
         let inner = Block::bordered().inner(area);
@@ -228,8 +239,15 @@ impl Widget for Items<'_> {
             rows,
             seen: Vec::new(),
         };
+        // The timeline is dense: one row per event.
+        let dense = (kind == SectionKind::Timeline && content_w > 0).then(|| {
+            let detail = sel.map_or(0, |s| super::timeline::detail_height(items[s], &ctx, inner));
+            super::timeline::window(rows, items.len(), sel, detail)
+        });
         let start = if content_w == 0 || rows == 0 {
             0
+        } else if let Some((start, _)) = dense {
+            start
         } else {
             window(&mut heights, sel)
         };
@@ -239,18 +257,26 @@ impl Widget for Items<'_> {
         let mut shown = start;
         let bottom = inner.bottom();
         let mut drawn: Vec<(u16, usize)> = Vec::new();
-        while shown < items.len() && y < bottom && content_w > 0 {
+        if let Some((start, n)) = dense {
+            shown = start + n;
+        }
+        while dense.is_none() && shown < items.len() && y < bottom && content_w > 0 {
             let left = usize::from(bottom - y);
             let h = heights.shown(shown, Some(shown) == sel).min(left);
             drawn.push((y, h));
             y = y.saturating_add(cells(h));
             shown += 1;
         }
+        let prepared = if dense.is_some() && items.iter().any(|i| i.prepared) {
+            format!("· {} prepared ", super::timeline::PREPARED_MARK)
+        } else {
+            String::new()
+        };
 
         let mut block = Block::bordered()
             .border_style(theme.border())
             .title(Span::styled(
-                format!(" {label} · {} {noun} ", items.len()),
+                format!(" {label} · {} {noun} {prepared}", items.len()),
                 theme.panel_title(),
             ));
         if start > 0 {
@@ -279,6 +305,10 @@ impl Widget for Items<'_> {
             return;
         }
 
+        if let Some(window) = dense {
+            super::timeline::draw(buf, inner, &items, window, sel, &ctx);
+            return;
+        }
         let x = inner.x.saturating_add(GUTTER);
         for (offset, (y, max)) in drawn.into_iter().enumerate() {
             let i = start + offset;

@@ -1,17 +1,21 @@
 //! The screen: drawn from the meeting and the app's view state, with no side effects.
 
 mod big;
+mod craft;
 mod footer;
 mod format;
 mod header;
 mod help;
+pub mod incident_card;
 mod input;
 mod items;
 mod overlay;
 mod paint;
+pub mod room;
 mod roster;
 mod section;
 mod theme;
+mod timeline;
 mod wrap;
 
 use chrono::{DateTime, Utc};
@@ -21,6 +25,7 @@ use ratatui::widgets::Widget;
 use ratatui_textarea::TextArea;
 
 use crate::meeting::Meeting;
+pub use room::RoomView;
 use section::Part;
 use theme::Theme;
 
@@ -44,12 +49,64 @@ pub struct HelpLine {
     pub group: &'static str,
 }
 
+/// Where a footer hint applies: the footer shows the keys that work in
+/// this section, now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    /// Everywhere.
+    Always,
+    /// In sections of this kind.
+    In(crate::agenda::SectionKind),
+    /// Where the section has items to select.
+    Items,
+    /// While the section timer runs.
+    Running,
+    /// Where the section has more than one prompt.
+    Prompts,
+    /// Where the roster is longer than the digit keys reach.
+    BigRoom,
+}
+
+impl When {
+    /// Whether the hint applies to `view`.
+    pub fn holds(self, view: &View) -> bool {
+        let m = view.meeting;
+        match self {
+            When::Always => true,
+            When::In(kind) => m.section().kind == kind,
+            When::Items => !m.items_in(m.current()).is_empty(),
+            When::Running => m.state().running(),
+            When::Prompts => m.section().prompts.len() > 1,
+            When::BigRoom => m.people().len() > 9,
+        }
+    }
+}
+
+/// How one terminal arranges the meeting screen, beside what it shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Screen {
+    /// The first of the section's prompts shown (browsed with a key).
+    pub prompt: usize,
+    /// The room zoom: section, countdown, speaker and items only.
+    pub zoom: bool,
+    /// The status line holds an error, which stays until a key is pressed
+    /// (other messages fade).
+    pub error: bool,
+}
+
 /// Everything the screen says about keys, derived from the app's key
 /// tables for one role.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Keys {
     /// The meeting screen's footer, most important first, as many as fit.
     pub footer: Vec<Hint>,
+    /// The meeting screen's footer in full, most useful first, each hint
+    /// with where it applies.
+    pub footer_where: Vec<(When, Hint)>,
+    /// The key that shows the next prompts, if this role has it.
+    pub prompt_key: Option<String>,
+    /// The key that toggles the room zoom, if this role has it.
+    pub zoom_key: Option<String>,
     /// The hint that ends the footer at the right (`? help`).
     pub footer_end: Option<Hint>,
     /// The choices of the time-is-up offer.
@@ -62,9 +119,30 @@ pub struct Keys {
     pub help: Vec<HelpLine>,
     /// How to close the help.
     pub help_close: Vec<Hint>,
+    /// The room card's keys.
+    pub room: Vec<Hint>,
+    /// The one-line hints of the guides' modes, by name (`picker`,
+    /// `vote`, `pulse`, `biases`).
+    pub modes: Vec<(&'static str, Vec<Hint>)>,
+    /// The incident card's keys.
+    pub card: Vec<Hint>,
+    /// The keys while a field of the card is being typed.
+    pub card_edit: Vec<Hint>,
+    /// The key that opens the incident card, when this terminal has it.
+    pub incident_key: Option<String>,
+    /// The key that adds a person, when this terminal has it.
+    pub person_key: Option<String>,
 }
 
 impl Keys {
+    /// The hints of the guides' mode `name`.
+    pub fn mode(&self, name: &str) -> &[Hint] {
+        self.modes
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or(&[], |(_, h)| h)
+    }
+
     /// The input box's hints for `purpose`.
     pub fn input(&self, purpose: InputPurpose) -> &[Hint] {
         self.input
@@ -113,6 +191,26 @@ pub enum Mode<'a> {
     Help,
     /// "Quit? y / n".
     ConfirmQuit,
+    /// The facilitator's room card.
+    Room,
+    /// The speaker picker.
+    Picker {
+        /// What is typed.
+        typed: &'a str,
+        /// Who it names.
+        matches: Vec<crate::meeting::PersonId>,
+    },
+    /// Taking a dot-vote.
+    Vote,
+    /// Taking the learning pulse.
+    Pulse {
+        /// The question shown.
+        question: crate::meeting::PulseQuestion,
+    },
+    /// The bias cards.
+    Biases,
+    /// The incident card.
+    Card(incident_card::CardView<'a>),
 }
 
 /// Everything the screen is drawn from.
@@ -133,6 +231,14 @@ pub struct View<'a> {
     pub keys: &'a Keys,
     /// Colours on (false when `NO_COLOR` is set).
     pub color: bool,
+    /// The room: raised hands, the room card.
+    pub room: &'a RoomView,
+    /// The language hints of what is typed on this terminal.
+    pub hints: &'a [crate::craft::language::LanguageHint],
+    /// Talk times and shares shown (the facilitator's toggle).
+    pub show_talk: bool,
+    /// How this terminal arranges the screen.
+    pub screen: Screen,
 }
 
 /// What a panel is drawn from: the view and the colours.
@@ -159,12 +265,13 @@ struct Areas {
 impl Areas {
     fn of(area: Rect, view: &View) -> Areas {
         let failed = matches!(view.save, SaveState::Failed(_));
+        let keys = !(view.screen.zoom && matches!(view.mode, Mode::Normal));
         let [header, failure, body, status, footer] = Layout::vertical([
-            Constraint::Length(header::height(area.height)),
+            Constraint::Length(header::height(view, area)),
             Constraint::Length(u16::from(failed)),
             Constraint::Fill(1),
             Constraint::Length(1),
-            Constraint::Length(1),
+            Constraint::Length(u16::from(keys)),
         ])
         .areas(area);
         Areas {
@@ -177,6 +284,9 @@ impl Areas {
     }
 }
 
+/// Bodies shorter than this are small: the prompts give their rows to the items.
+const PROMPTS_SMALL_BODY: u16 = 24;
+
 /// Rows the opening's notes box keeps however long the ground rules are.
 const OPENING_ITEMS_MIN: u16 = 5;
 
@@ -185,8 +295,13 @@ fn roster_width(width: u16) -> u16 {
     (width.saturating_mul(3) / 10).clamp(30, 52).min(width)
 }
 
-/// Draws the meeting panels (section, items, roster, ground rules) into `body`.
+/// Draws the meeting panels (section, items, roster, ground rules) into
+/// `body`; in the room zoom, the items alone.
 fn draw_body(buf: &mut ratatui::buffer::Buffer, body: Rect, view: &View, theme: Theme) {
+    if view.screen.zoom {
+        items::Items(Panel { view, theme }).render(body, buf);
+        return;
+    }
     let [left, right] = Layout::horizontal([
         Constraint::Fill(1),
         Constraint::Length(roster_width(body.width)),
@@ -222,7 +337,14 @@ fn draw_body(buf: &mut ratatui::buffer::Buffer, body: Rect, view: &View, theme: 
             Vec::new()
         };
         let prompts = section::present(view, &[Part::Prompts]);
-        (prompts, side, body.height.saturating_mul(2) / 5)
+        // On a small screen the items get the rows: the prompts keep a
+        // row or two, browsed with a key.
+        let max = if body.height < PROMPTS_SMALL_BODY {
+            3
+        } else {
+            body.height.saturating_mul(2) / 5
+        };
+        (prompts, side, max)
     };
 
     let mut panel_h = section::height(view, &main, left.width).min(main_max);
@@ -274,6 +396,10 @@ fn draw_screen(frame: &mut Frame, view: &View) {
         help::draw(buf, area, view, theme);
         return;
     }
+    if let Mode::Biases = view.mode {
+        craft::draw_biases(buf, area, view, theme);
+        return;
+    }
 
     let areas = Areas::of(area, view);
     header::Header(Panel { view, theme }).render(areas.header, buf);
@@ -293,6 +419,8 @@ fn draw_screen(frame: &mut Frame, view: &View) {
     footer::draw_status(buf, areas.status, view, theme);
 
     match &view.mode {
+        // The room zoom shows no keys: the room reads the meeting, not them.
+        Mode::Normal if view.screen.zoom => {}
         Mode::Normal => footer::draw_keys(buf, areas.footer, view, theme),
         Mode::Input { purpose, textarea } => {
             let kind = view.meeting.section().kind;
@@ -315,12 +443,41 @@ fn draw_screen(frame: &mut Frame, view: &View) {
                 theme,
             }
             .render(rect, buf);
+            // The language hints sit just above the box, over the items.
+            let hints_h =
+                craft::hints_height(view, area.width).min(rect.y.saturating_sub(areas.body.y));
+            let hints = Rect::new(area.x, rect.y.saturating_sub(hints_h), area.width, hints_h);
+            craft::draw_hints(buf, hints, view, theme);
+        }
+        Mode::Picker { typed, matches } => {
+            footer::draw_hints(buf, areas.footer, view.keys.mode("picker"), None, theme);
+            craft::draw_picker(buf, areas.body, view, typed, matches, theme);
+        }
+        Mode::Pulse { question } => {
+            footer::draw_hints(buf, areas.footer, view.keys.mode("pulse"), None, theme);
+            craft::draw_pulse(buf, areas.body, view, *question, theme);
+        }
+        Mode::Vote => {
+            footer::draw_hints(buf, areas.footer, view.keys.mode("vote"), None, theme);
         }
         Mode::ConfirmQuit => {
             footer::draw_hints(buf, areas.footer, &view.keys.quit, None, theme);
             overlay::draw_confirm_quit(buf, area, view, theme);
         }
+        Mode::Room => {
+            footer::draw_hints(buf, areas.footer, &view.keys.room, None, theme);
+            room::draw_card(buf, area, view, theme);
+        }
+        Mode::Card(card) => {
+            let keys = if card.editing.is_some() {
+                &view.keys.card_edit
+            } else {
+                &view.keys.card
+            };
+            footer::draw_hints(buf, areas.footer, keys, None, theme);
+            incident_card::IncidentCard { view, card, theme }.render(areas.body, buf);
+        }
         // Drawn above, over the whole frame.
-        Mode::Help => {}
+        Mode::Help | Mode::Biases => {}
     }
 }

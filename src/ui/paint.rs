@@ -68,6 +68,26 @@ pub fn put_cut(
     put(buf, clip, end, y, ELLIPSIS, 1, style)
 }
 
+/// Writes `text` like [`put`], shortened in its middle when it does not fit
+/// in `max`, so that its end (a ticket number, a role) stays.
+pub fn put_middle(
+    buf: &mut Buffer,
+    clip: Rect,
+    x: u16,
+    y: u16,
+    text: &str,
+    max: u16,
+    style: Style,
+) -> u16 {
+    let room = clip
+        .intersection(buf.area)
+        .right()
+        .saturating_sub(x)
+        .min(max);
+    let shown = crate::app::shorten_middle(text, usize::from(room));
+    put(buf, clip, x, y, &shown, room, style)
+}
+
 /// A count of cells (a width, a number of rows, an index) as a terminal
 /// coordinate: anything past what a terminal can address is as good as all
 /// of it, so it saturates.

@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Widget};
 
-use super::paint::{cells, fill, put, put_cut, width};
+use super::paint::{cells, fill, put, put_cut, put_middle, width};
 use super::theme::Theme;
 use super::wrap::{Run, draw as draw_rows, wrap};
 use super::{View, format};
@@ -22,7 +22,7 @@ const SHARE_W: u16 = 5;
 /// Columns for the state words (`● speaking 12:34`).
 const STATE_W: u16 = 17;
 /// Rows the invite hint may take.
-const HINT_ROWS: usize = 4;
+const HINT_ROWS: usize = 6;
 
 /// Where a person stands in this section.
 enum State {
@@ -71,12 +71,29 @@ fn entries(view: &View) -> Vec<Entry> {
                     String::new()
                 },
                 // A role that cleaned to nothing (or came so from a journal) is no role.
-                name: match p.role.as_deref().map(str::trim) {
-                    Some(r) if !r.is_empty() => format!("{} ({r})", p.name),
-                    _ => p.name.clone(),
+                name: {
+                    let name = match p.role.as_deref().map(str::trim) {
+                        Some(r) if !r.is_empty() => format!("{} ({r})", p.name),
+                        _ => p.name.clone(),
+                    };
+                    if m.has_left(i) {
+                        format!("{name} · left")
+                    } else {
+                        name
+                    }
                 },
-                talk: format::mss(talk.talk_ms),
-                share: format::percent(talk.share),
+                // Hidden unless the facilitator shows them: shares on the
+                // projected screen work against the room's safety.
+                talk: if view.show_talk {
+                    format::spent(talk.talk_ms)
+                } else {
+                    String::new()
+                },
+                share: if view.show_talk {
+                    format::percent(talk.share)
+                } else {
+                    String::new()
+                },
                 state,
             }
         })
@@ -85,14 +102,28 @@ fn entries(view: &View) -> Vec<Entry> {
 
 fn state_words(state: &State) -> Option<String> {
     match state {
-        State::Speaking(ms) => Some(format!("● speaking {}", format::mss(*ms))),
+        State::Speaking(ms) => Some(format!("● speaking {}", format::spent(*ms))),
         State::Unheard => Some("○ not heard yet".into()),
         State::Heard => None,
     }
 }
 
-/// The "invite others" hint in words, when the meeting offers one.
+/// The raised hands (in order), the "invite others" hint and who has not
+/// been heard all meeting.
 fn hint(view: &View) -> Option<String> {
+    let lines: Vec<String> = [
+        super::room::hands_line(view),
+        invite(view),
+        super::craft::unheard_in_meeting(view),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    (!lines.is_empty()).then(|| lines.join("\n"))
+}
+
+/// The "invite others" hint in words, when the meeting offers one.
+fn invite(view: &View) -> Option<String> {
     let m = view.meeting;
     let h = m.invite_hint(view.now)?;
     let name = |p: usize| m.people().get(p).map_or("?", |p| p.name.as_str());
@@ -105,10 +136,14 @@ fn hint(view: &View) -> Option<String> {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    Some(format!(
-        "» {} has held {} of this section — invite {invite}",
-        name(h.dominant),
+    let held = if view.show_talk {
         format::percent(h.share)
+    } else {
+        "most".to_string()
+    };
+    Some(format!(
+        "» {} has held {held} of this section — invite {invite}",
+        name(h.dominant),
     ))
 }
 
@@ -182,6 +217,11 @@ impl Widget for Roster<'_> {
                 inner.width,
                 theme.quiet(),
             );
+            if let Some(key) = &view.keys.person_key {
+                let hint = format!("press {key} to add a person");
+                let y = inner.y.saturating_add(1);
+                put_cut(buf, inner, inner.x, y, &hint, inner.width, theme.hint());
+            }
             return;
         }
         let hint = hint(view);
@@ -267,7 +307,8 @@ fn draw_entry(buf: &mut Buffer, inner: Rect, y: u16, e: &Entry, shape: Shape, th
         fixed += 2 + STATE_W;
     }
     let name_w = w.saturating_sub(fixed);
-    put_cut(
+    // Shortened in the middle, so that the role in brackets stays.
+    put_middle(
         buf,
         inner,
         name_x,

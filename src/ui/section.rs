@@ -29,6 +29,7 @@ struct Line<'a> {
     mark: &'static str,
     text: &'a str,
     style: Style,
+    prompt: bool,
 }
 
 impl Line<'_> {
@@ -71,16 +72,27 @@ fn lines<'a>(view: &'a View, parts: &[Part], theme: Theme) -> Vec<Line<'a>> {
                     mark: "• ",
                     text: r,
                     style,
+                    prompt: false,
                 }));
             }
-            Part::Prompts => out.extend(view.meeting.section().prompts.iter().map(|p| Line {
-                mark: "» ",
-                text: p,
-                style: theme.text(),
-            })),
+            Part::Prompts => {
+                let prompts = &view.meeting.section().prompts;
+                out.extend(prompts.iter().skip(first_prompt(view)).map(|p| Line {
+                    mark: "» ",
+                    text: p,
+                    style: theme.text(),
+                    prompt: true,
+                }));
+            }
         }
     }
     out
+}
+
+/// The first prompt shown: the one browsed to.
+fn first_prompt(view: &View) -> usize {
+    let n = view.meeting.section().prompts.len();
+    if n == 0 { 0 } else { view.screen.prompt % n }
 }
 
 fn title(parts: &[Part]) -> &'static str {
@@ -123,16 +135,64 @@ impl Widget for SectionPanel<'_> {
             .title(Span::styled(title(parts), theme.panel_title()));
         let inner = block.inner(area);
         block.render(area, buf);
-        draw_lines(buf, inner, &lines(view, parts, theme), theme);
+        let prompts = if parts.contains(&Part::Prompts) {
+            view.meeting.section().prompts.len()
+        } else {
+            0
+        };
+        let browse = Browse {
+            first: first_prompt(view),
+            total: prompts,
+            key: view.keys.prompt_key.as_deref(),
+        };
+        // Which prompts show, and the key to the others, on the bottom border.
+        if let Some(which) = draw_lines(buf, inner, &lines(view, parts, theme), theme, browse) {
+            let w = cells(super::paint::width(&which));
+            let x = area
+                .right()
+                .saturating_sub(w.saturating_add(2))
+                .max(area.x.saturating_add(1));
+            let y = area.bottom().saturating_sub(1);
+            put_cut(
+                buf,
+                area,
+                x,
+                y,
+                &which,
+                area.width.saturating_sub(2),
+                theme.strong(),
+            );
+        }
     }
 }
 
+/// Where the prompts shown are among the section's.
+struct Browse<'a> {
+    /// Prompts before the first shown.
+    first: usize,
+    /// The section's prompts.
+    total: usize,
+    /// The key that shows the next ones.
+    key: Option<&'a str>,
+}
+
 /// Draws the lines wrapped; when they do not all fit, the last one that
-/// starts is cut with `…` and the last row says how many were left out.
-fn draw_lines(buf: &mut Buffer, inner: Rect, lines: &[Line], theme: Theme) {
+/// starts is cut with `…` and the last row says how many were left out;
+/// returns, when some prompts do not show, which do and the key that shows
+/// the others.
+fn draw_lines(
+    buf: &mut Buffer,
+    inner: Rect,
+    lines: &[Line],
+    theme: Theme,
+    browse: Browse,
+) -> Option<String> {
     let rows = usize::from(inner.height);
     let heights: Vec<usize> = lines.iter().map(|l| l.rows(inner.width)).collect();
-    let overflow = heights.iter().sum::<usize>() > rows;
+    let whole = heights.iter().sum::<usize>() <= rows;
+    // Rules left out are counted on a row of their own; prompts are browsed.
+    let rules_cut = !whole && lines.last().is_some_and(|l| !l.prompt);
+    let overflow = rules_cut;
     let room = if overflow {
         rows.saturating_sub(1)
     } else {
@@ -157,4 +217,18 @@ fn draw_lines(buf: &mut Buffer, inner: Rect, lines: &[Line], theme: Theme) {
         let more = format!("… and {} more", lines.len() - shown);
         put_cut(buf, inner, inner.x, y, &more, inner.width, theme.quiet());
     }
+    let prompts_shown = lines[..shown].iter().filter(|l| l.prompt).count();
+    if browse.total <= prompts_shown {
+        return None;
+    }
+    let (a, b, n) = (browse.first + 1, browse.first + prompts_shown, browse.total);
+    let which = match prompts_shown {
+        0 => format!("{n} prompts"),
+        1 => format!("prompt {a} of {n}"),
+        _ => format!("prompts {a}-{b} of {n}"),
+    };
+    Some(match browse.key {
+        Some(k) => format!(" {which} · {k} next "),
+        None => format!(" {which} "),
+    })
 }

@@ -74,13 +74,28 @@ impl Frames {
 
     /// Waits until a whole frame satisfies `pred`; fails the test otherwise.
     pub fn wait_until(&mut self, tui: &Tui, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        self.wait_screen(tui, what, |_, text| pred(text))
+    }
+
+    /// Waits until a whole frame, its screen and its text, satisfies `pred`
+    /// (for checks of cells, not only words); fails the test otherwise.
+    pub fn wait_screen(
+        &mut self,
+        tui: &Tui,
+        what: &str,
+        pred: impl Fn(&vt100::Screen, &str) -> bool,
+    ) -> String {
         let last = RefCell::new(None::<String>);
         poll(
             || {
                 if self.update(tui) || last.borrow().is_none() {
                     *last.borrow_mut() = Some(self.text());
                 }
-                last.borrow().clone().filter(|s| pred(s))
+                // Asked again even without a new frame: `pred` may look at
+                // more than the screen (the journal, say).
+                let last = last.borrow();
+                let text = last.as_deref().unwrap_or_default();
+                pred(self.screen(), text).then(|| text.to_string())
             },
             || {
                 format!(
@@ -123,11 +138,11 @@ pub struct Panels {
     pub split: u16,
 }
 
-/// Checks the panels' frame on the meeting screen: the four border columns
-/// (the left edge, the items panel's right edge, the roster's left and
-/// right edges) hold box-drawing characters on every row of the body.
-#[track_caller]
-pub fn assert_panels_intact(screen: &vt100::Screen, what: &str) -> Panels {
+/// The panels' frame on the meeting screen, if whole: the four border
+/// columns (the left edge, the items panel's right edge, the roster's left
+/// and right edges) hold box-drawing characters on every row of the body.
+/// Otherwise what is wrong, with the screen.
+pub fn panels(screen: &vt100::Screen) -> Result<Panels, String> {
     let (rows, cols) = screen.size();
     let (rows, cols) = (rows.get(), cols.get());
     let text = screen.contents();
@@ -135,24 +150,31 @@ pub fn assert_panels_intact(screen: &vt100::Screen, what: &str) -> Panels {
         .lines()
         .position(|l| l.contains("Roster · who speaks"))
         .and_then(|y| u16::try_from(y).ok())
-        .unwrap_or_else(|| panic!("{what}: no roster on the screen:\n{text}"));
+        .ok_or_else(|| format!("no roster on the screen:\n{text}"))?;
     let split = (1..cols)
         .find(|&x| cell(screen, top, x - 1) == "┐" && cell(screen, top, x) == "┌")
-        .unwrap_or_else(|| panic!("{what}: no panel corners on row {top}:\n{text}"));
+        .ok_or_else(|| format!("no panel corners on row {top}:\n{text}"))?;
     let bottom = (top..rows)
         .rev()
         .find(|&y| cell(screen, y, cols - 1) == "┘")
-        .unwrap_or_else(|| panic!("{what}: the panels have no bottom:\n{text}"));
+        .ok_or_else(|| format!("the panels have no bottom:\n{text}"))?;
     for y in top..=bottom {
         for x in [0, split - 1, split, cols - 1] {
             let c = cell(screen, y, x);
-            assert!(
-                is_box(&c),
-                "{what}: row {y} column {x} holds {c:?}, not the panel's border:\n{text}"
-            );
+            if !is_box(&c) {
+                return Err(format!(
+                    "row {y} column {x} holds {c:?}, not the panel's border:\n{text}"
+                ));
+            }
         }
     }
-    Panels { top, bottom, split }
+    Ok(Panels { top, bottom, split })
+}
+
+/// Checks the panels' frame on the meeting screen (see [`panels`]).
+#[track_caller]
+pub fn assert_panels_intact(screen: &vt100::Screen, what: &str) -> Panels {
+    panels(screen).unwrap_or_else(|e| panic!("{what}: {e}"))
 }
 
 /// Whether the process is alive (not gone, not a zombie).

@@ -318,6 +318,10 @@ pub fn sev1_meeting() -> Meeting {
     r.next_after(20).speak(1);
     r.add("Identity team joined within 5 minutes of the page.");
     r.wait(200);
+    // Where we got lucky.
+    r.next_after(20).speak(3);
+    r.add("The failover ran early on a Sunday, not at Monday's login peak.");
+    r.wait(150);
     // Actions.
     r.next_after(20).speak(2);
     r.add("@kemi !P1 due:+1w #IAM-88 invalidate gateway key cache on identity failover")

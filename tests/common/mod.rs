@@ -5,11 +5,12 @@
 
 pub mod fixtures;
 pub mod frames;
+pub mod lint;
 pub mod meetings;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -19,6 +20,97 @@ use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system}
 /// failing test waits this long, so it is generous: on a machine busy with
 /// other builds a state can take seconds.
 pub const WAIT: Duration = Duration::from_secs(30);
+
+/// A fresh temporary directory for one test, removed when dropped.
+///
+/// On the memory file system (`/dev/shm`) when the machine has one and
+/// `TMPDIR` names no other place: the journal syncs every write, and on a
+/// disk shared with a build each sync can wait most of a second, which made
+/// the journal tests wait on the disk, not on hotwash. The same calls on
+/// memory return at once. No test here depends on the medium: none can cut
+/// the power, and the faults they play (a full disk, a refused write, a
+/// swapped file) are played the same way on either.
+pub fn tempdir() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("hotwash-test-")
+        .tempdir_in(scratch_root())
+        .expect("a temporary directory")
+}
+
+/// Where [`tempdir`] makes its directories.
+pub fn scratch_root() -> &'static Path {
+    static ROOT: OnceLock<PathBuf> = OnceLock::new();
+    ROOT.get_or_init(|| {
+        let shm = Path::new("/dev/shm");
+        let usable = std::env::var_os("TMPDIR").is_none() && tempfile::tempdir_in(shm).is_ok();
+        if usable {
+            shm.to_path_buf()
+        } else {
+            std::env::temp_dir()
+        }
+    })
+}
+
+/// Opens a session whose writer this process has just dropped.
+///
+/// Tests running beside this one start child processes, and a child holds a
+/// copy of every descriptor open when it was forked (the session lock's
+/// too) until it execs, so the lock may stay taken for a moment after the
+/// drop. This waits for the lock to be free; one never given back still
+/// fails the test, after [`WAIT`].
+pub fn open_again<T, F>(
+    dir: &Path,
+    on_status: F,
+) -> (
+    hotwash::journal::Replay<T>,
+    hotwash::journal::JournalWriter<T>,
+)
+where
+    T: serde::Serialize + serde::de::DeserializeOwned,
+    F: Fn(hotwash::journal::Status) + Send + Clone + 'static,
+{
+    use hotwash::journal::{Journal, JournalError};
+    wait_for("the session's lock", || {
+        match Journal::open::<T, _>(dir, on_status.clone()) {
+            Ok(opened) => Some(opened),
+            Err(JournalError::Locked { .. }) => None,
+            Err(e) => panic!("open {}: {e}", dir.display()),
+        }
+    })
+}
+
+/// Waits until no process holds the lock of the session in `dir` (see
+/// [`open_again`]): for a session whose lock this process has just let go
+/// of, before a hotwash child or a test opens it and expects to get it.
+///
+/// It looks in `/proc/locks` rather than taking the lock to see: a lock
+/// taken to look would be one more that a child forked meanwhile could hold.
+pub fn wait_unlocked(dir: &Path) {
+    let path = dir.join(hotwash::journal::LOCK_FILE);
+    wait_for(&format!("{} to be let go", path.display()), || {
+        (!lock_held(&path)).then_some(())
+    });
+}
+
+/// Whether some process holds a lock on the file at `path`.
+pub fn lock_held(path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(meta) = std::fs::metadata(path) else {
+        return false;
+    };
+    // As the kernel writes it: major and minor in hex, the inode in decimal.
+    let dev = meta.dev();
+    let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
+    let minor = (dev & 0xff) | ((dev >> 12) & !0xff);
+    let id = format!("{major:02x}:{minor:02x}:{}", meta.ino());
+    match std::fs::read_to_string("/proc/locks") {
+        Ok(locks) => locks
+            .lines()
+            .any(|l| l.split_whitespace().any(|field| field == id)),
+        // No /proc (not Linux): take the lock to look, and give it back.
+        Err(_) => std::fs::File::open(path).is_ok_and(|f| f.try_lock().is_err()),
+    }
+}
 
 /// Keys as the terminal sends them.
 pub mod keys {
@@ -74,9 +166,7 @@ pub struct Place {
 impl Place {
     /// A fresh place.
     pub fn new() -> Place {
-        Place {
-            tmp: tempfile::tempdir().expect("tempdir"),
-        }
+        Place { tmp: tempdir() }
     }
     /// `HOTWASH_DIR` for this test.
     pub fn data(&self) -> PathBuf {
@@ -107,6 +197,7 @@ impl Place {
         std::process::Command::new(env!("CARGO_BIN_EXE_hotwash"))
             .args(args)
             .env("HOTWASH_DIR", self.data())
+            .env("TMPDIR", self.tmp.path())
             .current_dir(self.work())
             .output()
             .expect("run hotwash")
@@ -177,6 +268,9 @@ impl Tui {
             .expect("open a pty");
         cmd.cwd(cwd);
         cmd.env("HOTWASH_DIR", data);
+        // What hotwash puts in the temp directory (a rescue file it could not
+        // write beside the journal) stays in the test's place.
+        cmd.env("TMPDIR", data.parent().unwrap_or(data));
         cmd.env("TERM", "xterm-256color");
         let child = pair.slave.spawn_command(cmd).expect("spawn hotwash");
         drop(pair.slave);

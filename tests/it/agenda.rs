@@ -500,7 +500,7 @@ fn a_missing_file_is_named_with_the_reason() {
 
 #[test]
 fn a_directory_or_oversize_or_non_utf8_file_is_refused() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = crate::common::tempdir();
     let err = agenda::load_file(dir.path()).expect_err("a directory");
     assert!(err.message().starts_with("cannot read the file: "), "{err}");
 

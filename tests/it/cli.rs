@@ -18,7 +18,7 @@ fn text(b: &[u8]) -> String {
 
 #[test]
 fn agenda_check_accepts_every_shipped_agenda() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::common::tempdir();
     let out = hotwash(
         dir.path(),
         &[
@@ -38,7 +38,7 @@ fn agenda_check_accepts_every_shipped_agenda() {
 
 #[test]
 fn agenda_check_refuses_each_bad_agenda_with_file_line_and_column() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::common::tempdir();
     for (file, at, word) in [
         ("unknown-kind.toml", "14:11", "expected one of notes"),
         ("duplicate-id.toml", "12:6", "first used on line 6"),
@@ -63,7 +63,7 @@ fn agenda_check_refuses_each_bad_agenda_with_file_line_and_column() {
 
 #[test]
 fn agenda_check_reports_every_bad_file_and_a_missing_one() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::common::tempdir();
     let out = hotwash(
         dir.path(),
         &[
@@ -83,7 +83,7 @@ fn agenda_check_reports_every_bad_file_and_a_missing_one() {
 
 #[test]
 fn a_bad_agenda_is_refused_before_any_screen_or_session() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::common::tempdir();
     let out = hotwash(
         dir.path(),
         &[
@@ -107,7 +107,7 @@ fn a_bad_agenda_is_refused_before_any_screen_or_session() {
 
 #[test]
 fn without_a_terminal_the_meeting_screen_says_so() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::common::tempdir();
     let out = hotwash(dir.path(), &[]);
     assert_eq!(out.status.code(), Some(6), "no terminal exits 6");
     assert!(
@@ -119,7 +119,7 @@ fn without_a_terminal_the_meeting_screen_says_so() {
 
 #[test]
 fn sessions_lists_nothing_then_resume_says_there_is_nothing() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::common::tempdir();
     let out = hotwash(dir.path(), &["sessions"]);
     assert!(out.status.success());
     assert!(
@@ -145,7 +145,7 @@ fn sessions_lists_nothing_then_resume_says_there_is_nothing() {
 
 #[test]
 fn help_and_version_answer() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::common::tempdir();
     let out = hotwash(dir.path(), &["--help"]);
     assert!(out.status.success());
     let help = text(&out.stdout);
@@ -198,14 +198,16 @@ fn saved_meeting(dir: &Path, incident: &str) -> String {
         w.append(e).unwrap();
     }
     w.flush(std::time::Duration::from_secs(5)).unwrap();
+    drop(w);
+    crate::common::wait_unlocked(&session.dir);
     session.name
 }
 
 #[test]
 fn export_writes_each_format_and_never_overwrites_without_force() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::common::tempdir();
     let name = saved_meeting(dir.path(), "Checkout outage");
-    let out_dir = tempfile::tempdir().unwrap();
+    let out_dir = crate::common::tempdir();
     let md = out_dir.path().join("minutes.md");
     let md_s = md.to_str().unwrap();
     let out = hotwash(dir.path(), &["export", &name, "-o", md_s]);
@@ -238,7 +240,7 @@ fn export_writes_each_format_and_never_overwrites_without_force() {
         &["export", &name, "--format", "json", "-o", "-"],
     );
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
-    assert_eq!(v["schema_version"], 2);
+    assert_eq!(v["schema_version"], 3);
     assert!(v.get("talk_times").is_none(), "talk times only when asked");
     let json = hotwash(
         dir.path(),
@@ -258,9 +260,9 @@ fn export_writes_each_format_and_never_overwrites_without_force() {
 
 #[test]
 fn export_names_its_file_from_the_date_and_incident_in_the_current_directory() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::common::tempdir();
     saved_meeting(dir.path(), "DB failover");
-    let work = tempfile::tempdir().unwrap();
+    let work = crate::common::tempdir();
     let out = Command::new(env!("CARGO_BIN_EXE_hotwash"))
         .args(["export"])
         .env("HOTWASH_DIR", dir.path())
@@ -275,7 +277,7 @@ fn export_names_its_file_from_the_date_and_incident_in_the_current_directory() {
 
 #[test]
 fn export_errors_are_one_sentence() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::common::tempdir();
     let out = hotwash(dir.path(), &["export"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
@@ -351,7 +353,7 @@ fn status_of(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
 
 #[test]
 fn a_wrong_command_line_exits_2() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::common::tempdir();
     for args in [
         &["frobnicate"][..],
         &["export", "--format", "pdf"],
@@ -362,7 +364,7 @@ fn a_wrong_command_line_exits_2() {
         assert_eq!(status_of(dir.path(), args).0, Some(2), "{args:?}");
     }
     let name = saved_meeting(dir.path(), "usage");
-    let work = tempfile::tempdir().unwrap();
+    let work = crate::common::tempdir();
     let file = work.path().join("m.md");
     let file = file.to_str().unwrap();
     assert_eq!(
@@ -376,7 +378,7 @@ fn a_wrong_command_line_exits_2() {
 
 #[test]
 fn a_bad_input_file_exits_3() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::common::tempdir();
     let (code, err) = status_of(
         dir.path(),
         &[
@@ -401,7 +403,7 @@ fn a_bad_input_file_exits_3() {
 
 #[test]
 fn a_session_open_elsewhere_exits_4() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::common::tempdir();
     let name = saved_meeting(dir.path(), "busy");
     let lock = dir
         .path()
@@ -414,27 +416,20 @@ fn a_session_open_elsewhere_exits_4() {
         .write(true)
         .open(&lock)
         .unwrap();
-    // The writer that saved the meeting lets go of the lock from its own
-    // thread, a moment after it is dropped.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while held.try_lock().is_err() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the test could not take the session's lock"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    // `saved_meeting` waited for its writer to let go of the lock.
+    crate::common::wait_for("the session's lock", || held.try_lock().ok());
     let (code, err) = status_of(dir.path(), &["resume", &name]);
     assert_eq!(code, Some(4), "{err}");
     assert!(err.contains("already open in another hotwash"), "{err}");
     drop(held);
+    crate::common::wait_unlocked(lock.parent().expect("the session"));
     // Without the lock, the same command gets as far as needing a terminal.
     assert_eq!(status_of(dir.path(), &["resume", &name]).0, Some(6));
 }
 
 #[test]
 fn a_store_that_cannot_be_read_exits_5() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::common::tempdir();
     // The data directory is a plain file: nothing under it can be read.
     let file = dir.path().join("plain-file");
     std::fs::write(&file, "x").unwrap();
@@ -449,7 +444,7 @@ fn a_store_that_cannot_be_read_exits_5() {
 
 #[test]
 fn no_terminal_for_the_screen_exits_6() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::common::tempdir();
     let (code, err) = status_of(dir.path(), &["new", "--incident", "x"]);
     assert_eq!(code, Some(6), "{err}");
     assert!(err.contains("needs a terminal"), "{err}");
@@ -457,7 +452,7 @@ fn no_terminal_for_the_screen_exits_6() {
 
 #[test]
 fn export_offers_each_format_by_its_name_and_alias() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::common::tempdir();
     let out = hotwash(dir.path(), &["export", "--help"]);
     let help = text(&out.stdout);
     for format in hotwash::export::Format::ALL {

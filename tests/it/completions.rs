@@ -48,7 +48,7 @@ fn the_bash_completion_script_is_valid_bash_and_knows_every_command() {
         .map(hotwash::export::Format::name)
         .join(" ");
     assert!(script.contains(&formats), "formats missing: {formats}");
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = crate::common::tempdir();
     let path = file(dir.path(), "hotwash.bash", &out.stdout);
     let check = Command::new("bash")
         .arg("-n")
@@ -61,7 +61,7 @@ fn the_bash_completion_script_is_valid_bash_and_knows_every_command() {
 #[test]
 fn the_bash_completion_completes_a_command_and_a_format() {
     let out = hotwash(&["completions", "bash"]);
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = crate::common::tempdir();
     let path = file(dir.path(), "hotwash.bash", &out.stdout);
     // Load the script and ask it what follows `hotwash ex` and `--format `.
     let probe = format!(
@@ -119,7 +119,7 @@ fn the_man_page_renders_with_man_and_lists_every_command() {
     let out = hotwash(&["man"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("\n.TH hotwash 1 "), "roff");
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = crate::common::tempdir();
     let page = file(dir.path(), "hotwash.1", &out.stdout);
     let shown = man(&page);
     assert!(shown.status.success(), "man -l: {}", text(&shown.stderr));
@@ -138,7 +138,7 @@ fn the_man_page_renders_with_man_and_lists_every_command() {
 
 #[test]
 fn each_command_has_its_own_man_page() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = crate::common::tempdir();
     for (command, says) in [
         (&["export"][..], "--talk-times"),
         (&["new"], "--incident"),

@@ -22,9 +22,10 @@ fn the_document_has_the_published_templates_shape() {
         "## 4. What went wrong: contributing factors",
         "## 5. External message",
         "## 6. What went well",
-        "## 7. Actions",
-        "## 8. Parking lot review",
-        "## 9. Close",
+        "## 7. Where we got lucky",
+        "## 8. Actions",
+        "## 9. Parking lot review",
+        "## 10. Close",
         "## Appendix: Meeting record",
         "### Attendees",
         "### Time per section",
@@ -91,7 +92,7 @@ fn the_json_carries_the_incident() {
         &Options::default(),
     ))
     .unwrap();
-    assert_eq!(doc["schema_version"], 2);
+    assert_eq!(doc["schema_version"], 3);
     let i = &doc["incident_details"];
     assert_eq!(i["status"], "in-review");
     assert_eq!(i["started"], "2026-11-22T23:30:00");
@@ -116,7 +117,12 @@ fn the_shipped_agendas_say_what_they_fill() {
     let sev1 = &fills.iter().find(|(n, _)| n.starts_with("sev1")).unwrap().1;
     assert_eq!(
         sev1,
-        &[Fills::Impact, Fills::ExternalMessage, Fills::WentWell]
+        &[
+            Fills::Impact,
+            Fills::ExternalMessage,
+            Fills::WentWell,
+            Fills::Lucky
+        ]
     );
     assert!(
         agenda::default_agenda()

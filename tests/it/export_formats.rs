@@ -367,7 +367,7 @@ fn leftovers(dir: &Path) -> Vec<String> {
 
 #[test]
 fn write_atomic_writes_and_never_clobbers_without_force() {
-    let dir = tempfile::tempdir().expect("a temp dir");
+    let dir = crate::common::tempdir();
     let path = dir.path().join("minutes.md");
     write_atomic(&path, "first\n", false).expect("a fresh file is written");
     assert_eq!(std::fs::read_to_string(&path).expect("read"), "first\n");
@@ -397,7 +397,7 @@ fn write_atomic_writes_and_never_clobbers_without_force() {
 
 #[test]
 fn write_atomic_errors_are_one_sentence_naming_the_path() {
-    let dir = tempfile::tempdir().expect("a temp dir");
+    let dir = crate::common::tempdir();
     let missing = dir.path().join("no/such/dir/minutes.md");
     let err = write_atomic(&missing, "x", false).expect_err("no directory");
     assert!(matches!(err, ExportError::NoDirectory { .. }));

@@ -6,85 +6,13 @@
 //! by `scripts/install-test-tools.sh` (npm). If it cannot be had, the test
 //! fails: a check that silently skips is no check.
 
+use crate::common::lint::{lint, root};
 use crate::common::meetings;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 
 use hotwash::export::{Format, Options, render};
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn local_install() -> PathBuf {
-    root().join("target/tools/node_modules/.bin/markdownlint-cli2")
-}
-
-fn on_path() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|d| d.join("markdownlint-cli2"))
-        .find(|p| p.is_file())
-}
-
-/// The markdownlint-cli2 executable, installed on first use if need be.
-fn markdownlint() -> &'static Path {
-    static TOOL: OnceLock<PathBuf> = OnceLock::new();
-    TOOL.get_or_init(|| {
-        if let Some(p) = std::env::var_os("HOTWASH_MARKDOWNLINT") {
-            let p = PathBuf::from(p);
-            assert!(
-                p.is_file(),
-                "HOTWASH_MARKDOWNLINT names {}, which is not a file",
-                p.display()
-            );
-            return p;
-        }
-        if local_install().is_file() {
-            return local_install();
-        }
-        if let Some(p) = on_path() {
-            return p;
-        }
-        let script = root().join("scripts/install-test-tools.sh");
-        let out = Command::new("bash").arg(&script).output();
-        match out {
-            Ok(o) if o.status.success() && local_install().is_file() => local_install(),
-            Ok(o) => panic!(
-                "markdownlint-cli2 is not installed and {} failed ({}); install Node.js and npm, \
-                 or set HOTWASH_MARKDOWNLINT to a markdownlint-cli2 executable.\n{}{}",
-                script.display(),
-                o.status,
-                String::from_utf8_lossy(&o.stdout),
-                String::from_utf8_lossy(&o.stderr)
-            ),
-            Err(e) => panic!(
-                "markdownlint-cli2 is not installed and {} could not run ({e}); \
-                 install bash, Node.js and npm, or set HOTWASH_MARKDOWNLINT",
-                script.display()
-            ),
-        }
-    })
-}
-
-/// Lints the files with the repository's config; returns success and output.
-fn lint(files: &[PathBuf]) -> (bool, String) {
-    let out = Command::new(markdownlint())
-        .current_dir(root())
-        .arg("--config")
-        .arg(root().join(".markdownlint-cli2.jsonc"))
-        .args(files)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", markdownlint().display()));
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
-}
 
 /// A fresh directory under target/ for this test's files.
 fn scratch(name: &str) -> PathBuf {
@@ -94,10 +22,13 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-/// What one run of the linter said: the minutes of every test meeting and
-/// one broken canary file, linted together (Node starts once, not twice).
+/// What one run of the linter said: the minutes of every test meeting, the
+/// shipped templates rendered over every meeting, and one broken canary
+/// file, linted together (Node starts once; each test reads its own files'
+/// lines of the output).
 struct Linted {
     minutes: Vec<PathBuf>,
+    templates: Vec<PathBuf>,
     canary: PathBuf,
     output: String,
 }
@@ -110,6 +41,41 @@ impl Linted {
             .lines()
             .filter(|l| l.split(':').next().is_some_and(|p| p.ends_with(name)))
             .collect()
+    }
+
+    /// Asserts that `files` were linted and have no problem.
+    #[track_caller]
+    fn assert_clean(&self, files: &[PathBuf]) {
+        for file in files {
+            let problems = self.problems_in(file);
+            assert!(
+                problems.is_empty(),
+                "markdownlint found problems in {}:\n{}",
+                file.display(),
+                problems.join("\n")
+            );
+        }
+        let total = self.minutes.len() + self.templates.len() + 1;
+        assert!(
+            self.output.contains(&format!("Linting: {total} file(s)")),
+            "markdownlint did not lint every file:\n{}",
+            self.output
+        );
+        // Every problem it counted is in a file some test looks at, so none
+        // is lost between the tests: here, all of them are the canary's.
+        let counted: usize = self
+            .minutes
+            .iter()
+            .chain(&self.templates)
+            .chain([&self.canary])
+            .map(|f| self.problems_in(f).len())
+            .sum();
+        assert!(
+            self.output
+                .contains(&format!("Summary: {counted} error(s)")),
+            "problems markdownlint counted in no file a test reads:\n{}",
+            self.output
+        );
     }
 }
 
@@ -126,6 +92,18 @@ fn linted() -> &'static Linted {
                 minutes.push(path);
             }
         }
+        let dir = scratch("templates");
+        let mut templates = Vec::new();
+        for t in ["google-sre", "pagerduty"] {
+            let tpl = root().join(format!("templates/{t}.md.j2"));
+            for (name, m) in meetings::all_meetings() {
+                let md = hotwash::export::template::render_file(&tpl, &m, &Options::default())
+                    .unwrap_or_else(|e| panic!("{t} on {name}: {e}"));
+                let path = dir.join(format!("{t}-{name}.md"));
+                std::fs::write(&path, md).expect("write the document");
+                templates.push(path);
+            }
+        }
         // Guards against a linter that passes everything (wrong config, no files).
         let canary = scratch("canary").join("bad.md");
         std::fs::write(
@@ -134,11 +112,13 @@ fn linted() -> &'static Linted {
         )
         .expect("write the canary");
         let mut files = minutes.clone();
+        files.extend(templates.iter().cloned());
         files.push(canary.clone());
         let (ok, output) = lint(&files);
         assert!(!ok, "markdownlint passed a broken file:\n{output}");
         Linted {
             minutes,
+            templates,
             canary,
             output,
         }
@@ -148,28 +128,7 @@ fn linted() -> &'static Linted {
 #[test]
 fn minutes_of_every_meeting_pass_markdownlint() {
     let l = linted();
-    for file in &l.minutes {
-        let problems = l.problems_in(file);
-        assert!(
-            problems.is_empty(),
-            "markdownlint found problems in {}:\n{}",
-            file.display(),
-            problems.join("\n")
-        );
-    }
-    assert!(
-        l.output
-            .contains(&format!("Linting: {} file(s)", l.minutes.len() + 1)),
-        "markdownlint did not lint every file:\n{}",
-        l.output
-    );
-    // Every problem it counted is the canary's.
-    let canary = l.problems_in(&l.canary).len();
-    assert!(
-        l.output.contains(&format!("Summary: {canary} error(s)")),
-        "problems outside the canary:\n{}",
-        l.output
-    );
+    l.assert_clean(&l.minutes);
 }
 
 #[test]
@@ -183,23 +142,7 @@ fn markdownlint_catches_what_it_should() {
 
 #[test]
 fn shipped_templates_render_every_meeting_and_pass_markdownlint() {
-    use hotwash::export::template;
-    let dir = scratch("templates");
-    let mut files = Vec::new();
-    for t in ["google-sre", "pagerduty"] {
-        let tpl = root().join(format!("templates/{t}.md.j2"));
-        for (name, m) in meetings::all_meetings() {
-            let md = template::render_file(&tpl, &m, &Options::default())
-                .unwrap_or_else(|e| panic!("{t} on {name}: {e}"));
-            let path = dir.join(format!("{t}-{name}.md"));
-            std::fs::write(&path, md).expect("write the document");
-            files.push(path);
-        }
-    }
-    let (ok, out) = lint(&files);
-    assert!(ok, "markdownlint found problems:\n{out}");
-    assert!(
-        out.contains(&format!("Linting: {} file(s)", files.len())),
-        "markdownlint did not lint every file:\n{out}"
-    );
+    let l = linted();
+    assert_eq!(l.templates.len(), 2 * meetings::all_meetings().len());
+    l.assert_clean(&l.templates);
 }

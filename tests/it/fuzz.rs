@@ -279,7 +279,7 @@ proptest! {
                 bytes[i] = b;
             }
         }
-        let mut file = tempfile::NamedTempFile::new().expect("temp file");
+        let mut file = tempfile::NamedTempFile::new_in(crate::common::scratch_root()).expect("temp file");
         file.write_all(&bytes).expect("write agenda");
         let name = file.path().display().to_string();
         let result = agenda::load_file(file.path());
@@ -695,7 +695,8 @@ fn journal_bytes(log: &[Stamped]) -> Vec<u8> {
 /// Replays `bytes` as a journal file, the way `hotwash resume` reads one, and
 /// resumes whatever meeting comes back.
 fn replay_bytes(bytes: &[u8]) -> Option<Vec<Stamped>> {
-    let mut file = tempfile::NamedTempFile::new().expect("temp file");
+    let mut file =
+        tempfile::NamedTempFile::new_in(crate::common::scratch_root()).expect("temp file");
     file.write_all(bytes).expect("write journal");
     let r = match journal::replay::<Stamped>(file.path()) {
         Ok(r) => r,

@@ -49,7 +49,7 @@ fn rows(m: &Meeting) -> Vec<String> {
 }
 
 fn refused(name: &str, bytes: &[u8]) -> String {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::common::tempdir();
     let p = file(dir.path(), name, bytes);
     let err = imported(std::slice::from_ref(&p)).expect_err("the file is refused");
     let msg = err.to_string();
@@ -63,7 +63,7 @@ fn refused(name: &str, bytes: &[u8]) -> String {
 
 #[test]
 fn csv_with_a_bom_crlf_quoted_commas_and_empty_lines() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::common::tempdir();
     let p = file(
         dir.path(),
         "t.csv",
@@ -81,7 +81,7 @@ fn csv_with_a_bom_crlf_quoted_commas_and_empty_lines() {
 
 #[test]
 fn csv_column_names_and_a_non_url_source() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::common::tempdir();
     let p = file(
         dir.path(),
         "t.csv",
@@ -96,7 +96,7 @@ fn csv_column_names_and_a_non_url_source() {
 
 #[test]
 fn plain_lines_with_dates_links_and_moments() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::common::tempdir();
     let p = file(
         dir.path(),
         "chat.txt",
@@ -115,7 +115,7 @@ fn plain_lines_with_dates_links_and_moments() {
 
 #[test]
 fn a_markdown_table_among_prose() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::common::tempdir();
     let p = file(
         dir.path(),
         "draft.md",
@@ -133,7 +133,7 @@ fn a_markdown_table_among_prose() {
 fn hotwashs_own_minutes_round_trip() {
     let original = default_meeting();
     let md = export::render(&original, Format::Markdown, &Options::default());
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::common::tempdir();
     let p = file(dir.path(), "minutes.md", md.as_bytes());
     let back = imported(&[p]).unwrap();
     let want: Vec<String> = {
@@ -164,7 +164,7 @@ fn hotwashs_own_minutes_round_trip() {
 
 #[test]
 fn several_files_import_together() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::common::tempdir();
     let a = file(dir.path(), "a.txt", b"10:00 from a\n");
     let b = file(dir.path(), "b.csv", b"time,event\n09:00,from b\n");
     let m = imported(&[a, b]).unwrap();
@@ -230,7 +230,7 @@ fn binary_junk_and_empty_files_are_refused() {
 
 #[test]
 fn one_bad_file_among_good_ones_imports_nothing() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::common::tempdir();
     let good = file(dir.path(), "good.txt", b"10:00 fine\n");
     let bad = file(dir.path(), "bad.txt", b"10:00 fine\nnot a time\n");
     let err = import::commands(&[good, bad.clone()], &default_agenda()).unwrap_err();
@@ -242,7 +242,7 @@ fn one_bad_file_among_good_ones_imports_nothing() {
 
 #[test]
 fn imports_are_the_commands_typing_produces() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::common::tempdir();
     let p = file(dir.path(), "t.txt", b"23:40 deploy https://ci.example/1\n");
     let cmds = import::commands(&[p], &default_agenda()).unwrap();
     assert_eq!(

@@ -48,7 +48,7 @@ fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
 fn quiet(_: Status) {}
 
 fn store() -> (tempfile::TempDir, SessionStore) {
-    let tmp = tempfile::tempdir().expect("tempdir");
+    let tmp = crate::common::tempdir();
     let store = SessionStore::at(tmp.path().join("data"));
     (tmp, store)
 }
@@ -58,8 +58,9 @@ fn new_session(store: &SessionStore) -> (PathBuf, JournalWriter<Ev>) {
     (session.dir, writer)
 }
 
+/// Opens a session whose writer was dropped (see `open_again`).
 fn open(dir: &Path) -> (Replay<Ev>, JournalWriter<Ev>) {
-    Journal::open(dir, quiet).expect("open")
+    crate::common::open_again(dir, quiet)
 }
 
 fn write_file(path: &Path, bytes: &[u8]) {
@@ -245,7 +246,7 @@ fn a_crash_at_any_byte_of_the_last_line_loses_only_that_line() {
 
 #[test]
 fn a_garbage_line_in_the_middle_is_skipped_with_its_line_number() {
-    let tmp = tempfile::tempdir().expect("tempdir");
+    let tmp = crate::common::tempdir();
     let mut bytes = header_line(1).into_bytes();
     bytes.extend_from_slice(b"\n{\"kind\":\"note\",\"text\":\"before\"}\n");
     bytes.extend_from_slice(b"{\"kind\":\"note\",\"te\xff\xfe garbage\n");
@@ -279,7 +280,7 @@ fn a_garbage_line_in_the_middle_is_skipped_with_its_line_number() {
 
 #[test]
 fn a_journal_from_a_newer_hotwash_is_refused() {
-    let tmp = tempfile::tempdir().expect("tempdir");
+    let tmp = crate::common::tempdir();
     let dir = session_with(
         tmp.path(),
         "newer",
@@ -310,7 +311,7 @@ fn a_journal_from_a_newer_hotwash_is_refused() {
 
 #[test]
 fn a_file_that_is_not_a_hotwash_journal_is_refused() {
-    let tmp = tempfile::tempdir().expect("tempdir");
+    let tmp = crate::common::tempdir();
     let cases: &[(&str, &[u8])] = &[
         (
             "json",
@@ -627,7 +628,7 @@ fn a_journal_deleted_during_the_meeting_is_put_back_with_every_event() {
 
 #[test]
 fn errors_name_the_path_and_what_to_do() {
-    let tmp = tempfile::tempdir().expect("tempdir");
+    let tmp = crate::common::tempdir();
     let missing = tmp.path().join("gone").join(JOURNAL_FILE);
     let text = replay::<Ev>(&missing).expect_err("missing").to_string();
     assert!(
@@ -698,7 +699,7 @@ proptest! {
         tail in proptest::collection::vec(
             prop_oneof![Just(b'\n'), Just(b'{'), Just(b'}'), Just(b'"'), any::<u8>()], 0..300),
     ) {
-        let tmp = tempfile::tempdir().expect("tempdir");
+        let tmp = crate::common::tempdir();
         let mut bytes = format!("{}\n", header_line(1)).into_bytes();
         bytes.extend_from_slice(&tail);
         let dir = session_with(tmp.path(), "s", &bytes);
@@ -716,7 +717,7 @@ proptest! {
 
     #[test]
     fn any_bytes_at_all_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
-        let tmp = tempfile::tempdir().expect("tempdir");
+        let tmp = crate::common::tempdir();
         let dir = session_with(tmp.path(), "s", &bytes);
         let _ = replay::<Ev>(&dir);
     }

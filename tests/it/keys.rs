@@ -11,9 +11,11 @@ use hotwash::agenda::{Agenda, Section, SectionKind};
 use hotwash::app::keymap::{Action, Binding, Key, KeyMode, Role};
 use hotwash::app::{App, AppMode, Effect, Exit, Seat, export_minutes};
 use hotwash::meeting::{
-    Clock, Command, DraftTarget, FakeClock, Meeting, Outcome, OvertimeChoice, Participant, Stamped,
+    Clock, Command, DraftTarget, FakeClock, IncidentField, Meeting, Outcome, OvertimeChoice,
+    Participant, PulseQuestion, Stamped, Status,
 };
-use hotwash::ui::InputPurpose;
+use hotwash::ui::incident_card::{CardRow, CardTarget};
+use hotwash::ui::{InputPurpose, Mode};
 
 fn agenda() -> Agenda {
     let s = |id: &str, kind, secs: u64| Section {
@@ -23,8 +25,11 @@ fn agenda() -> Agenda {
         timebox_secs: secs,
         prompts: vec![],
         fills: None,
+        biases: vec![],
+        votes: None,
     };
     Agenda {
+        hint_phrases: Vec::new(),
         name: "keys".into(),
         description: None,
         safeword: "pineapple".into(),
@@ -34,6 +39,7 @@ fn agenda() -> Agenda {
             s("timeline", SectionKind::Timeline, 600),
             s("parking", SectionKind::ParkingLot, 600),
             s("close", SectionKind::Notes, 600),
+            s("factors", SectionKind::Factors, 600),
         ],
     }
 }
@@ -46,10 +52,14 @@ struct Room {
     out: tempfile::TempDir,
     /// Why the app asked to stop, if it did.
     exit: Option<Exit>,
+    /// What the room card's y / n answered, if it did.
+    admitted: Option<bool>,
+    /// Whether the terminal's hand went up or down, if it did.
+    hand: Option<bool>,
 }
 
 impl Room {
-    fn new() -> Room {
+    fn new(role: Role) -> Room {
         let clock = FakeClock::new(Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap());
         let people: Vec<Participant> = (1..=9)
             .map(|n| Participant {
@@ -68,16 +78,23 @@ impl Room {
             Command::Add("14:00 one".into()),
             Command::Add("14:05 two".into()),
             Command::Park("a tangent".into()),
+            Command::SetIncident(IncidentField::Severity(Some("SEV2".into()))),
         ] {
             m.record(cmd, now).unwrap();
         }
-        let out = tempfile::tempdir().unwrap();
-        let app = App::new(m, Arc::new(clock.clone()), Seat::default());
+        let out = crate::common::tempdir();
+        let seat = Seat {
+            role,
+            ..Seat::default()
+        };
+        let app = App::new(m, Arc::new(clock.clone()), seat);
         Room {
             app,
             clock,
             out,
             exit: None,
+            admitted: None,
+            hand: None,
         }
     }
 
@@ -91,6 +108,8 @@ impl Room {
                     effects.extend(self.app.on_exported(result));
                 }
                 Effect::Quit(x) => self.exit = Some(x),
+                Effect::Admit(yes) => self.admitted = Some(yes),
+                Effect::Hand(up) => self.hand = Some(up),
                 _ => {}
             }
         }
@@ -112,6 +131,27 @@ impl Room {
         self.app.view(self.clock.now()).selected
     }
 
+    /// The incident card's selected row, when the card is open.
+    fn card_row(&self) -> Option<usize> {
+        match self.app.view(self.clock.now()).mode {
+            Mode::Card(c) => Some(c.row),
+            _ => None,
+        }
+    }
+
+    /// Opens the card and selects `row`.
+    fn card_at(&mut self, row: CardRow) {
+        self.char('i');
+        let at = CardRow::all(self.m())
+            .iter()
+            .position(|r| *r == row)
+            .unwrap();
+        for _ in 0..at {
+            self.char('j');
+        }
+        assert_eq!(self.card_row(), Some(at));
+    }
+
     fn texts(&self) -> Vec<String> {
         let m = self.m();
         m.items_in(m.current())
@@ -120,20 +160,67 @@ impl Room {
             .collect()
     }
 
+    fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.char(c);
+        }
+    }
+
     /// Puts the app in `mode`, ready for `action` to have something to do.
-    fn set_up(mode: KeyMode, action: Action) -> Room {
-        let mut r = Room::new();
-        match action {
-            Action::Nobody => r.char('1'),
+    fn set_up(mode: KeyMode, action: Action, role: Role) -> Room {
+        let mut r = Room::new(role);
+        if matches!(action, Action::Admit | Action::Refuse) {
+            r.app.on_room(hotwash::ui::RoomView {
+                asking: Some("SHA256:abc as scribe".into()),
+                ..Default::default()
+            });
+        }
+        // The guides' modes are entered first, then readied inside.
+        let late = matches!(mode, KeyMode::Picker | KeyMode::Vote | KeyMode::Pulse);
+        let ready = |r: &mut Room| match action {
+            Action::Nobody | Action::GoRound => r.char('1'),
             Action::Undo => r.char('d'),
             Action::SelectNext => r.char('k'),
             Action::Outcome => {
                 r.char(']');
                 r.char('k');
             }
+            Action::Pick => r.char('3'),
+            // Votes are taken in a factors section.
+            Action::Vote => {
+                for _ in 0..3 {
+                    r.char(']');
+                }
+            }
+            Action::Undot => r.char('+'),
+            Action::PulseTakeBack => r.char('3'),
             _ => {}
+        };
+        if !late {
+            ready(&mut r);
         }
+        let card = match action {
+            Action::CardUp => Some(CardRow::Started),
+            Action::CardRole | Action::CardLeft => Some(CardRow::Person(0)),
+            Action::CardClear => Some(CardRow::Severity),
+            _ if mode == KeyMode::CardEdit => Some(CardRow::Summary),
+            _ => Some(CardRow::Title),
+        };
         match mode {
+            KeyMode::Card => {
+                r.card_at(card.unwrap());
+                if action == Action::Undo {
+                    r.char('s');
+                }
+            }
+            KeyMode::CardEdit => {
+                r.card_at(card.unwrap());
+                r.code(KeyCode::Enter);
+                r.code(KeyCode::End);
+                for c in " typed".chars() {
+                    r.char(c);
+                }
+            }
             KeyMode::Normal => {}
             KeyMode::Offer => {
                 r.char(' ');
@@ -155,9 +242,33 @@ impl Room {
             }
             KeyMode::ConfirmQuit => r.char('q'),
             KeyMode::Help => r.char('?'),
+            KeyMode::Room => r.char('r'),
+            KeyMode::Biases => r.char('c'),
+            KeyMode::Picker => r.char('s'),
+            KeyMode::Pulse => r.char('l'),
+            KeyMode::Vote => {
+                for _ in 0..3 {
+                    r.char(']');
+                }
+                for f in ["cache was cold +tech", "no canary stage"] {
+                    r.char('a');
+                    r.type_text(f);
+                    r.code(KeyCode::Enter);
+                }
+                r.char('v');
+            }
+        }
+        if late {
+            ready(&mut r);
         }
         assert_eq!(r.app.key_mode(), mode, "set up for {action:?}");
         r
+    }
+
+    /// Dots cast in the current section's vote.
+    fn dots(&self) -> u32 {
+        let m = self.m();
+        m.vote(m.current()).map_or(0, |v| v.total())
     }
 }
 
@@ -172,6 +283,12 @@ struct Before {
     selected: Option<usize>,
     input: String,
     decisions: usize,
+    dots: u32,
+    answers: u32,
+    question: PulseQuestion,
+    talk: bool,
+    speaker: Option<usize>,
+    screen: hotwash::ui::Screen,
 }
 
 impl Before {
@@ -187,6 +304,15 @@ impl Before {
             selected: r.selected(),
             input: r.app.input_text(),
             decisions: m.sections()[m.current()].decisions.len(),
+            dots: r.dots(),
+            answers: PulseQuestion::ALL
+                .iter()
+                .map(|q| m.pulse().answers(*q))
+                .sum(),
+            question: r.app.pulse_question(),
+            talk: r.app.show_talk(),
+            speaker: m.speaker().map(|s| s.0),
+            screen: r.app.view(r.app.now()).screen,
         }
     }
 }
@@ -235,7 +361,45 @@ fn check(mode: KeyMode, b: &Binding, key: &Key, r: &Room, was: &Before) {
             assert_eq!(r.texts().len(), was.items - 1, "{what}");
             assert!(status.contains("deleted"), "{what}: {status}");
         }
+        Action::Undo if mode == KeyMode::Card => {
+            assert_eq!(m.incident_details().status, Status::Draft, "{what}");
+            assert_eq!(r.app.mode(), AppMode::Card, "{what}: the card stays open");
+        }
         Action::Undo => assert_eq!(r.texts().len(), was.items + 1, "{what}"),
+        Action::Incident => {
+            assert_eq!(r.app.mode(), AppMode::Card, "{what}");
+            assert_eq!(r.card_row(), Some(0), "{what}");
+        }
+        Action::CardDown => assert_eq!(r.card_row(), Some(1), "{what}"),
+        Action::CardUp => assert_eq!(r.card_row(), Some(0), "{what}"),
+        Action::CardEdit => {
+            let title = AppMode::CardEdit(CardTarget::Row(CardRow::Title));
+            assert_eq!(r.app.mode(), title, "{what}");
+            assert_eq!(r.app.input_text(), "Outage", "{what}: the title to edit");
+        }
+        Action::CardStatus => {
+            assert_eq!(m.incident_details().status, Status::InReview, "{what}")
+        }
+        Action::CardRole => {
+            assert_eq!(
+                r.app.mode(),
+                AppMode::CardEdit(CardTarget::Role(0)),
+                "{what}"
+            )
+        }
+        Action::CardLeft => {
+            assert!(m.has_left(0), "{what}");
+            assert!(status.contains("P1 has left"), "{what}: {status}");
+        }
+        Action::CardClear => {
+            assert_eq!(m.incident_details().severity, None, "{what}");
+            assert!(status.contains("cleared"), "{what}: {status}");
+        }
+        Action::CloseCard => assert_eq!(r.app.mode(), AppMode::Normal, "{what}"),
+        Action::Moment => {
+            assert!(r.texts().contains(&"14:05 two !began".into()), "{what}");
+            assert!(status.contains("marked !began"), "{what}: {status}");
+        }
         Action::SelectNext => {
             assert_eq!(was.selected, Some(0), "{what}");
             assert_eq!(r.selected(), Some(1), "{what}");
@@ -282,6 +446,15 @@ fn check(mode: KeyMode, b: &Binding, key: &Key, r: &Room, was: &Before) {
             assert_eq!(choice, OvertimeChoice::KeepGoing { extra_secs }, "{what}");
             assert_eq!(m.current(), was.current, "{what}");
         }
+        Action::Commit if mode == KeyMode::CardEdit => {
+            assert_eq!(r.app.mode(), AppMode::Card, "{what}");
+            let summary = m.incident_details().summary.as_deref();
+            assert_eq!(summary, Some("typed"), "{what}");
+        }
+        Action::Cancel if mode == KeyMode::CardEdit => {
+            assert_eq!(r.app.mode(), AppMode::Card, "{what}");
+            assert_eq!(m.incident_details().summary, None, "{what}: nothing saved");
+        }
         Action::Commit => {
             assert_eq!(r.app.mode(), AppMode::Normal, "{what}");
             let KeyMode::Input(purpose) = mode else {
@@ -326,6 +499,98 @@ fn check(mode: KeyMode, b: &Binding, key: &Key, r: &Room, was: &Before) {
             assert_eq!(r.exit, None, "{what}");
             assert_eq!(status, "carrying on", "{what}");
         }
+        Action::RoomCard => assert_eq!(r.app.mode(), AppMode::Room, "{what}"),
+        Action::Admit => assert_eq!(r.admitted, Some(true), "{what}"),
+        Action::Refuse => assert_eq!(r.admitted, Some(false), "{what}"),
+        Action::CloseRoom => assert_eq!(r.app.mode(), AppMode::Normal, "{what}"),
+        Action::RaiseHand => {
+            assert_eq!(r.hand, Some(true), "{what}");
+            assert!(status.contains("hand is up"), "{what}: {status}");
+        }
+        Action::PickSpeaker => assert_eq!(r.app.mode(), AppMode::Picker, "{what}"),
+        Action::Pick => {
+            assert_eq!(m.speaker().map(|s| s.0), Some(2), "{what}: typed 3");
+            assert_eq!(r.app.mode(), AppMode::Normal, "{what}");
+        }
+        Action::ClosePicker | Action::CloseBiases | Action::LeaveVote | Action::LeavePulse => {
+            assert_eq!(r.app.mode(), AppMode::Normal, "{what}");
+            assert_eq!(m.speaker().map(|s| s.0), was.speaker, "{what}");
+            let cur = m.current();
+            if b.action == Action::LeaveVote {
+                assert!(m.vote(cur).is_some_and(|v| v.open), "{what}: still open");
+            }
+            if b.action == Action::LeavePulse {
+                assert!(m.pulse().open, "{what}: still open");
+            }
+        }
+        Action::NextSpeaker => assert_eq!(m.speaker().map(|s| s.0), Some(0), "{what}"),
+        Action::GoRound => {
+            assert_eq!(was.speaker, Some(0), "{what}");
+            assert_eq!(
+                m.speaker().map(|s| s.0),
+                Some(1),
+                "{what}: the next unheard"
+            );
+        }
+        Action::TalkTimes => assert_ne!(r.app.show_talk(), was.talk, "{what}"),
+        Action::Biases => assert_eq!(r.app.mode(), AppMode::Biases, "{what}"),
+        Action::Vote => {
+            assert_eq!(r.app.mode(), AppMode::Vote, "{what}");
+            assert!(m.vote(m.current()).is_some_and(|v| v.open), "{what}");
+        }
+        Action::Dot => assert_eq!(r.dots(), was.dots + 1, "{what}"),
+        Action::DotN => {
+            let KeyCode::Char(c) = key.code.unwrap() else {
+                panic!("{what}: a digit")
+            };
+            let n = c.to_digit(10).unwrap() as usize;
+            let factors = r.texts().len();
+            if n <= factors {
+                let id = m.items_in(m.current())[n - 1].id;
+                assert_eq!(m.votes_for(id), 1, "{what}");
+            } else {
+                assert_eq!(r.dots(), was.dots, "{what}");
+                assert!(status.contains("no factor"), "{what}: {status}");
+            }
+        }
+        Action::Undot => assert_eq!(r.dots(), was.dots - 1, "{what}"),
+        Action::CloseVote => {
+            assert_eq!(r.app.mode(), AppMode::Normal, "{what}");
+            assert!(m.vote(m.current()).is_some_and(|v| !v.open), "{what}");
+        }
+        Action::Pulse => {
+            assert_eq!(r.app.mode(), AppMode::Pulse, "{what}");
+            assert!(m.pulse().open, "{what}");
+        }
+        Action::PulseScore => {
+            let KeyCode::Char(c) = key.code.unwrap() else {
+                panic!("{what}: a digit")
+            };
+            let n = c.to_digit(10).unwrap() as u8;
+            assert_eq!(m.pulse().count(was.question, n), 1, "{what}");
+        }
+        Action::PulseQuestion => assert_ne!(r.app.pulse_question(), was.question, "{what}"),
+        Action::PulseTakeBack => {
+            assert_eq!(was.answers, 1, "{what}");
+            let now: u32 = PulseQuestion::ALL
+                .iter()
+                .map(|q| m.pulse().answers(*q))
+                .sum();
+            assert_eq!(now, 0, "{what}");
+        }
+        Action::ClosePulse => {
+            assert_eq!(r.app.mode(), AppMode::Normal, "{what}");
+            assert!(!m.pulse().open, "{what}");
+        }
+        Action::NextPrompt => {
+            let now = r.app.view(r.app.now()).screen.prompt;
+            let n = m.section().prompts.len().max(1);
+            assert_eq!(now, (was.screen.prompt + 1) % n, "{what}");
+        }
+        Action::Zoom => {
+            let now = r.app.view(r.app.now()).screen.zoom;
+            assert_ne!(now, was.screen.zoom, "{what}");
+        }
         Action::CloseHelp => {
             assert_eq!(r.app.mode(), AppMode::Normal, "{what}");
             assert_eq!(
@@ -365,9 +630,14 @@ fn every_key_of_every_mode_does_what_its_row_says() {
     let mut pressed = 0;
     for mode in KeyMode::ALL {
         for b in mode.table() {
-            assert!(b.roles.allows(Role::Facilitator));
+            // The facilitator's terminal when the row is theirs, else the
+            // first role it is for (a joined terminal's `q`, a viewer's `h`).
+            let role = Role::ALL
+                .into_iter()
+                .find(|r| b.roles.allows(*r))
+                .expect("a row for some role");
             for key in b.keys {
-                let mut r = Room::set_up(mode, b.action);
+                let mut r = Room::set_up(mode, b.action, role);
                 let was = Before::of(&r);
                 let ev = if key.code.is_some() {
                     key.event()

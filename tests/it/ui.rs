@@ -24,8 +24,11 @@ fn agenda() -> Agenda {
         timebox_secs: mins * 60,
         prompts: prompts.iter().map(|p| p.to_string()).collect(),
         fills: None,
+        biases: vec![],
+        votes: None,
     };
     Agenda {
+        hint_phrases: Vec::new(),
         name: "Blameless postmortem, 60 minutes".into(),
         description: None,
         safeword: "pineapple".into(),
@@ -216,6 +219,12 @@ fn keys() -> Keys {
     keymap::hints(Role::Facilitator)
 }
 
+static ROOM: hotwash::ui::RoomView = hotwash::ui::RoomView {
+    hands: Vec::new(),
+    card: Vec::new(),
+    asking: None,
+};
+
 fn view<'a>(r: &'a Room, keys: &'a Keys, mode: Mode<'a>) -> View<'a> {
     View {
         meeting: &r.m,
@@ -226,6 +235,10 @@ fn view<'a>(r: &'a Room, keys: &'a Keys, mode: Mode<'a>) -> View<'a> {
         save: SaveState::Saved,
         keys,
         color: true,
+        room: &ROOM,
+        hints: &[],
+        show_talk: true,
+        screen: ui::Screen::default(),
     }
 }
 
@@ -398,7 +411,13 @@ fn help_overlay_lists_every_key_by_group() {
         let t = render(&v, w, h);
         let screen = text(t.backend().buffer());
         for mode in [KeyMode::Normal, KeyMode::Offer] {
-            for b in mode.table() {
+            // The facilitator's help: a joined terminal's own rows (leave,
+            // raise a hand) are in theirs.
+            for b in mode
+                .table()
+                .iter()
+                .filter(|b| b.roles.allows(Role::Facilitator))
+            {
                 for k in b.keys.iter().filter(|k| k.shown <= Shown::Help) {
                     assert!(
                         screen.contains(&k.label()) || in_a_range(&screen, &k.label()),
@@ -904,4 +923,320 @@ fn wide_characters_do_not_corrupt_the_border() {
     let mut v = view(&r, &keys, Mode::Normal);
     v.selected = Some(1);
     snap!("wide_chars_80x24", v, 80, 24);
+}
+
+// ---------------------------------------------------------------- the projected screen
+
+/// The sizes the screen is drawn at: the smallest, a laptop, a projector.
+const SCALE: [(u16, u16); 4] = [(80, 24), (100, 30), (160, 45), (200, 60)];
+
+/// A meeting well under way in each kind of section: more items than the
+/// small screen holds, someone speaking, things parked.
+fn busy_rooms() -> Vec<(&'static str, Room, usize)> {
+    let mut opening = opening();
+    for i in 0..6 {
+        opening.add(&format!(
+            "note {i}: who was on call, who joined the bridge and when"
+        ));
+    }
+    let mut timeline = timeline();
+    for i in 0..14 {
+        timeline.add(&format!(
+            "14:{:02} event {i}: the on-call engineer checks the dashboards and the queue depth https://grafana.example/d/queue?from={i}",
+            30 + i
+        ));
+    }
+    let mut factors = factors();
+    for i in 0..8 {
+        factors.add(&format!(
+            "+process factor {i}: the runbook did not say who decides a rollback"
+        ));
+    }
+    let mut actions = actions();
+    for i in 0..8 {
+        actions.add(&format!(
+            "@dana !P3 due:+{}d action {i}: add the queue depth to the dashboard",
+            i + 1
+        ));
+    }
+    let mut parking = parking();
+    parking.speak(Some(2));
+    parking.wait(30);
+    vec![
+        ("notes", opening, 3),
+        ("timeline", timeline, 8),
+        ("factors", factors, 2),
+        ("actions", actions, 4),
+        ("parking", parking, 1),
+    ]
+}
+
+/// Every kind of section at every size, for a busy meeting.
+#[test]
+fn every_section_kind_at_every_size() {
+    let keys = keys();
+    for (kind, r, sel) in busy_rooms() {
+        let mut v = view(&r, &keys, Mode::Normal);
+        v.selected = Some(sel);
+        for (w, h) in SCALE {
+            let t = render(&v, w, h);
+            let screen = text(t.backend().buffer());
+            assert!(screen.ends_with("? help \n"), "{kind} {w}x{h}:\n{screen}");
+            insta::assert_snapshot!(format!("scale_{kind}_{w}x{h}"), t.backend());
+        }
+    }
+}
+
+/// On a large screen the section's title and the speaker's name are in
+/// big letters (the header's left half holds block glyphs, not their
+/// plain text); on the small one they are plain.
+#[test]
+fn large_screens_show_section_and_speaker_large() {
+    let r = timeline();
+    let keys = keys();
+    let v = view(&r, &keys, Mode::Normal);
+    let header = |w: u16, h: u16, rows: u16| {
+        let t = render(&v, w, h);
+        let buf = t.backend().buffer();
+        (0..rows)
+            .map(|y| (0..w / 2).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n")
+            .collect::<String>()
+    };
+    for (w, h) in [(160, 45), (200, 60)] {
+        let top = header(w, h, 10);
+        assert!(!top.contains("Agree the timeline"), "{w}x{h}:\n{top}");
+        assert!(top.contains("● speaking"), "{w}x{h}:\n{top}");
+        let blocks = top
+            .chars()
+            .filter(|c| "▀▄█▌▐▖▗▘▝▙▛▜▟▚▞".contains(*c))
+            .count();
+        assert!(blocks > 100, "{w}x{h}: big letters:\n{top}");
+    }
+    let small = header(80, 24, 4);
+    assert!(small.contains("Agree the timeline"), "{small}");
+}
+
+/// The room zoom: section, countdown, speaker and items; no roster, no
+/// prompts, no keys.
+#[test]
+fn the_room_zoom_shows_the_section_countdown_speaker_and_items_only() {
+    let r = timeline();
+    let keys = keys();
+    let mut v = view(&r, &keys, Mode::Normal);
+    v.screen.zoom = true;
+    v.selected = Some(1);
+    for (w, h) in [(80, 24), (200, 60)] {
+        let t = render(&v, w, h);
+        let screen = text(t.backend().buffer());
+        for gone in [
+            "Roster",
+            "Ask the room",
+            "? help",
+            "elapsed",
+            "Checkout outage",
+        ] {
+            assert!(!screen.contains(gone), "{w}x{h}: {gone}:\n{screen}");
+        }
+        for shown in [
+            "Section 2/6",
+            "Timeline · 5 events",
+            "● speaking",
+            "▶ running",
+        ] {
+            assert!(screen.contains(shown), "{w}x{h}: {shown}:\n{screen}");
+        }
+        insta::assert_snapshot!(format!("zoom_timeline_{w}x{h}"), t.backend());
+    }
+}
+
+/// A meeting on the shipped default agenda, in its timeline section, with
+/// `n` events.
+fn default_timeline(n: usize) -> Room {
+    let mut r = Room::with(
+        &[("Ana", Some("IC")), ("Ben", Some("SRE")), ("Chen", None)],
+        &hotwash::agenda::default_agenda(),
+    );
+    r.ok(Command::ToggleTimer);
+    r.next();
+    r.speak(Some(1));
+    for i in 0..n {
+        r.add(&format!(
+            "13:{:02} event {i:02} the checkout service starts timing out for some customers in the EU https://grafana.example/d/checkout?panel={i}",
+            10 + i
+        ));
+    }
+    r
+}
+
+/// Rows of the screen holding a timeline event, by its number.
+fn events_on(screen: &str) -> Vec<&str> {
+    screen
+        .lines()
+        .take_while(|l| !l.contains("╌"))
+        .filter(|l| l.contains("event "))
+        .collect()
+}
+
+/// At 80x24 the default agenda's timeline shows one row per event, at
+/// least eight of them, a link as its host, and the selected event in full.
+#[test]
+fn at_80x24_the_timeline_shows_at_least_eight_events_one_row_each() {
+    let r = default_timeline(20);
+    let keys = keys();
+    for sel in [None, Some(19), Some(4)] {
+        let mut v = view(&r, &keys, Mode::Normal);
+        v.selected = sel;
+        let t = render(&v, 80, 24);
+        let screen = text(t.backend().buffer());
+        let rows = events_on(&screen);
+        let numbers: Vec<&str> = rows
+            .iter()
+            .filter_map(|l| l.split("event ").nth(1))
+            .map(|rest| &rest[..2])
+            .collect();
+        let mut distinct = numbers.clone();
+        distinct.dedup();
+        assert!(
+            distinct.len() >= 8,
+            "{sel:?}: {} events:\n{screen}",
+            distinct.len()
+        );
+        for row in rows
+            .iter()
+            .filter(|l| !l.contains("grafana.example/d/checkout?"))
+        {
+            assert!(row.contains("…"), "a long text ends in …: {row}");
+            assert!(
+                row.contains("↗ grafana.example"),
+                "the link as its host: {row}"
+            );
+        }
+        if let Some(s) = sel {
+            assert!(
+                numbers.contains(&format!("{s:02}").as_str()),
+                "{sel:?}:\n{screen}"
+            );
+            // The selected event in full, its link whole, in the detail line.
+            let whole = format!("panel={s}");
+            assert!(
+                screen.contains(&whole),
+                "{sel:?}: the detail line:\n{screen}"
+            );
+        }
+    }
+    let mut v = view(&r, &keys, Mode::Normal);
+    v.selected = Some(19);
+    snap!("default_timeline_20_80x24", v, 80, 24);
+}
+
+/// The footer holds the keys that work here: `o` in the parking-lot
+/// review (first, it is the key there), not in the timeline.
+#[test]
+fn the_footer_holds_o_in_the_parking_lot_review() {
+    let keys = keys();
+    let r = parking();
+    let mut v = view(&r, &keys, Mode::Normal);
+    v.selected = Some(0);
+    let t = render(&v, 80, 24);
+    let buf = t.backend().buffer();
+    let last: String = (0..80).map(|x| buf[(x, 23)].symbol()).collect();
+    assert!(last.starts_with(" o outcome "), "{last}");
+    let r = timeline();
+    let v = view(&r, &keys, Mode::Normal);
+    let t = render(&v, 200, 60);
+    let buf = t.backend().buffer();
+    let last: String = (0..200).map(|x| buf[(x, 59)].symbol()).collect();
+    assert!(!last.contains(" o outcome "), "{last}");
+    for want in [
+        " j / k select ",
+        " n latecomer ",
+        " b bell ",
+        " Tab prompts ",
+    ] {
+        assert!(
+            last.contains(want),
+            "{want} in the timeline's footer: {last}"
+        );
+    }
+    // No items: nothing to select or edit.
+    let mut r = Room::new();
+    r.next();
+    let v = view(&r, &keys, Mode::Normal);
+    let t = render(&v, 200, 60);
+    let buf = t.backend().buffer();
+    let last: String = (0..200).map(|x| buf[(x, 59)].symbol()).collect();
+    assert!(
+        !last.contains(" select ") && !last.contains(" edit "),
+        "{last}"
+    );
+}
+
+/// Every prompt can be read: the panel says which show and the key for the
+/// next ones, and the view browsed shows them.
+#[test]
+fn every_prompt_can_be_browsed() {
+    let r = default_timeline(3);
+    let keys = keys();
+    let prompts = r.m.section().prompts.clone();
+    assert!(prompts.len() > 3);
+    for (i, p) in prompts.iter().enumerate() {
+        let mut v = view(&r, &keys, Mode::Normal);
+        v.screen.prompt = i;
+        let screen = text(render(&v, 80, 24).backend().buffer());
+        let start: String = p.chars().take(30).collect();
+        assert!(screen.contains(&start), "prompt {i}: {p}\n{screen}");
+        assert!(
+            screen.contains(&format!("prompt {} of {} · Tab next", i + 1, prompts.len())),
+            "{screen}"
+        );
+    }
+}
+
+/// The incident's title and a role are shortened in their middle at 80
+/// columns, so their ends stay.
+#[test]
+fn long_titles_and_roles_keep_their_ends() {
+    let mut a = agenda();
+    a.sections[1].prompts.clear();
+    let clock = FakeClock::new(t0());
+    let first = Stamped {
+        at: clock.now(),
+        event: Meeting::start_event(
+            "Checkout outage on Black Friday: payments timing out for EU customers INC-4821",
+            &a,
+            &[Participant {
+                name: "Maximilian Alexander".into(),
+                role: Some("Incident Commander".into()),
+            }],
+            3600,
+        ),
+    };
+    let r = Room {
+        m: Meeting::begin(&first).unwrap(),
+        clock,
+    };
+    let keys = keys();
+    let v = view(&r, &keys, Mode::Normal);
+    let screen = text(render(&v, 80, 24).backend().buffer());
+    assert!(screen.contains("INC-4821"), "{screen}");
+    assert!(screen.contains("Checkout"), "{screen}");
+    assert!(screen.contains("mander)"), "the role's end: {screen}");
+    assert!(screen.contains("Maximil"), "{screen}");
+}
+
+/// Durations are written one way: `m:ss`, `h:mm:ss` past an hour.
+#[test]
+fn durations_are_written_one_way() {
+    let r = timeline();
+    let keys = keys();
+    let v = view(&r, &keys, Mode::Normal);
+    let screen = text(render(&v, 80, 24).backend().buffer());
+    assert!(screen.contains("elapsed 3:36 "), "m:ss elapsed: {screen}");
+    r.wait(2 * 3600);
+    let v = view(&r, &keys, Mode::Normal);
+    let screen = text(render(&v, 100, 30).backend().buffer());
+    assert!(screen.contains("elapsed 2:0"), "{screen}");
+    let at = screen.find("elapsed ").unwrap() + 8;
+    let e: String = screen[at..].chars().take_while(|c| *c != ' ').collect();
+    assert_eq!(e.matches(':').count(), 2, "h:mm:ss past an hour: {e}");
 }

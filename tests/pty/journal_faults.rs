@@ -11,7 +11,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use chrono::{TimeDelta, Utc};
-use common::{Place, keys, wait_for};
+use common::{Place, keys, open_again, wait_for};
 use hotwash::agenda::default_agenda;
 use hotwash::journal::{
     self, Header, JOURNAL_FILE, Journal, JournalError, NAME_MAX_CHARS, SessionStore, Status,
@@ -62,23 +62,9 @@ fn written_session(place: &Place, events: &[Stamped]) -> PathBuf {
         writer.append(e).expect("append");
     }
     writer.flush(WAIT).expect("flush");
+    drop(writer);
+    common::wait_unlocked(&session.dir);
     session.dir
-}
-
-/// Opens a session whose writer was just dropped. Tests running beside this
-/// one fork children, and a child holds a copy of the lock's descriptor
-/// until it execs, so the lock may stay taken for a moment.
-fn open_again(
-    dir: &Path,
-    on_status: impl Fn(Status) + Send + Clone + 'static,
-) -> (journal::Replay<Stamped>, journal::JournalWriter<Stamped>) {
-    wait_for("the session's lock", || {
-        match Journal::open::<Stamped, _>(dir, on_status.clone()) {
-            Ok(opened) => Some(opened),
-            Err(JournalError::Locked { .. }) => None,
-            Err(e) => panic!("open: {e}"),
-        }
-    })
 }
 
 /// What an editor's save or `sed -i` does: a new file renamed over the path.
@@ -239,8 +225,38 @@ fn a_journal_that_cannot_be_put_back_is_rescued_whole_and_never_called_safe() {
         panic!("no rescue file: {text}");
     };
     let rescued = journal::replay::<Stamped>(&rescue).expect("the rescue file replays");
-    let _ = fs::remove_file(&rescue);
+    remove_rescues_like(&rescue);
     assert_eq!(items_of(&rescued.events), vec!["one", "two"]);
+}
+
+/// Removes `rescue` and the copies of it written the same second beside it
+/// (`-2`, `-3`: the drop tries once more), which land in the temp directory
+/// when the session's own is gone; never a file with other contents.
+fn remove_rescues_like(rescue: &Path) {
+    let Ok(kept) = fs::read(rescue) else {
+        return;
+    };
+    let name = rescue
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .expect("a rescue file's name");
+    // `hotwash-rescue-DATE-TIME`, without a `-N` of its own.
+    let stem = match name.rsplit_once('-') {
+        Some((head, n)) if n.len() < 4 && n.chars().all(|c| c.is_ascii_digit()) => head,
+        _ => name,
+    }
+    .to_string();
+    let dir = rescue.parent().expect("a directory");
+    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        let same_name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with(&stem) && n.ends_with(".jsonl"));
+        if same_name && fs::read(&path).is_ok_and(|b| b == kept) {
+            let _ = fs::remove_file(&path);
+        }
+    }
 }
 
 #[test]

@@ -7,13 +7,17 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod craft;
 mod e2e_meeting;
 mod hostile_text;
+mod incident;
 mod journal_faults;
 mod kill;
 mod paste_guard;
 mod resize;
 mod resume_faults;
+mod room;
 mod signals;
 mod ssh;
+mod status_fade;
 mod storage_faults;
