@@ -18,8 +18,11 @@ fn agenda() -> Agenda {
         timebox_secs: mins * 60,
         prompts: vec![],
         fills: None,
+        biases: vec![],
+        votes: None,
     };
     Agenda {
+        hint_phrases: Vec::new(),
         name: "bench".into(),
         description: None,
         safeword: "pineapple".into(),

@@ -85,6 +85,13 @@ pub struct Section {
     /// The part of the document a notes section fills, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fills: Option<Fills>,
+    /// Biases to show beside the prompts (PagerDuty's table).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub biases: Vec<crate::craft::bias::Bias>,
+    /// Dots each person has when the room votes on this section's factors
+    /// (default 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub votes: Option<u32>,
 }
 
 /// A validated agenda.
@@ -102,6 +109,9 @@ pub struct Agenda {
     pub ground_rules: Vec<String>,
     /// Sections in order (never empty).
     pub sections: Vec<Section>,
+    /// Phrases to point out while typing, besides the embedded list.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hint_phrases: Vec<String>,
 }
 
 use std::fmt;
@@ -365,9 +375,9 @@ fn scan_duration(s: &str) -> Result<u64, DurationProblem> {
 // Raw schema: what serde reads before validation.
 
 /// Keys allowed at the top of an agenda file, in the order the schema documents them.
-const AGENDA_KEYS: &str = "name, description, safeword, ground_rules, sections";
+const AGENDA_KEYS: &str = "name, description, safeword, ground_rules, sections, hint_phrases";
 /// Keys allowed in a `[[sections]]` table.
-const SECTION_KEYS: &str = "id, title, kind, timebox, prompts";
+const SECTION_KEYS: &str = "id, title, kind, timebox, prompts, fills, biases, votes";
 /// What a timebox looks like, for messages.
 const DURATION_EXAMPLES: &str = "a duration such as \"15m\", \"1h30m\" or \"90s\"";
 
@@ -380,6 +390,7 @@ struct RawAgenda {
     safeword: Option<Spanned<String>>,
     ground_rules: Option<Vec<Spanned<String>>>,
     sections: Option<Spanned<Vec<Spanned<RawSection>>>>,
+    hint_phrases: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(serde::Deserialize)]
@@ -391,6 +402,8 @@ struct RawSection {
     timebox: Option<Spanned<String>>,
     prompts: Option<Vec<Spanned<String>>>,
     fills: Option<Spanned<String>>,
+    biases: Option<Vec<Spanned<String>>>,
+    votes: Option<Spanned<i64>>,
 }
 
 /// Validates a raw agenda, collecting problems as (byte offset, message).
@@ -427,12 +440,34 @@ impl Checker<'_> {
             })
             .collect();
         let sections = self.sections(raw.sections);
+        let hint_phrases = raw
+            .hint_phrases
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, phrase)| {
+                let offset = phrase.span().start;
+                let what = format!("hint phrase {}", i + 1);
+                let text = self.text(phrase, &what, "a phrase to point out while typing")?;
+                if !crate::craft::language::usable_phrase(&text) {
+                    self.problem(
+                        offset,
+                        format!(
+                            "{what} has no words to match; expected a phrase such as \"root cause\""
+                        ),
+                    );
+                    return None;
+                }
+                Some(text)
+            })
+            .collect();
         Some(Agenda {
             name: name?,
             description,
             safeword: safeword?,
             ground_rules,
             sections: sections?,
+            hint_phrases,
         })
     }
 
@@ -587,6 +622,47 @@ impl Checker<'_> {
             }
         });
 
+        let biases = raw
+            .biases
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|b| {
+                let found = crate::craft::bias::Bias::from_name(b.get_ref());
+                if found.is_none() {
+                    self.problem(
+                        b.span().start,
+                        format!(
+                            "unknown bias {} in {label}; expected one of {}",
+                            quote(b.get_ref()),
+                            crate::craft::bias::Bias::names()
+                        ),
+                    );
+                }
+                found
+            })
+            .collect();
+        let votes = raw.votes.and_then(|v| {
+            let offset = v.span().start;
+            let n = *v.get_ref();
+            if kind.is_some_and(|k| k != SectionKind::Factors) {
+                self.problem(
+                    offset,
+                    format!("{label} is not a factors section; only factors are voted on"),
+                );
+                return None;
+            }
+            match u32::try_from(n) {
+                Ok(n @ 1..=20) => Some(n),
+                _ => {
+                    self.problem(
+                        offset,
+                        format!("votes in {label} is {n}; expected dots per person from 1 to 20, such as votes = 3"),
+                    );
+                    None
+                }
+            }
+        });
+
         Some(Section {
             id: id?,
             title: title?,
@@ -594,6 +670,8 @@ impl Checker<'_> {
             timebox_secs: timebox_secs?,
             prompts,
             fills,
+            biases,
+            votes,
         })
     }
 

@@ -42,6 +42,10 @@ enum Cmd {
     Sessions,
     /// Write a meeting's minutes (Markdown), JSON, or action items (CSV).
     Export(ExportOpts),
+    /// Check a meeting before publishing: every language hint, action flag,
+    /// missing incident field and tangent without an outcome; exit 1 when
+    /// something needs attention, 0 when clean.
+    Review(ReviewOpts),
     /// Work with agenda files.
     Agenda {
         #[command(subcommand)]
@@ -59,6 +63,29 @@ enum Cmd {
         command: Vec<String>,
     },
 }
+
+/// `hotwash review`'s options.
+#[derive(Debug, Args)]
+struct ReviewOpts {
+    /// A name from `hotwash sessions`, or a session's path (default: the latest).
+    session: Option<String>,
+    /// How to print the findings.
+    #[arg(long, value_enum, default_value = "text")]
+    format: ReviewFormat,
+}
+
+/// What `hotwash review` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ReviewFormat {
+    /// For people: by section and item.
+    Text,
+    /// For tools: `{ "clean", "count", "incident", "missing", "sections" }`.
+    Json,
+}
+
+/// Exit status of `hotwash review` when something needs attention: the
+/// review ran, its answer is "not yet".
+pub const EXIT_REVIEW_FINDINGS: u8 = 1;
 
 #[derive(Debug, Subcommand)]
 enum AgendaCmd {
@@ -407,6 +434,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
         Some(Cmd::Resume { session, screen }) => resume(session, merge(screen, cli.screen)),
         Some(Cmd::Sessions) => sessions(),
         Some(Cmd::Export(opts)) => export(opts),
+        Some(Cmd::Review(opts)) => review(opts),
         Some(Cmd::Agenda {
             command: AgendaCmd::Check { files },
         }) => Ok(check_agendas(&files)),
@@ -747,22 +775,56 @@ fn sessions() -> Result<ExitCode, CliError> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn export(opts: ExportOpts) -> Result<ExitCode, CliError> {
+/// The meeting of `session` (the latest when None), read from its journal;
+/// `outcome` says what a journal holding no meeting means for the command.
+fn read_meeting(session: Option<&str>, outcome: &'static str) -> Result<Meeting, CliError> {
     let store = SessionStore::from_env()?;
-    let dir = match &opts.session {
+    let dir = match session {
         Some(s) => store.resolve(s)?,
         None => store.latest()?.dir,
     };
-    // Reading needs no lock: a meeting still running can be exported too.
+    // Reading needs no lock: a meeting still running can be read too.
     let replay = journal::replay::<Stamped>(&dir)?;
     for w in &replay.warnings {
         eprintln!("hotwash: warning: {}", sanitize(w));
     }
-    let meeting = Meeting::replay(&replay.events).map_err(|source| CliError::Replay {
+    Meeting::replay(&replay.events).map_err(|source| CliError::Replay {
         path: dir.clone(),
         source,
-        outcome: "there is nothing to export",
-    })?;
+        outcome,
+    })
+}
+
+/// `hotwash review`: prints what needs attention; exit 1 when anything does.
+fn review(opts: ReviewOpts) -> Result<ExitCode, CliError> {
+    let meeting = read_meeting(opts.session.as_deref(), "there is nothing to review")?;
+    let today = meeting.local_date(SystemClock.now());
+    let found = crate::craft::review::review(&meeting, today);
+    let text = match opts.format {
+        ReviewFormat::Text => found.to_text(),
+        ReviewFormat::Json => {
+            let doc = serde_json::json!({
+                "clean": found.clean(),
+                "count": found.count(),
+                "incident": found.incident,
+                "missing": found.missing,
+                "sections": found.sections,
+            });
+            let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+    };
+    print_bytes(sanitize(&text).as_bytes())?;
+    Ok(if found.clean() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_REVIEW_FINDINGS)
+    })
+}
+
+fn export(opts: ExportOpts) -> Result<ExitCode, CliError> {
+    let meeting = read_meeting(opts.session.as_deref(), "there is nothing to export")?;
     let export_opts = export::Options {
         talk_times: opts.talk_times,
     };

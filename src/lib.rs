@@ -3,6 +3,7 @@
 pub mod agenda;
 pub mod app;
 pub mod cli;
+pub mod craft;
 pub mod export;
 pub mod fsutil;
 pub mod import;

@@ -77,6 +77,47 @@ pub enum Action {
     Stay,
     /// Help: close it.
     CloseHelp,
+    // Version two: the craft of the guides.
+    /// Open the speaker picker (rooms larger than nine).
+    PickSpeaker,
+    /// Picker: the person typed (a number or the start of a name) speaks.
+    Pick,
+    /// Picker: close it.
+    ClosePicker,
+    /// The next person in roster order speaks.
+    NextSpeaker,
+    /// Go-round: the next person not yet heard in this section speaks.
+    GoRound,
+    /// Show or hide talk times and shares on this terminal.
+    TalkTimes,
+    /// Open the bias cards.
+    Biases,
+    /// Bias cards: close them.
+    CloseBiases,
+    /// Open (or go back to) the dot-vote on this section's factors.
+    Vote,
+    /// Vote: one dot for the selected factor.
+    Dot,
+    /// Vote: one dot for factor N of this section, N the digit pressed.
+    DotN,
+    /// Vote: take one dot back from the selected factor.
+    Undot,
+    /// Vote: close it; the factors show in vote order.
+    CloseVote,
+    /// Vote: back to the meeting screen, the vote still open.
+    LeaveVote,
+    /// Open (or go back to) the learning pulse.
+    Pulse,
+    /// Pulse: an answer 1-5 to the question shown, the digit pressed.
+    PulseScore,
+    /// Pulse: the other question.
+    PulseQuestion,
+    /// Pulse: take back the last answer recorded here.
+    PulseTakeBack,
+    /// Pulse: close it.
+    ClosePulse,
+    /// Pulse: back to the meeting screen, the pulse still open.
+    LeavePulse,
     /// Open the incident card.
     Incident,
     /// Card: select the next row.
@@ -270,6 +311,14 @@ pub enum Group {
     Quit,
     /// The help overlay itself.
     Help,
+    /// Votes, the pulse and the bias cards.
+    Craft,
+    /// The speaker picker.
+    Picker,
+    /// While a vote is open.
+    Voting,
+    /// While the pulse is open.
+    Pulsing,
     /// The incident card.
     Card,
 }
@@ -287,6 +336,10 @@ impl Group {
             Group::Input => "In the input",
             Group::Quit => "Quit?",
             Group::Help => "Help",
+            Group::Craft => "Votes, pulse, biases",
+            Group::Picker => "In the speaker picker",
+            Group::Voting => "While voting",
+            Group::Pulsing => "In the pulse",
             Group::Card => "Incident card (i)",
         }
     }
@@ -335,6 +388,19 @@ const FAC: Roles = Roles::FACILITATOR;
 const CAP: Roles = Roles::CAPTURE;
 const ALL: Roles = Roles::ALL;
 
+/// The digits 1-9: a participant, or a factor while voting.
+const DIGITS: &[Key] = &[
+    ch('1'),
+    ch('2'),
+    ch('3'),
+    ch('4'),
+    ch('5'),
+    ch('6'),
+    ch('7'),
+    ch('8'),
+    ch('9'),
+];
+
 /// The meeting screen. Rows in help order; `Rank` orders the footer.
 const NORMAL: &[Binding] = &[
     row(
@@ -372,17 +438,7 @@ const NORMAL: &[Binding] = &[
     row(Action::Shorten, &[ch('-')], Joins, No, G::Meeting, FAC),
     row(
         Action::Speak,
-        &[
-            ch('1'),
-            ch('2'),
-            ch('3'),
-            ch('4'),
-            ch('5'),
-            ch('6'),
-            ch('7'),
-            ch('8'),
-            ch('9'),
-        ],
+        DIGITS,
         Line("participant N is speaking; 0: nobody"),
         Rank(3, "speaker"),
         G::Speakers,
@@ -395,6 +451,38 @@ const NORMAL: &[Binding] = &[
         No,
         G::Speakers,
         CAP,
+    ),
+    row(
+        Action::PickSpeaker,
+        &[ch('s')],
+        Line("pick who speaks: a number or the start of a name, then Enter"),
+        Where(When::BigRoom, 13, "pick speaker"),
+        G::Speakers,
+        CAP,
+    ),
+    row(
+        Action::NextSpeaker,
+        &[ch('>')],
+        Line("the next person in roster order speaks"),
+        No,
+        G::Speakers,
+        CAP,
+    ),
+    row(
+        Action::GoRound,
+        &[ch('g')],
+        Line("go-round: the next person not yet heard in this section speaks"),
+        No,
+        G::Speakers,
+        CAP,
+    ),
+    row(
+        Action::TalkTimes,
+        &[ch('t')],
+        Line("show / hide talk times and shares (hidden at start)"),
+        No,
+        G::Speakers,
+        FAC,
     ),
     row(
         Action::AddPerson,
@@ -483,6 +571,30 @@ const NORMAL: &[Binding] = &[
         Where(When::In(SectionKind::ParkingLot), 0, "outcome"),
         G::Parking,
         CAP,
+    ),
+    row(
+        Action::Vote,
+        &[ch('v')],
+        Line("dot-vote on this section's factors (opens the vote)"),
+        Where(When::In(SectionKind::Factors), 9, "vote"),
+        G::Craft,
+        FAC,
+    ),
+    row(
+        Action::Pulse,
+        &[ch('l')],
+        Line("the learning pulse: record answers 1-5 to two questions"),
+        No,
+        G::Craft,
+        FAC,
+    ),
+    row(
+        Action::Biases,
+        &[ch('c')],
+        Line("bias cards: six biases and their countermeasures"),
+        No,
+        G::Craft,
+        ALL,
     ),
     row(
         Action::Incident,
@@ -685,6 +797,142 @@ const HELP: &[Binding] = &[row(
     ALL,
 )];
 
+/// The speaker picker: digits and letters are typed.
+const PICKER: &[Binding] = &[
+    row(
+        Action::Pick,
+        &[ENTER],
+        Line("that person speaks"),
+        Rank(1, "speaks"),
+        G::Picker,
+        CAP,
+    ),
+    row(
+        Action::ClosePicker,
+        &[ESC],
+        Line("close the picker"),
+        Rank(2, "cancel"),
+        G::Picker,
+        CAP,
+    ),
+    INTERRUPT_INPUT,
+];
+
+/// While a vote is taken on this terminal.
+const VOTE: &[Binding] = &[
+    row(
+        Action::DotN,
+        DIGITS,
+        Line("one dot for factor N of this section"),
+        Rank(1, "dot for N"),
+        G::Voting,
+        FAC,
+    ),
+    row(
+        Action::Dot,
+        &[ch('+'), alias(ch('=')), help_only(ENTER)],
+        Line("one dot for the selected factor"),
+        Rank(2, "dot"),
+        G::Voting,
+        FAC,
+    ),
+    row(
+        Action::Undot,
+        &[ch('-')],
+        Line("take one dot back from the selected factor"),
+        Rank(3, "take back"),
+        G::Voting,
+        FAC,
+    ),
+    row(
+        Action::SelectNext,
+        &[ch('j'), help_only(key(KeyCode::Down))],
+        Line("move the selection"),
+        No,
+        G::Voting,
+        FAC,
+    ),
+    row(
+        Action::SelectPrev,
+        &[ch('k'), help_only(key(KeyCode::Up))],
+        Joins,
+        No,
+        G::Voting,
+        FAC,
+    ),
+    row(
+        Action::CloseVote,
+        &[ch('v')],
+        Line("close the vote: the factors go in vote order"),
+        Rank(4, "close vote"),
+        G::Voting,
+        FAC,
+    ),
+    row(
+        Action::LeaveVote,
+        &[ESC],
+        Line("back to the meeting (the vote stays open; v comes back)"),
+        Rank(5, "back"),
+        G::Voting,
+        FAC,
+    ),
+    INTERRUPT_INPUT,
+];
+
+/// While the pulse is taken on this terminal.
+const PULSE: &[Binding] = &[
+    row(
+        Action::PulseScore,
+        &[ch('1'), ch('2'), ch('3'), ch('4'), ch('5')],
+        Line("one answer, 1 (not at all) to 5 (fully), to the question shown"),
+        Rank(1, "answer"),
+        G::Pulsing,
+        FAC,
+    ),
+    row(
+        Action::PulseQuestion,
+        &[key(KeyCode::Tab), help_only(ch('j')), help_only(ch('k'))],
+        Line("the other question"),
+        Rank(2, "other question"),
+        G::Pulsing,
+        FAC,
+    ),
+    row(
+        Action::PulseTakeBack,
+        &[ch('-')],
+        Line("take back the last answer recorded here"),
+        Rank(3, "take back"),
+        G::Pulsing,
+        FAC,
+    ),
+    row(
+        Action::ClosePulse,
+        &[ch('l')],
+        Line("close the pulse"),
+        Rank(4, "close pulse"),
+        G::Pulsing,
+        FAC,
+    ),
+    row(
+        Action::LeavePulse,
+        &[ESC],
+        Line("back to the meeting (the pulse stays open; l comes back)"),
+        Rank(5, "back"),
+        G::Pulsing,
+        FAC,
+    ),
+    INTERRUPT_INPUT,
+];
+
+/// The bias cards.
+const BIASES: &[Binding] = &[row(
+    Action::CloseBiases,
+    &[ANY],
+    Line("closes the bias cards"),
+    Rank(1, "closes the cards"),
+    G::Help,
+    ALL,
+)];
 /// The incident card: a row is selected, and these keys act on it.
 const CARD: &[Binding] = &[
     row(
@@ -781,6 +1029,14 @@ pub enum KeyMode {
     ConfirmQuit,
     /// The help overlay.
     Help,
+    /// The speaker picker.
+    Picker,
+    /// Taking a dot-vote.
+    Vote,
+    /// Taking the learning pulse.
+    Pulse,
+    /// The bias cards.
+    Biases,
     /// The incident card.
     Card,
     /// Typing a field's value on the incident card.
@@ -789,7 +1045,7 @@ pub enum KeyMode {
 
 impl KeyMode {
     /// Every mode, for tests and docs.
-    pub const ALL: [KeyMode; 10] = [
+    pub const ALL: [KeyMode; 14] = [
         KeyMode::Normal,
         KeyMode::Offer,
         KeyMode::Input(InputPurpose::Add),
@@ -798,6 +1054,10 @@ impl KeyMode {
         KeyMode::Input(InputPurpose::AddPerson),
         KeyMode::ConfirmQuit,
         KeyMode::Help,
+        KeyMode::Picker,
+        KeyMode::Vote,
+        KeyMode::Pulse,
+        KeyMode::Biases,
         KeyMode::Card,
         KeyMode::CardEdit,
     ];
@@ -812,6 +1072,10 @@ impl KeyMode {
             KeyMode::Input(InputPurpose::AddPerson) => INPUT_PERSON,
             KeyMode::ConfirmQuit => CONFIRM_QUIT,
             KeyMode::Help => HELP,
+            KeyMode::Picker => PICKER,
+            KeyMode::Vote => VOTE,
+            KeyMode::Pulse => PULSE,
+            KeyMode::Biases => BIASES,
             KeyMode::Card => CARD,
             KeyMode::CardEdit => CARD_EDIT,
         }
@@ -827,6 +1091,10 @@ impl KeyMode {
             KeyMode::Input(InputPurpose::AddPerson) => &[INPUT_PERSON],
             KeyMode::ConfirmQuit => &[CONFIRM_QUIT],
             KeyMode::Help => &[HELP],
+            KeyMode::Picker => &[PICKER],
+            KeyMode::Vote => &[VOTE],
+            KeyMode::Pulse => &[PULSE],
+            KeyMode::Biases => &[BIASES],
             KeyMode::Card => &[CARD],
             KeyMode::CardEdit => &[CARD_EDIT],
         }
@@ -1026,10 +1294,16 @@ fn key_for(action: Action, role: Role) -> Option<String> {
 /// time-is-up offer's, by heading.
 fn help_lines(role: Role) -> Vec<HelpLine> {
     let mut lines: Vec<(Group, HelpLine)> = Vec::new();
-    for table in [NORMAL, OFFER, CARD] {
+    for (t, table) in [NORMAL, OFFER, CARD, PICKER, VOTE, PULSE]
+        .into_iter()
+        .enumerate()
+    {
         for (i, b) in table.iter().enumerate() {
+            // Ctrl-C is in every mode; the meeting screen's row says so once.
+            let again = t > 2 && b.action == Action::Interrupt;
             if let Line(what) = b.doc
                 && b.roles.allows(role)
+                && !again
             {
                 let keys = line_label(table, i, Shown::Help, false);
                 let group = b.group.title();
@@ -1078,6 +1352,15 @@ pub fn hints(role: Role) -> ui::Keys {
         input,
         help: help_lines(role),
         help_close: hints_of(KeyMode::Help, role).0,
+        modes: [
+            ("picker", KeyMode::Picker),
+            ("vote", KeyMode::Vote),
+            ("pulse", KeyMode::Pulse),
+            ("biases", KeyMode::Biases),
+        ]
+        .into_iter()
+        .map(|(name, mode)| (name, hints_of(mode, role).0))
+        .collect(),
         card: hints_of(KeyMode::Card, role).0,
         card_edit: hints_of(KeyMode::CardEdit, role).0,
         incident_key: label_of(Action::Incident, role),

@@ -4,6 +4,8 @@
 //! so every rule is testable with a fake clock, and the same update can run
 //! for any terminal.
 
+mod craft;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -44,6 +46,14 @@ pub enum AppMode {
     Help,
     /// "Quit? y / n".
     ConfirmQuit,
+    /// The speaker picker.
+    Picker,
+    /// Taking a dot-vote by hand.
+    Vote,
+    /// Taking the learning pulse by hand.
+    Pulse,
+    /// The bias cards.
+    Biases,
     /// The incident card.
     Card,
     /// Typing a value on the incident card.
@@ -123,6 +133,8 @@ pub struct App {
     outbox: Vec<Stamped>,
     /// Everything else this update asks of the loop.
     effects: Vec<Effect>,
+    /// The guides' keys: picker, talk times, hints, vote and pulse.
+    craft: craft::Craft,
 }
 
 impl App {
@@ -149,6 +161,7 @@ impl App {
             zoom: false,
             outbox: Vec::new(),
             effects: Vec::new(),
+            craft: craft::Craft::default(),
         };
         // Already past time at resume: the bell rang before the crash.
         if app.meeting.overtime_offer(now) {
@@ -266,8 +279,19 @@ impl App {
                 },
                 AppMode::Help => ui::Mode::Help,
                 AppMode::ConfirmQuit => ui::Mode::ConfirmQuit,
+                AppMode::Picker => ui::Mode::Picker {
+                    typed: self.picker_text(),
+                    matches: self.picker_matches(),
+                },
+                AppMode::Vote => ui::Mode::Vote,
+                AppMode::Pulse => ui::Mode::Pulse {
+                    question: self.pulse_question(),
+                },
+                AppMode::Biases => ui::Mode::Biases,
                 AppMode::Card | AppMode::CardEdit(_) => ui::Mode::Card(self.card_view()),
             },
+            hints: self.language_hints(),
+            show_talk: self.show_talk(),
             selected: self
                 .selected
                 .and_then(|id| items.iter().position(|i| *i == id)),
@@ -369,6 +393,7 @@ impl App {
                 }
                 self.act(binding.action, &key);
             }
+            None if self.mode == AppMode::Picker => self.picker_type(&key),
             None => {
                 let typing = matches!(key.code, KeyCode::Char(_))
                     && !key
@@ -382,6 +407,7 @@ impl App {
                 }
             }
         }
+        self.refresh_hints();
         self.take_effects()
     }
 
@@ -394,6 +420,10 @@ impl App {
             AppMode::Input(purpose) => KeyMode::Input(purpose),
             AppMode::Help => KeyMode::Help,
             AppMode::ConfirmQuit => KeyMode::ConfirmQuit,
+            AppMode::Picker => KeyMode::Picker,
+            AppMode::Vote => KeyMode::Vote,
+            AppMode::Pulse => KeyMode::Pulse,
+            AppMode::Biases => KeyMode::Biases,
             AppMode::Card => KeyMode::Card,
             AppMode::CardEdit(_) => KeyMode::CardEdit,
         }
@@ -427,6 +457,7 @@ impl App {
         }
         self.textarea.insert_str(clean);
         self.effect(Effect::SaveDraftSoon);
+        self.refresh_hints();
         self.take_effects()
     }
 
@@ -620,6 +651,26 @@ impl App {
             Action::CardClear => self.card_clear(),
             Action::CloseCard => self.mode = AppMode::Normal,
             Action::Moment => self.cycle_moment(),
+            Action::PickSpeaker
+            | Action::Pick
+            | Action::ClosePicker
+            | Action::NextSpeaker
+            | Action::GoRound
+            | Action::TalkTimes
+            | Action::Biases
+            | Action::CloseBiases
+            | Action::Vote
+            | Action::Dot
+            | Action::DotN
+            | Action::Undot
+            | Action::CloseVote
+            | Action::LeaveVote
+            | Action::Pulse
+            | Action::PulseScore
+            | Action::PulseQuestion
+            | Action::PulseTakeBack
+            | Action::ClosePulse
+            | Action::LeavePulse => self.act_craft(action, key),
         }
     }
 

@@ -12,10 +12,10 @@ use super::{Options, clean, local, over_ms, span, spent_ms};
 use crate::meeting::{Flag, Item, Meeting, Outcome, OvertimeChoice, Parsed};
 
 /// The schema's `$id`, which every document names in its `$schema` field.
-pub const SCHEMA_ID: &str = "urn:hotwash:export:2";
+pub const SCHEMA_ID: &str = "urn:hotwash:export:3";
 /// The document shape's version: bumped on any change to the shape, so a
 /// reader can refuse what it does not know.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The export model every rendering works from: the JSON document as a
 /// value (for templates).
@@ -60,6 +60,31 @@ struct Document {
     talk_times: Option<Vec<TalkTime>>,
     /// Version 2: the incident's fields, key moments and figures.
     incident_details: IncidentOut,
+    /// Version 3: the learning pulse, each question with three answers or more.
+    pulse: Vec<PulseOut>,
+}
+
+/// One question of the learning pulse (schema version 3): counts only.
+#[derive(Serialize)]
+struct PulseOut {
+    question: crate::meeting::PulseQuestion,
+    text: &'static str,
+    /// How many answered 1, 2, 3, 4 and 5.
+    counts: [u32; 5],
+    answers: u32,
+}
+
+fn pulse(m: &Meeting) -> Vec<PulseOut> {
+    crate::meeting::PulseQuestion::ALL
+        .into_iter()
+        .filter(|q| m.pulse().answers(*q) >= crate::meeting::PULSE_MIN_ANSWERS)
+        .map(|q| PulseOut {
+            question: q,
+            text: q.text(),
+            counts: m.pulse().counts(q),
+            answers: m.pulse().answers(q),
+        })
+        .collect()
 }
 
 /// The incident (schema version 2).
@@ -161,6 +186,10 @@ enum ItemOut {
         common: Common,
         tags: Vec<String>,
         description: String,
+        /// Version 3: its number (what `factor:N` names).
+        number: Option<u32>,
+        /// Version 3: its dots, when its section voted.
+        votes: Option<u32>,
     },
     Action {
         #[serde(flatten)]
@@ -170,6 +199,13 @@ enum ItemOut {
         due: Option<String>,
         ticket: Option<String>,
         description: String,
+        /// Version 3: `type:`.
+        #[serde(rename = "type")]
+        kind: Option<crate::meeting::quick::ActionType>,
+        /// Version 3: the number of the factor it answers.
+        factor: Option<u32>,
+        /// Version 3: the id of the parked tangent it came from.
+        from_tangent: Option<u64>,
     },
 }
 
@@ -180,6 +216,8 @@ struct Tangent {
     section: usize,
     raised_by: Option<usize>,
     outcome: Option<Outcome>,
+    /// Version 3: the id of the action it became.
+    action: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -266,6 +304,7 @@ fn document(m: &Meeting, opts: &Options) -> Document {
                 section: i.section,
                 raised_by: i.parking.as_ref().and_then(|p| p.raised_by),
                 outcome: i.parking.as_ref().and_then(|p| p.outcome),
+                action: i.parking.as_ref().and_then(|p| p.action),
             })
             .collect(),
         talk_times: opts.talk_times.then(|| {
@@ -282,6 +321,7 @@ fn document(m: &Meeting, opts: &Options) -> Document {
                 .collect()
         }),
         incident_details: incident(m),
+        pulse: pulse(m),
     }
 }
 
@@ -354,6 +394,8 @@ fn item(m: &Meeting, i: &Item) -> ItemOut {
             common,
             tags: f.tags.iter().map(|t| text(t)).collect(),
             description: text(&f.text),
+            number: m.factor_number(i.id),
+            votes: m.vote(i.section).map(|_| m.votes_for(i.id)),
         },
         Parsed::Action(a) => ItemOut::Action {
             common,
@@ -362,6 +404,9 @@ fn item(m: &Meeting, i: &Item) -> ItemOut {
             due: a.due.map(|d| d.format("%Y-%m-%d").to_string()),
             ticket: a.ticket.as_deref().map(text),
             description: text(&a.description),
+            kind: a.kind,
+            factor: a.factor,
+            from_tangent: i.from_tangent,
         },
     }
 }

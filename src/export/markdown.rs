@@ -68,8 +68,8 @@ pub(super) fn render(m: &Meeting, opts: &Options) -> String {
         match section.kind {
             SectionKind::Notes => notes(&mut doc, &items),
             SectionKind::Timeline => timeline(&mut doc, m, &items),
-            SectionKind::Factors => factors(&mut doc, &items),
-            SectionKind::Actions => actions(&mut doc, &items),
+            SectionKind::Factors => factors(&mut doc, m, &items),
+            SectionKind::Actions => actions(&mut doc, m, &items),
             SectionKind::ParkingLot => match parking_shown_in {
                 // Every parking-lot section sees every tangent; listing
                 // them twice would read as twice as many.
@@ -94,6 +94,7 @@ pub(super) fn render(m: &Meeting, opts: &Options) -> String {
     doc.heading(2, "Appendix: Meeting record");
     attendees(&mut doc, m);
     time_per_section(&mut doc, m);
+    pulse(&mut doc, m);
     if opts.talk_times {
         talk_times(&mut doc, m);
     }
@@ -355,25 +356,114 @@ fn flag(f: Flag) -> String {
     format!("{FLAG} {f}")
 }
 
-fn factors(doc: &mut Doc, items: &[&Item]) {
+fn factors(doc: &mut Doc, m: &Meeting, items: &[&Item]) {
     if items.is_empty() {
         return nothing(doc);
     }
-    doc.list(items.iter().map(|i| match &i.parsed {
-        Parsed::Factor(f) if !f.tags.is_empty() => {
-            let tags: Vec<String> = f.tags.iter().map(|t| inline(t)).collect();
-            format!(
-                "{} (tags: {})",
-                or_none(list_text(&f.text)),
-                tags.join(", ")
-            )
+    // Numbers only where an action names a factor by one; dots once voted.
+    let linked = m
+        .all_items()
+        .any(|i| !i.deleted && matches!(&i.parsed, Parsed::Action(a) if a.factor.is_some()));
+    let voted = items.first().and_then(|i| m.vote(i.section)).is_some();
+    if voted {
+        doc.para("In the order of the room's dot-vote, most votes first.");
+    }
+    doc.list(items.iter().map(|i| {
+        let mut line = String::new();
+        if linked && let Some(n) = m.factor_number(i.id) {
+            line.push_str(&format!("F{n}: "));
         }
-        Parsed::Factor(f) => or_none(list_text(&f.text)),
-        _ => or_none(list_text(&i.text)),
+        line.push_str(&match &i.parsed {
+            Parsed::Factor(f) if !f.tags.is_empty() => {
+                let tags: Vec<String> = f.tags.iter().map(|t| inline(t)).collect();
+                format!(
+                    "{} (tags: {})",
+                    or_none(list_text(&f.text)),
+                    tags.join(", ")
+                )
+            }
+            Parsed::Factor(f) => or_none(list_text(&f.text)),
+            _ => or_none(list_text(&i.text)),
+        });
+        if voted {
+            let n = m.votes_for(i.id);
+            line.push_str(&format!(" ({})", count(n as usize, "vote", "votes")));
+        }
+        line
     }));
 }
 
-fn actions(doc: &mut Doc, items: &[&Item]) {
+/// The learning pulse, each question with enough answers; fewer are not
+/// shown, so that nobody's answer can be told from the counts.
+fn pulse(doc: &mut Doc, m: &Meeting) {
+    use crate::meeting::{PULSE_MIN_ANSWERS, PulseQuestion};
+    if !m.pulse().opened {
+        return;
+    }
+    doc.heading(3, "Learning pulse");
+    let rows: Vec<[String; 7]> = PulseQuestion::ALL
+        .into_iter()
+        .filter(|q| m.pulse().answers(*q) >= PULSE_MIN_ANSWERS)
+        .map(|q| {
+            let c = m.pulse().counts(q);
+            [
+                q.text().to_string(),
+                c[0].to_string(),
+                c[1].to_string(),
+                c[2].to_string(),
+                c[3].to_string(),
+                c[4].to_string(),
+                m.pulse().answers(q).to_string(),
+            ]
+        })
+        .collect();
+    if rows.is_empty() {
+        doc.para(&format!(
+            "Fewer than {PULSE_MIN_ANSWERS} answers to each question: not shown."
+        ));
+        return;
+    }
+    doc.table(
+        [
+            "Question (1 not at all, 5 fully)",
+            "1",
+            "2",
+            "3",
+            "4",
+            "5",
+            "Answers",
+        ],
+        &rows,
+    );
+}
+
+/// What an action's cell says besides its description: its type, the
+/// factor it answers, the tangent it came from.
+fn action_links(m: &Meeting, i: &Item, a: &crate::meeting::quick::ActionEntry) -> String {
+    let mut out = String::new();
+    if let Some(k) = a.kind {
+        out.push_str(&format!(" (type: {k})"));
+    }
+    if let Some(n) = a.factor {
+        let what = m
+            .factors()
+            .get((n as usize).saturating_sub(1))
+            .and_then(|f| match &f.parsed {
+                Parsed::Factor(f) => Some(f.text.clone()),
+                _ => None,
+            });
+        match what {
+            Some(t) => out.push_str(&format!(" (answers F{n}: {})", cell(&t))),
+            None => out.push_str(&format!(" (answers F{n})")),
+        }
+    }
+    if i.from_tangent.is_some() {
+        out.push_str(" (from the parking lot)");
+    }
+    out
+}
+
+fn actions(doc: &mut Doc, m: &Meeting, items: &[&Item]) {
     if items.is_empty() {
         return nothing(doc);
     }
@@ -386,7 +476,7 @@ fn actions(doc: &mut Doc, items: &[&Item]) {
                     flagged += 1;
                 }
                 [
-                    cell(&a.description),
+                    format!("{}{}", cell(&a.description), action_links(m, i, a)),
                     a.owner.as_deref().map_or_else(|| flag(Flag::NoOwner), cell),
                     a.priority
                         .map_or_else(|| NONE.to_string(), |p| p.as_str().to_string()),

@@ -56,6 +56,25 @@ pub enum Command {
     SetLeft(PersonId, bool),
     /// Add an item prepared before the meeting to a section (an import).
     Prepare(usize, String),
+    // Version two: the craft of the guides. Vote and Pulse are what a
+    // joined viewer sends too ("a viewer votes for factor F", "a viewer
+    // answers the pulse a/b"): anonymous, they add to counts only.
+    /// Open dot-voting on the current section's factors (a factors section).
+    OpenVote,
+    /// One dot for a factor (its section's vote must be open).
+    Vote(ItemId),
+    /// Take one dot back from a factor.
+    Unvote(ItemId),
+    /// Close the current section's vote: its factors then show in vote order.
+    CloseVote,
+    /// Open the learning pulse.
+    OpenPulse,
+    /// One answer, 1-5, to a pulse question (the pulse must be open).
+    Pulse(super::event::PulseQuestion, u8),
+    /// Take back one answer, 1-5, to a pulse question.
+    Unpulse(super::event::PulseQuestion, u8),
+    /// Close the learning pulse.
+    ClosePulse,
 }
 
 /// Why a command was not carried out: one sentence for the status line.
@@ -97,6 +116,24 @@ pub enum Refusal {
     /// No such section.
     #[error("the agenda has no section {0}")]
     NoSection(usize),
+    /// Votes are on contributing factors.
+    #[error("votes are taken in a contributing-factors section")]
+    NotFactors,
+    /// No vote is open for that section.
+    #[error("no vote is open here: open one first")]
+    NoVote,
+    /// The item is not a factor of the open vote.
+    #[error("only the factors of this section get votes")]
+    NotAFactor,
+    /// Nothing to take back.
+    #[error("that has no votes to take back")]
+    NoVotes,
+    /// The pulse is not open.
+    #[error("the pulse is not open")]
+    NoPulse,
+    /// A pulse answer is 1 to 5.
+    #[error("a pulse answer is 1 to 5")]
+    BadScore,
 }
 
 impl Meeting {
@@ -232,7 +269,23 @@ impl Meeting {
                 if parking.outcome == outcome {
                     return Err(Refusal::NoChange);
                 }
-                vec![Event::OutcomeSet { id, outcome }]
+                // "Action" makes the action, once: a tangent whose action
+                // is still there only gets its outcome back.
+                let linked = parking
+                    .action
+                    .and_then(|a| self.item(a))
+                    .is_some_and(|a| !a.deleted);
+                match (outcome, self.actions_section()) {
+                    (Some(Outcome::Action), Some(section)) if !linked => {
+                        vec![Event::TangentToAction {
+                            tangent: id,
+                            action: self.next_item_id(),
+                            section,
+                            text: item.text.clone(),
+                        }]
+                    }
+                    _ => vec![Event::OutcomeSet { id, outcome }],
+                }
             }
             Command::Undo => {
                 if !self.can_undo() {
@@ -268,6 +321,14 @@ impl Meeting {
             | Command::SetRole(..)
             | Command::SetLeft(..)
             | Command::Prepare(..) => self.decide_incident(cmd)?,
+            Command::OpenVote
+            | Command::Vote(_)
+            | Command::Unvote(_)
+            | Command::CloseVote
+            | Command::OpenPulse
+            | Command::Pulse(..)
+            | Command::Unpulse(..)
+            | Command::ClosePulse => self.decide_craft(cmd)?,
         };
         Ok(events)
     }
@@ -374,3 +435,95 @@ impl Meeting {
         })
     }
 }
+
+// Version two: votes and the pulse.
+impl Meeting {
+    fn decide_craft(&self, cmd: Command) -> Result<Vec<Event>, Refusal> {
+        let cur = self.current();
+        // The open vote a factor belongs to.
+        let vote_of = |id: ItemId| -> Result<usize, Refusal> {
+            let item = self.live_item(id)?;
+            let section = item.section;
+            let is_factor =
+                item.parking.is_none() && matches!(item.parsed, super::state::Parsed::Factor(_));
+            if !is_factor {
+                return Err(Refusal::NotAFactor);
+            }
+            match self.vote(section) {
+                Some(v) if v.open => Ok(section),
+                _ => Err(Refusal::NoVote),
+            }
+        };
+        let score_ok = |s: u8| {
+            if (1..=5).contains(&s) {
+                Ok(s)
+            } else {
+                Err(Refusal::BadScore)
+            }
+        };
+        Ok(match cmd {
+            Command::OpenVote => {
+                if self.section().kind != SectionKind::Factors {
+                    return Err(Refusal::NotFactors);
+                }
+                if self.vote(cur).is_some_and(|v| v.open) {
+                    return Err(Refusal::NoChange);
+                }
+                vec![Event::VoteOpened {
+                    section: cur,
+                    votes_each: self.section().votes.unwrap_or(DEFAULT_VOTES),
+                }]
+            }
+            Command::Vote(id) => {
+                vote_of(id)?;
+                vec![Event::VoteCast { factor: id }]
+            }
+            Command::Unvote(id) => {
+                vote_of(id)?;
+                if self.votes_for(id) == 0 {
+                    return Err(Refusal::NoVotes);
+                }
+                vec![Event::VoteWithdrawn { factor: id }]
+            }
+            Command::CloseVote => {
+                if !self.vote(cur).is_some_and(|v| v.open) {
+                    return Err(Refusal::NoVote);
+                }
+                vec![Event::VoteClosed { section: cur }]
+            }
+            Command::OpenPulse => {
+                if self.pulse().open {
+                    return Err(Refusal::NoChange);
+                }
+                vec![Event::PulseOpened]
+            }
+            Command::Pulse(question, score) => {
+                let score = score_ok(score)?;
+                if !self.pulse().open {
+                    return Err(Refusal::NoPulse);
+                }
+                vec![Event::PulseAnswered { question, score }]
+            }
+            Command::Unpulse(question, score) => {
+                let score = score_ok(score)?;
+                if !self.pulse().open {
+                    return Err(Refusal::NoPulse);
+                }
+                if self.pulse().count(question, score) == 0 {
+                    return Err(Refusal::NoVotes);
+                }
+                vec![Event::PulseWithdrawn { question, score }]
+            }
+            Command::ClosePulse => {
+                if !self.pulse().open {
+                    return Err(Refusal::NoPulse);
+                }
+                vec![Event::PulseClosed]
+            }
+            _ => return Err(Refusal::NoChange),
+        })
+    }
+}
+
+/// Dots each person has when the agenda does not say (`votes = N`).
+pub const DEFAULT_VOTES: u32 = 3;

@@ -224,6 +224,91 @@ pub enum Event {
         /// The text, as the scribe would have typed it.
         text: String,
     },
+    // Version two: the craft of the guides. Votes and the pulse are
+    // anonymous: the events carry counts, never who voted or answered, so
+    // a joined terminal's command ([`super::Command::Vote`],
+    // [`super::Command::Pulse`]) becomes the same event as the
+    // facilitator's hand count. Keeping each terminal to its `votes_each`
+    // dots is the room's job (it knows its terminals); the meeting keeps
+    // only the totals.
+    /// Dot-voting opened on the contributing factors of a section (opened
+    /// again, the counts carry on).
+    VoteOpened {
+        /// The factors section.
+        section: usize,
+        /// Dots each person has (the agenda's `votes`, default 3).
+        votes_each: u32,
+    },
+    /// One dot for a factor, while its section's vote is open.
+    VoteCast {
+        /// The factor.
+        factor: ItemId,
+    },
+    /// One dot taken back from a factor (a correction), while the vote is open.
+    VoteWithdrawn {
+        /// The factor.
+        factor: ItemId,
+    },
+    /// The vote closed: the section's factors show in vote order.
+    VoteClosed {
+        /// The factors section.
+        section: usize,
+    },
+    /// The learning pulse opened: answers are taken until it closes.
+    PulseOpened,
+    /// One answer to a pulse question.
+    PulseAnswered {
+        /// Which question.
+        question: PulseQuestion,
+        /// 1 to 5.
+        score: u8,
+    },
+    /// One answer taken back (a correction).
+    PulseWithdrawn {
+        /// Which question.
+        question: PulseQuestion,
+        /// 1 to 5.
+        score: u8,
+    },
+    /// The learning pulse closed.
+    PulseClosed,
+    /// A parked tangent's outcome became "action": the tangent's outcome is
+    /// set and a new action with its text is added to the actions section,
+    /// the two linked both ways. One event, so one undo removes both.
+    TangentToAction {
+        /// The tangent.
+        tangent: ItemId,
+        /// The new action's id.
+        action: ItemId,
+        /// The actions section.
+        section: usize,
+        /// The action's text (the tangent's).
+        text: String,
+    },
+}
+
+/// The two questions of the learning pulse, asked at the close; each is
+/// answered 1 (not at all) to 5 (fully), and only the counts are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PulseQuestion {
+    /// "I could say what I thought."
+    Voice,
+    /// "This was a good use of our time."
+    Time,
+}
+
+impl PulseQuestion {
+    /// Both questions, in the order asked.
+    pub const ALL: [PulseQuestion; 2] = [PulseQuestion::Voice, PulseQuestion::Time];
+
+    /// The question as the room reads it.
+    pub fn text(self) -> &'static str {
+        match self {
+            PulseQuestion::Voice => "I could say what I thought",
+            PulseQuestion::Time => "This was a good use of our time",
+        }
+    }
 }
 
 /// An event with the moment it happened.

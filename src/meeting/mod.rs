@@ -13,10 +13,14 @@ pub mod text;
 pub use clock::{Clock, FakeClock, SystemClock};
 pub use command::{Command, Refusal};
 pub use event::{
-    Draft, DraftTarget, Event, ItemId, Outcome, OvertimeChoice, Participant, PersonId, Stamped,
+    Draft, DraftTarget, Event, ItemId, Outcome, OvertimeChoice, Participant, PersonId,
+    PulseQuestion, Stamped,
 };
 pub use incident::{Incident, IncidentField, Link, Moment, Status};
-pub use state::{Flag, InviteHint, Item, Meeting, Parsed, Phase, ReplayError, Talk, secs_to_ms};
+pub use state::{
+    Flag, InviteHint, Item, Meeting, PULSE_MIN_ANSWERS, Parsed, Phase, Pulse, ReplayError, Talk,
+    Vote, secs_to_ms,
+};
 
 /// The incident title when none is given (or a journal holds an empty one).
 pub const UNTITLED_INCIDENT: &str = "Untitled incident";

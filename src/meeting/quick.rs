@@ -62,6 +62,77 @@ pub struct ActionEntry {
     pub ticket: Option<String>,
     /// The rest of the text.
     pub description: String,
+    /// `type:prevent|mitigate|detect|process`: what kind of fix it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<ActionType>,
+    /// `factor:N`: the contributing factor it answers, by its number on
+    /// screen (1 is the first factor of the meeting).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub factor: Option<u32>,
+}
+
+/// What kind of fix an action is (`type:` in the quick entry).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionType {
+    /// Makes it less likely to happen again.
+    Prevent,
+    /// Makes it less harmful when it does.
+    Mitigate,
+    /// Finds it sooner.
+    Detect,
+    /// Changes how people work.
+    Process,
+}
+
+impl ActionType {
+    /// Every type, in the order the quick entry lists them.
+    pub const ALL: [ActionType; 4] = [
+        ActionType::Prevent,
+        ActionType::Mitigate,
+        ActionType::Detect,
+        ActionType::Process,
+    ];
+
+    /// The name typed after `type:`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionType::Prevent => "prevent",
+            ActionType::Mitigate => "mitigate",
+            ActionType::Detect => "detect",
+            ActionType::Process => "process",
+        }
+    }
+}
+
+impl fmt::Display for ActionType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The type a `type:NAME` token names.
+fn action_type(token: &str) -> Option<ActionType> {
+    let value = strip_prefix_ignore_case(token, "type:")?;
+    ActionType::ALL
+        .into_iter()
+        .find(|t| value.eq_ignore_ascii_case(t.as_str()))
+}
+
+/// The factor number a `factor:N` token names (1 to 9999).
+fn factor_number(token: &str) -> Option<u32> {
+    let value = strip_prefix_ignore_case(token, "factor:")?;
+    if value.is_empty() || value.len() > 4 || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    value.parse().ok().filter(|n| *n > 0)
+}
+
+/// `token` without an ASCII `prefix`, ignoring case.
+pub fn strip_prefix_ignore_case<'a>(token: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = token.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &token[prefix.len()..])
 }
 
 /// A contributing factor parsed from quick entry.
@@ -465,7 +536,8 @@ pub fn timeline_order(
 /// longer an action, and the bound keeps date arithmetic far from overflow.
 const MAX_DUE_DAYS: u64 = 3650;
 
-/// Parses an action item: `@owner`, `!P1`..`!P3`, `due:...` and `#TICKET` anywhere in the text.
+/// Parses an action item: `@owner`, `!P1`..`!P3`, `due:...`, `#TICKET`,
+/// `type:prevent|mitigate|detect|process` and `factor:N` anywhere in the text.
 ///
 /// Relative due dates (`due:+3d`, `due:tomorrow`) count from `today`.
 pub fn parse_action(text: &str, today: NaiveDate) -> ActionEntry {
@@ -475,6 +547,8 @@ pub fn parse_action(text: &str, today: NaiveDate) -> ActionEntry {
         due: None,
         ticket: None,
         description: String::new(),
+        kind: None,
+        factor: None,
     };
     let mut removed = Vec::new();
     for span in token_spans(text) {
@@ -500,6 +574,16 @@ pub fn parse_action(text: &str, today: NaiveDate) -> ActionEntry {
             && let Some(ticket) = ticket(token)
         {
             entry.ticket = Some(ticket.to_string());
+            true
+        } else if entry.kind.is_none()
+            && let Some(kind) = action_type(token)
+        {
+            entry.kind = Some(kind);
+            true
+        } else if entry.factor.is_none()
+            && let Some(n) = factor_number(token)
+        {
+            entry.factor = Some(n);
             true
         } else {
             false
@@ -1102,8 +1186,21 @@ mod tests {
                 due: None,
                 ticket: None,
                 description: "write the runbook for cache warmup".into(),
+                kind: None,
+                factor: None,
             }
         );
+    }
+
+    #[test]
+    fn action_type_and_factor_are_fields_and_bad_ones_stay_text() {
+        let a = action("add a canary type:Prevent factor:2 @ana");
+        assert_eq!(a.kind, Some(ActionType::Prevent));
+        assert_eq!(a.factor, Some(2));
+        assert_eq!(a.description, "add a canary");
+        let a = action("add a canary type:fix factor:0 factor:x");
+        assert_eq!((a.kind, a.factor), (None, None));
+        assert_eq!(a.description, "add a canary type:fix factor:0 factor:x");
     }
 
     #[test]
@@ -1519,6 +1616,8 @@ mod props {
                         due: due.as_ref().map(|(_, d)| *d),
                         ticket: ticket.clone(),
                         description,
+                        kind: None,
+                        factor: None,
                     };
                     (today, expected, text)
                 })

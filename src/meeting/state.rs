@@ -48,6 +48,9 @@ pub struct Parking {
     pub raised_by: Option<PersonId>,
     /// What the parking-lot review decided.
     pub outcome: Option<Outcome>,
+    /// The action it became, when its outcome is "action".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<ItemId>,
 }
 
 /// One captured item.
@@ -71,6 +74,9 @@ pub struct Item {
     pub parking: Option<Parking>,
     /// Prepared before the meeting (imported), not typed in it.
     pub prepared: bool,
+    /// The parked tangent this action came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_tangent: Option<ItemId>,
 }
 
 impl Item {
@@ -241,6 +247,9 @@ enum Inverse {
     Rename(PersonId, String),
     Role(PersonId, Option<String>),
     Left(PersonId, bool),
+    // Version two: a tangent made an action (the action, the tangent's
+    // outcome before).
+    Untangle(ItemId, ItemId, Option<Outcome>),
 }
 
 /// Why a journal could not become a meeting.
@@ -314,7 +323,64 @@ pub struct Meeting {
     /// The first timed timeline event typed (lowest id) and where it is,
     /// which anchors bare times while the incident has no start.
     first_timed: Option<(ItemId, NaiveDateTime)>,
+    // Version two: the craft of the guides.
+    /// Dot-votes, by factors section.
+    votes: BTreeMap<usize, Vote>,
+    /// The learning pulse.
+    pulse: Pulse,
 }
+
+/// Dot-voting on one section's contributing factors.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Vote {
+    /// Taking dots now.
+    pub open: bool,
+    /// Dots each person has.
+    pub votes_each: u32,
+    /// Dots per factor.
+    counts: BTreeMap<ItemId, u32>,
+}
+
+impl Vote {
+    /// Dots cast in all.
+    pub fn total(&self) -> u32 {
+        self.counts.values().fold(0u32, |a, b| a.saturating_add(*b))
+    }
+}
+
+/// The learning pulse: counts of each answer, 1 to 5, per question.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Pulse {
+    /// Taking answers now.
+    pub open: bool,
+    /// Whether it was ever opened.
+    pub opened: bool,
+    counts: BTreeMap<super::event::PulseQuestion, [u32; 5]>,
+}
+
+impl Pulse {
+    /// How many answered `question` with `score` (1-5).
+    pub fn count(&self, question: super::event::PulseQuestion, score: u8) -> u32 {
+        let i = usize::from(score.clamp(1, 5) - 1);
+        self.counts.get(&question).map_or(0, |c| c[i])
+    }
+
+    /// The counts of 1 to 5 for `question`.
+    pub fn counts(&self, question: super::event::PulseQuestion) -> [u32; 5] {
+        self.counts.get(&question).copied().unwrap_or_default()
+    }
+
+    /// Answers to `question` in all.
+    pub fn answers(&self, question: super::event::PulseQuestion) -> u32 {
+        self.counts(question)
+            .iter()
+            .fold(0u32, |a, b| a.saturating_add(*b))
+    }
+}
+
+/// Fewest answers to a pulse question that are exported (fewer would say
+/// who answered what).
+pub const PULSE_MIN_ANSWERS: u32 = 3;
 
 fn ms_between(from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
     (to - from).num_milliseconds().max(0)
@@ -469,6 +535,8 @@ impl Meeting {
             details: Incident::default(),
             left: vec![false; n],
             first_timed: None,
+            votes: BTreeMap::new(),
+            pulse: Pulse::default(),
         })
     }
 
@@ -550,6 +618,7 @@ impl Meeting {
                 let parking = (kind == SectionKind::ParkingLot).then(|| Parking {
                     raised_by: self.speaker.map(|(p, _)| p),
                     outcome: None,
+                    action: None,
                 });
                 self.insert_item(*id, *section, text, kind, parking, at);
                 self.clear_draft_for(DraftTarget::Add { section: *section });
@@ -566,6 +635,7 @@ impl Meeting {
                 let parking = Some(Parking {
                     raised_by: raised_by.filter(|p| *p < self.people.len()),
                     outcome: None,
+                    action: None,
                 });
                 self.insert_item(*id, *section, text, SectionKind::ParkingLot, parking, at);
                 self.clear_draft_for(DraftTarget::Park);
@@ -611,6 +681,14 @@ impl Meeting {
                         | Inverse::Left(..)) => {
                             self.undo_incident(inv);
                         }
+                        Inverse::Untangle(tangent, action, outcome) => {
+                            self.set_deleted(action, true);
+                            if let Some(p) = self.item_mut(tangent).and_then(|i| i.parking.as_mut())
+                            {
+                                p.outcome = outcome;
+                                p.action = None;
+                            }
+                        }
                     }
                 }
             }
@@ -633,6 +711,15 @@ impl Meeting {
             | Event::RoleChanged { .. }
             | Event::PersonLeft { .. }
             | Event::ItemPrepared { .. } => self.apply_incident(e),
+            Event::VoteOpened { .. }
+            | Event::VoteCast { .. }
+            | Event::VoteWithdrawn { .. }
+            | Event::VoteClosed { .. }
+            | Event::PulseOpened
+            | Event::PulseAnswered { .. }
+            | Event::PulseWithdrawn { .. }
+            | Event::PulseClosed
+            | Event::TangentToAction { .. } => self.apply_craft(e),
         }
     }
 
@@ -663,6 +750,7 @@ impl Meeting {
             deleted: false,
             parking,
             prepared: false,
+            from_tangent: None,
         });
         self.by_id.insert(id, place);
         if parked {
@@ -856,7 +944,9 @@ impl Meeting {
     }
 
     /// The items a section shows, in display order: the timeline by event
-    /// time, the parking-lot review every parked tangent, others as captured.
+    /// time, the parking-lot review every parked tangent, factors after a
+    /// closed vote by votes (most first, ties as captured), others as
+    /// captured.
     pub fn items_in(&self, section: usize) -> Vec<&Item> {
         let Some(kind) = self.agenda.sections.get(section).map(|s| s.kind) else {
             return Vec::new();
@@ -865,7 +955,13 @@ impl Meeting {
             SectionKind::ParkingLot => &self.parked,
             _ => &self.shown[section],
         };
-        self.live(places).collect()
+        let mut items: Vec<&Item> = self.live(places).collect();
+        if let Some(v) = self.votes.get(&section)
+            && !v.open
+        {
+            items.sort_by_key(|i| std::cmp::Reverse(self.votes_for(i.id)));
+        }
+        items
     }
 
     /// Every parked tangent not deleted, in the order raised.
@@ -1007,6 +1103,141 @@ impl Meeting {
     }
 }
 
+// Version two: the craft of the guides: votes, the pulse, tangents made
+// actions, factor numbers.
+impl Meeting {
+    fn apply_craft(&mut self, e: &Stamped) {
+        match &e.event {
+            Event::VoteOpened {
+                section,
+                votes_each,
+            } => {
+                if self.agenda.sections.get(*section).map(|s| s.kind) != Some(SectionKind::Factors)
+                {
+                    return;
+                }
+                let v = self.votes.entry(*section).or_default();
+                v.open = true;
+                v.votes_each = *votes_each;
+            }
+            Event::VoteCast { factor } | Event::VoteWithdrawn { factor } => {
+                let Some(section) = self.item(*factor).map(|i| i.section) else {
+                    return;
+                };
+                let cast = matches!(e.event, Event::VoteCast { .. });
+                if let Some(v) = self.votes.get_mut(&section).filter(|v| v.open) {
+                    let c = v.counts.entry(*factor).or_default();
+                    *c = if cast {
+                        c.saturating_add(1)
+                    } else {
+                        c.saturating_sub(1)
+                    };
+                }
+            }
+            Event::VoteClosed { section } => {
+                if let Some(v) = self.votes.get_mut(section) {
+                    v.open = false;
+                }
+            }
+            Event::PulseOpened => {
+                self.pulse.open = true;
+                self.pulse.opened = true;
+            }
+            Event::PulseClosed => self.pulse.open = false,
+            Event::PulseAnswered { question, score }
+            | Event::PulseWithdrawn { question, score } => {
+                if !(1..=5).contains(score) || !self.pulse.open {
+                    return;
+                }
+                let c =
+                    &mut self.pulse.counts.entry(*question).or_default()[usize::from(*score - 1)];
+                *c = if matches!(e.event, Event::PulseAnswered { .. }) {
+                    c.saturating_add(1)
+                } else {
+                    c.saturating_sub(1)
+                };
+            }
+            Event::TangentToAction {
+                tangent,
+                action,
+                section,
+                text,
+            } => {
+                let old = match self.item(*tangent).and_then(|i| i.parking.as_ref()) {
+                    Some(p) => p.outcome,
+                    None => return,
+                };
+                if self.agenda.sections.get(*section).map(|s| s.kind) != Some(SectionKind::Actions)
+                {
+                    return;
+                }
+                self.insert_item(*action, *section, text, SectionKind::Actions, None, e.at);
+                if !self.by_id.contains_key(action) {
+                    return;
+                }
+                // One undo removes both: the action's own entry is replaced.
+                if self.undo.last() == Some(&Inverse::Remove(*action)) {
+                    self.undo.pop();
+                }
+                if let Some(item) = self.item_mut(*action) {
+                    item.from_tangent = Some(*tangent);
+                }
+                if let Some(p) = self.item_mut(*tangent).and_then(|i| i.parking.as_mut()) {
+                    p.outcome = Some(Outcome::Action);
+                    p.action = Some(*action);
+                }
+                self.undo.push(Inverse::Untangle(*tangent, *action, old));
+            }
+            _ => {}
+        }
+    }
+
+    /// The dot-vote of a factors section, if one was opened.
+    pub fn vote(&self, section: usize) -> Option<&Vote> {
+        self.votes.get(&section)
+    }
+
+    /// Dots a factor has.
+    pub fn votes_for(&self, id: ItemId) -> u32 {
+        self.item(id)
+            .and_then(|i| self.votes.get(&i.section))
+            .and_then(|v| v.counts.get(&id).copied())
+            .unwrap_or(0)
+    }
+
+    /// The learning pulse.
+    pub fn pulse(&self) -> &Pulse {
+        &self.pulse
+    }
+
+    /// The first actions section, where tangents made actions go.
+    pub fn actions_section(&self) -> Option<usize> {
+        self.agenda
+            .sections
+            .iter()
+            .position(|s| s.kind == SectionKind::Actions)
+    }
+
+    /// The live contributing factors of the meeting, in the order captured:
+    /// factor N on screen (and in `factor:N`) is the Nth of these.
+    pub fn factors(&self) -> Vec<&Item> {
+        self.all_items()
+            .filter(|i| !i.deleted && i.parking.is_none() && matches!(i.parsed, Parsed::Factor(_)))
+            .collect()
+    }
+
+    /// Whether a person has spoken at all in the meeting.
+    pub fn heard_at_all(&self, person: PersonId) -> bool {
+        self.turns.get(person).is_some_and(|t| *t > 0)
+    }
+
+    /// A factor's number (from 1), as shown on screen.
+    pub fn factor_number(&self, id: ItemId) -> Option<u32> {
+        let n = self.factors().iter().position(|i| i.id == id)?;
+        u32::try_from(n + 1).ok()
+    }
+}
+
 // Version two: the incident, its moments, the timeline's anchor and
 // roster corrections.
 impl Meeting {
@@ -1057,6 +1288,7 @@ impl Meeting {
                 let parking = (kind == SectionKind::ParkingLot).then_some(Parking {
                     raised_by: None,
                     outcome: None,
+                    action: None,
                 });
                 self.insert_item(*id, *section, text, kind, parking, at);
                 if let Some(item) = self.item_mut(*id) {

@@ -26,6 +26,8 @@ pub(super) struct Ctx<'a> {
     pub(super) meeting: &'a Meeting,
     pub(super) theme: Theme,
     pub(super) day: NaiveDate,
+    /// The room's date now, for due dates past.
+    pub(super) today: NaiveDate,
 }
 
 /// The panel's name for a section kind, and what its items are called.
@@ -114,6 +116,7 @@ pub(super) fn runs<'a>(item: &'a Item, ctx: &Ctx) -> (Vec<Run<'a>>, u16) {
             flag_runs(item, ctx, &mut runs);
         }
         Parsed::Factor(f) => {
+            super::craft::factor_prefix(item, ctx.meeting, t, &mut runs);
             runs.push(Run::new(f.text.as_str(), t.text()));
             for tag in &f.tags {
                 runs.push(Run::new("  ", t.text()));
@@ -138,7 +141,7 @@ pub(super) fn runs<'a>(item: &'a Item, ctx: &Ctx) -> (Vec<Run<'a>>, u16) {
             if let Some(k) = &a.ticket {
                 field(format!("#{k}"));
             }
-            flag_runs(item, ctx, &mut runs);
+            super::craft::action_runs(item, a, ctx.meeting, ctx.today, t, &mut runs);
         }
     }
     (runs, hang)
@@ -219,6 +222,7 @@ impl Widget for Items<'_> {
             meeting: m,
             theme,
             day: m.local_date(m.created()),
+            today: m.local_date(view.now),
         };
 
         let inner = Block::bordered().inner(area);

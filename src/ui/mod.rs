@@ -1,6 +1,7 @@
 //! The screen: drawn from the meeting and the app's view state, with no side effects.
 
 mod big;
+mod craft;
 mod footer;
 mod format;
 mod header;
@@ -60,6 +61,8 @@ pub enum When {
     Running,
     /// Where the section has more than one prompt.
     Prompts,
+    /// Where the roster is longer than the digit keys reach.
+    BigRoom,
 }
 
 impl When {
@@ -72,6 +75,7 @@ impl When {
             When::Items => !m.items_in(m.current()).is_empty(),
             When::Running => m.state().running(),
             When::Prompts => m.section().prompts.len() > 1,
+            When::BigRoom => m.people().len() > 9,
         }
     }
 }
@@ -113,6 +117,9 @@ pub struct Keys {
     pub help: Vec<HelpLine>,
     /// How to close the help.
     pub help_close: Vec<Hint>,
+    /// The one-line hints of the guides' modes, by name (`picker`,
+    /// `vote`, `pulse`, `biases`).
+    pub modes: Vec<(&'static str, Vec<Hint>)>,
     /// The incident card's keys.
     pub card: Vec<Hint>,
     /// The keys while a field of the card is being typed.
@@ -124,6 +131,14 @@ pub struct Keys {
 }
 
 impl Keys {
+    /// The hints of the guides' mode `name`.
+    pub fn mode(&self, name: &str) -> &[Hint] {
+        self.modes
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or(&[], |(_, h)| h)
+    }
+
     /// The input box's hints for `purpose`.
     pub fn input(&self, purpose: InputPurpose) -> &[Hint] {
         self.input
@@ -172,6 +187,22 @@ pub enum Mode<'a> {
     Help,
     /// "Quit? y / n".
     ConfirmQuit,
+    /// The speaker picker.
+    Picker {
+        /// What is typed.
+        typed: &'a str,
+        /// Who it names.
+        matches: Vec<crate::meeting::PersonId>,
+    },
+    /// Taking a dot-vote.
+    Vote,
+    /// Taking the learning pulse.
+    Pulse {
+        /// The question shown.
+        question: crate::meeting::PulseQuestion,
+    },
+    /// The bias cards.
+    Biases,
     /// The incident card.
     Card(incident_card::CardView<'a>),
 }
@@ -194,6 +225,10 @@ pub struct View<'a> {
     pub keys: &'a Keys,
     /// Colours on (false when `NO_COLOR` is set).
     pub color: bool,
+    /// The language hints of what is typed on this terminal.
+    pub hints: &'a [crate::craft::language::LanguageHint],
+    /// Talk times and shares shown (the facilitator's toggle).
+    pub show_talk: bool,
     /// How this terminal arranges the screen.
     pub screen: Screen,
 }
@@ -353,6 +388,10 @@ fn draw_screen(frame: &mut Frame, view: &View) {
         help::draw(buf, area, view, theme);
         return;
     }
+    if let Mode::Biases = view.mode {
+        craft::draw_biases(buf, area, view, theme);
+        return;
+    }
 
     let areas = Areas::of(area, view);
     header::Header(Panel { view, theme }).render(areas.header, buf);
@@ -396,6 +435,22 @@ fn draw_screen(frame: &mut Frame, view: &View) {
                 theme,
             }
             .render(rect, buf);
+            // The language hints sit just above the box, over the items.
+            let hints_h =
+                craft::hints_height(view, area.width).min(rect.y.saturating_sub(areas.body.y));
+            let hints = Rect::new(area.x, rect.y.saturating_sub(hints_h), area.width, hints_h);
+            craft::draw_hints(buf, hints, view, theme);
+        }
+        Mode::Picker { typed, matches } => {
+            footer::draw_hints(buf, areas.footer, view.keys.mode("picker"), None, theme);
+            craft::draw_picker(buf, areas.body, view, typed, matches, theme);
+        }
+        Mode::Pulse { question } => {
+            footer::draw_hints(buf, areas.footer, view.keys.mode("pulse"), None, theme);
+            craft::draw_pulse(buf, areas.body, view, *question, theme);
+        }
+        Mode::Vote => {
+            footer::draw_hints(buf, areas.footer, view.keys.mode("vote"), None, theme);
         }
         Mode::ConfirmQuit => {
             footer::draw_hints(buf, areas.footer, &view.keys.quit, None, theme);
@@ -411,6 +466,6 @@ fn draw_screen(frame: &mut Frame, view: &View) {
             incident_card::IncidentCard { view, card, theme }.render(areas.body, buf);
         }
         // Drawn above, over the whole frame.
-        Mode::Help => {}
+        Mode::Help | Mode::Biases => {}
     }
 }

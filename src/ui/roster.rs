@@ -22,7 +22,7 @@ const SHARE_W: u16 = 5;
 /// Columns for the state words (`● speaking 12:34`).
 const STATE_W: u16 = 17;
 /// Rows the invite hint may take.
-const HINT_ROWS: usize = 4;
+const HINT_ROWS: usize = 6;
 
 /// Where a person stands in this section.
 enum State {
@@ -82,8 +82,18 @@ fn entries(view: &View) -> Vec<Entry> {
                         name
                     }
                 },
-                talk: format::spent(talk.talk_ms),
-                share: format::percent(talk.share),
+                // Hidden unless the facilitator shows them: shares on the
+                // projected screen work against the room's safety.
+                talk: if view.show_talk {
+                    format::spent(talk.talk_ms)
+                } else {
+                    String::new()
+                },
+                share: if view.show_talk {
+                    format::percent(talk.share)
+                } else {
+                    String::new()
+                },
                 state,
             }
         })
@@ -98,8 +108,17 @@ fn state_words(state: &State) -> Option<String> {
     }
 }
 
-/// The "invite others" hint in words, when the meeting offers one.
+/// The "invite others" hint and who has not been heard all meeting.
 fn hint(view: &View) -> Option<String> {
+    let lines: Vec<String> = [invite(view), super::craft::unheard_in_meeting(view)]
+        .into_iter()
+        .flatten()
+        .collect();
+    (!lines.is_empty()).then(|| lines.join("\n"))
+}
+
+/// The "invite others" hint in words, when the meeting offers one.
+fn invite(view: &View) -> Option<String> {
     let m = view.meeting;
     let h = m.invite_hint(view.now)?;
     let name = |p: usize| m.people().get(p).map_or("?", |p| p.name.as_str());
@@ -112,10 +131,14 @@ fn hint(view: &View) -> Option<String> {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    Some(format!(
-        "» {} has held {} of this section — invite {invite}",
-        name(h.dominant),
+    let held = if view.show_talk {
         format::percent(h.share)
+    } else {
+        "most".to_string()
+    };
+    Some(format!(
+        "» {} has held {held} of this section — invite {invite}",
+        name(h.dominant),
     ))
 }
 

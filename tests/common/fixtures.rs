@@ -40,12 +40,15 @@ pub fn section(id: &str, title: &str, kind: SectionKind, mins: u64) -> Section {
         timebox_secs: mins * 60,
         prompts: vec![],
         fills: None,
+        biases: vec![],
+        votes: None,
     }
 }
 
 /// An agenda of `sections`, safeword "pineapple", no ground rules.
 pub fn agenda(name: &str, sections: Vec<Section>) -> Agenda {
     Agenda {
+        hint_phrases: Vec::new(),
         name: name.into(),
         description: None,
         safeword: "pineapple".into(),

@@ -21,8 +21,11 @@ fn agenda() -> Agenda {
         timebox_secs: secs,
         prompts: vec![],
         fills: None,
+        biases: vec![],
+        votes: None,
     };
     Agenda {
+        hint_phrases: Vec::new(),
         name: "test".into(),
         description: None,
         safeword: "pineapple".into(),

@@ -240,7 +240,7 @@ fn export_writes_each_format_and_never_overwrites_without_force() {
         &["export", &name, "--format", "json", "-o", "-"],
     );
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
-    assert_eq!(v["schema_version"], 2);
+    assert_eq!(v["schema_version"], 3);
     assert!(v.get("talk_times").is_none(), "talk times only when asked");
     let json = hotwash(
         dir.path(),

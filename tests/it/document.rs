@@ -92,7 +92,7 @@ fn the_json_carries_the_incident() {
         &Options::default(),
     ))
     .unwrap();
-    assert_eq!(doc["schema_version"], 2);
+    assert_eq!(doc["schema_version"], 3);
     let i = &doc["incident_details"];
     assert_eq!(i["status"], "in-review");
     assert_eq!(i["started"], "2026-11-22T23:30:00");

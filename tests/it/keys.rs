@@ -12,7 +12,7 @@ use hotwash::app::keymap::{Action, Binding, Key, KeyMode, Role};
 use hotwash::app::{App, AppMode, Effect, Exit, Seat, export_minutes};
 use hotwash::meeting::{
     Clock, Command, DraftTarget, FakeClock, IncidentField, Meeting, Outcome, OvertimeChoice,
-    Participant, Stamped, Status,
+    Participant, PulseQuestion, Stamped, Status,
 };
 use hotwash::ui::incident_card::{CardRow, CardTarget};
 use hotwash::ui::{InputPurpose, Mode};
@@ -25,8 +25,11 @@ fn agenda() -> Agenda {
         timebox_secs: secs,
         prompts: vec![],
         fills: None,
+        biases: vec![],
+        votes: None,
     };
     Agenda {
+        hint_phrases: Vec::new(),
         name: "keys".into(),
         description: None,
         safeword: "pineapple".into(),
@@ -36,6 +39,7 @@ fn agenda() -> Agenda {
             s("timeline", SectionKind::Timeline, 600),
             s("parking", SectionKind::ParkingLot, 600),
             s("close", SectionKind::Notes, 600),
+            s("factors", SectionKind::Factors, 600),
         ],
     }
 }
@@ -144,18 +148,38 @@ impl Room {
             .collect()
     }
 
+    fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.char(c);
+        }
+    }
+
     /// Puts the app in `mode`, ready for `action` to have something to do.
     fn set_up(mode: KeyMode, action: Action) -> Room {
         let mut r = Room::new();
-        match action {
-            Action::Nobody => r.char('1'),
+        // The guides' modes are entered first, then readied inside.
+        let late = matches!(mode, KeyMode::Picker | KeyMode::Vote | KeyMode::Pulse);
+        let ready = |r: &mut Room| match action {
+            Action::Nobody | Action::GoRound => r.char('1'),
             Action::Undo => r.char('d'),
             Action::SelectNext => r.char('k'),
             Action::Outcome => {
                 r.char(']');
                 r.char('k');
             }
+            Action::Pick => r.char('3'),
+            // Votes are taken in a factors section.
+            Action::Vote => {
+                for _ in 0..3 {
+                    r.char(']');
+                }
+            }
+            Action::Undot => r.char('+'),
+            Action::PulseTakeBack => r.char('3'),
             _ => {}
+        };
+        if !late {
+            ready(&mut r);
         }
         let card = match action {
             Action::CardUp => Some(CardRow::Started),
@@ -200,9 +224,32 @@ impl Room {
             }
             KeyMode::ConfirmQuit => r.char('q'),
             KeyMode::Help => r.char('?'),
+            KeyMode::Biases => r.char('c'),
+            KeyMode::Picker => r.char('s'),
+            KeyMode::Pulse => r.char('l'),
+            KeyMode::Vote => {
+                for _ in 0..3 {
+                    r.char(']');
+                }
+                for f in ["cache was cold +tech", "no canary stage"] {
+                    r.char('a');
+                    r.type_text(f);
+                    r.code(KeyCode::Enter);
+                }
+                r.char('v');
+            }
+        }
+        if late {
+            ready(&mut r);
         }
         assert_eq!(r.app.key_mode(), mode, "set up for {action:?}");
         r
+    }
+
+    /// Dots cast in the current section's vote.
+    fn dots(&self) -> u32 {
+        let m = self.m();
+        m.vote(m.current()).map_or(0, |v| v.total())
     }
 }
 
@@ -217,6 +264,11 @@ struct Before {
     selected: Option<usize>,
     input: String,
     decisions: usize,
+    dots: u32,
+    answers: u32,
+    question: PulseQuestion,
+    talk: bool,
+    speaker: Option<usize>,
     screen: hotwash::ui::Screen,
 }
 
@@ -233,6 +285,14 @@ impl Before {
             selected: r.selected(),
             input: r.app.input_text(),
             decisions: m.sections()[m.current()].decisions.len(),
+            dots: r.dots(),
+            answers: PulseQuestion::ALL
+                .iter()
+                .map(|q| m.pulse().answers(*q))
+                .sum(),
+            question: r.app.pulse_question(),
+            talk: r.app.show_talk(),
+            speaker: m.speaker().map(|s| s.0),
             screen: r.app.view(r.app.now()).screen,
         }
     }
@@ -419,6 +479,81 @@ fn check(mode: KeyMode, b: &Binding, key: &Key, r: &Room, was: &Before) {
             assert_eq!(r.app.mode(), AppMode::Normal, "{what}");
             assert_eq!(r.exit, None, "{what}");
             assert_eq!(status, "carrying on", "{what}");
+        }
+        Action::PickSpeaker => assert_eq!(r.app.mode(), AppMode::Picker, "{what}"),
+        Action::Pick => {
+            assert_eq!(m.speaker().map(|s| s.0), Some(2), "{what}: typed 3");
+            assert_eq!(r.app.mode(), AppMode::Normal, "{what}");
+        }
+        Action::ClosePicker | Action::CloseBiases | Action::LeaveVote | Action::LeavePulse => {
+            assert_eq!(r.app.mode(), AppMode::Normal, "{what}");
+            assert_eq!(m.speaker().map(|s| s.0), was.speaker, "{what}");
+            let cur = m.current();
+            if b.action == Action::LeaveVote {
+                assert!(m.vote(cur).is_some_and(|v| v.open), "{what}: still open");
+            }
+            if b.action == Action::LeavePulse {
+                assert!(m.pulse().open, "{what}: still open");
+            }
+        }
+        Action::NextSpeaker => assert_eq!(m.speaker().map(|s| s.0), Some(0), "{what}"),
+        Action::GoRound => {
+            assert_eq!(was.speaker, Some(0), "{what}");
+            assert_eq!(
+                m.speaker().map(|s| s.0),
+                Some(1),
+                "{what}: the next unheard"
+            );
+        }
+        Action::TalkTimes => assert_ne!(r.app.show_talk(), was.talk, "{what}"),
+        Action::Biases => assert_eq!(r.app.mode(), AppMode::Biases, "{what}"),
+        Action::Vote => {
+            assert_eq!(r.app.mode(), AppMode::Vote, "{what}");
+            assert!(m.vote(m.current()).is_some_and(|v| v.open), "{what}");
+        }
+        Action::Dot => assert_eq!(r.dots(), was.dots + 1, "{what}"),
+        Action::DotN => {
+            let KeyCode::Char(c) = key.code.unwrap() else {
+                panic!("{what}: a digit")
+            };
+            let n = c.to_digit(10).unwrap() as usize;
+            let factors = r.texts().len();
+            if n <= factors {
+                let id = m.items_in(m.current())[n - 1].id;
+                assert_eq!(m.votes_for(id), 1, "{what}");
+            } else {
+                assert_eq!(r.dots(), was.dots, "{what}");
+                assert!(status.contains("no factor"), "{what}: {status}");
+            }
+        }
+        Action::Undot => assert_eq!(r.dots(), was.dots - 1, "{what}"),
+        Action::CloseVote => {
+            assert_eq!(r.app.mode(), AppMode::Normal, "{what}");
+            assert!(m.vote(m.current()).is_some_and(|v| !v.open), "{what}");
+        }
+        Action::Pulse => {
+            assert_eq!(r.app.mode(), AppMode::Pulse, "{what}");
+            assert!(m.pulse().open, "{what}");
+        }
+        Action::PulseScore => {
+            let KeyCode::Char(c) = key.code.unwrap() else {
+                panic!("{what}: a digit")
+            };
+            let n = c.to_digit(10).unwrap() as u8;
+            assert_eq!(m.pulse().count(was.question, n), 1, "{what}");
+        }
+        Action::PulseQuestion => assert_ne!(r.app.pulse_question(), was.question, "{what}"),
+        Action::PulseTakeBack => {
+            assert_eq!(was.answers, 1, "{what}");
+            let now: u32 = PulseQuestion::ALL
+                .iter()
+                .map(|q| m.pulse().answers(*q))
+                .sum();
+            assert_eq!(now, 0, "{what}");
+        }
+        Action::ClosePulse => {
+            assert_eq!(r.app.mode(), AppMode::Normal, "{what}");
+            assert!(!m.pulse().open, "{what}");
         }
         Action::NextPrompt => {
             let now = r.app.view(r.app.now()).screen.prompt;

@@ -25,7 +25,7 @@ fn a_template_sees_the_json_model() {
         "{{ incident_details.title }}|{{ incident_details.status }}|{{ schema_version }}|{{ items(\"timeline\") | length }}|{{ incident_details.time_to_detect_ms | duration }}",
     )
     .unwrap();
-    assert_eq!(out, "Login failures | EU|in-review|2|4|21m");
+    assert_eq!(out, "Login failures | EU|in-review|3|4|21m");
 }
 
 #[test]

@@ -24,8 +24,11 @@ fn agenda() -> Agenda {
         timebox_secs: mins * 60,
         prompts: prompts.iter().map(|p| p.to_string()).collect(),
         fills: None,
+        biases: vec![],
+        votes: None,
     };
     Agenda {
+        hint_phrases: Vec::new(),
         name: "Blameless postmortem, 60 minutes".into(),
         description: None,
         safeword: "pineapple".into(),
@@ -226,6 +229,8 @@ fn view<'a>(r: &'a Room, keys: &'a Keys, mode: Mode<'a>) -> View<'a> {
         save: SaveState::Saved,
         keys,
         color: true,
+        hints: &[],
+        show_talk: true,
         screen: ui::Screen::default(),
     }
 }

@@ -546,8 +546,11 @@ fn resume_brings_the_screen_back_as_it_was() {
     tui.type_text("half a thought");
     shows(&tui, "half a thought");
     tui.send(ESC);
-    let before = shows(&tui, "draft kept — it comes back next time");
-    assert!(!before.contains("half a thought"), "{before}");
+    shows(&tui, "draft kept — it comes back next time");
+    assert!(!tui.screen().contains("half a thought"));
+    // Talk times are the facilitator's to show.
+    tui.send("t");
+    let before = shows(&tui, "talk times shown");
     let (ana, ben) = (talk_time(&before, "1 Ana"), talk_time(&before, "2 Ben"));
     assert_ne!(ana, "0:00");
     let out = quit(&mut tui);
@@ -565,6 +568,8 @@ fn resume_brings_the_screen_back_as_it_was() {
         row(&s, "10:00  deploy starts") < row(&s, "10:05  alert fires"),
         "{s}"
     );
+    tui.send("t");
+    let s = shows(&tui, "talk times shown");
     assert_eq!(talk_time(&s, "1 Ana"), ana, "{s}");
     assert_eq!(talk_time(&s, "2 Ben"), ben, "{s}");
     // A deliberate quit ends the turn and pauses the room.

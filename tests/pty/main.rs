@@ -7,6 +7,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod craft;
 mod e2e_meeting;
 mod hostile_text;
 mod incident;
