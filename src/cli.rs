@@ -37,6 +37,17 @@ enum Cmd {
         session: Option<String>,
         #[command(flatten)]
         screen: ScreenOpts,
+        #[command(flatten)]
+        room: RoomOpts,
+    },
+    /// Join a live meeting from another terminal on this machine (the
+    /// latest live one when none is named): a projector window, a scribe.
+    Join {
+        /// A name from `hotwash sessions`, or a session's path.
+        session: Option<String>,
+        /// The role this terminal joins as.
+        #[arg(long = "as", value_enum, default_value_t = JoinRole::Viewer)]
+        role: JoinRole,
     },
     /// List the saved meetings, newest first.
     Sessions,
@@ -64,6 +75,35 @@ enum Cmd {
     },
 }
 
+/// The roles a terminal can join as (the host's own is the facilitator's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum JoinRole {
+    /// The room's view: the big timer, the section, the items; no input.
+    Projector,
+    /// The room's view plus the input: capture, edit, delete, undo, park, outcomes.
+    Scribe,
+    /// The room's view: raise a hand, scroll, help.
+    Viewer,
+}
+
+impl JoinRole {
+    fn role(self) -> app::keymap::Role {
+        match self {
+            JoinRole::Projector => app::keymap::Role::Projector,
+            JoinRole::Scribe => app::keymap::Role::Scribe,
+            JoinRole::Viewer => app::keymap::Role::Viewer,
+        }
+    }
+}
+
+/// How other terminals reach the meeting.
+#[derive(Debug, Args, Clone, Default)]
+struct RoomOpts {
+    /// Let terminals join over SSH at ADDR:PORT (default 127.0.0.1:2222);
+    /// an address others can reach is stated on screen.
+    #[arg(long, value_name = "ADDR:PORT", num_args = 0..=1, default_missing_value = "127.0.0.1:2222")]
+    serve: Option<String>,
+}
 /// `hotwash review`'s options.
 #[derive(Debug, Args)]
 struct ReviewOpts {
@@ -119,6 +159,8 @@ struct NewOpts {
     incident_opts: IncidentOpts,
     #[command(flatten)]
     screen: ScreenOpts,
+    #[command(flatten)]
+    room: RoomOpts,
 }
 
 /// The incident's fields, set when the meeting is created.
@@ -341,6 +383,9 @@ pub enum CliError {
     /// An incident field on the command line (`--started`, `--link`) is malformed.
     #[error("{0}")]
     IncidentField(String),
+    /// `hotwash join` could not join.
+    #[error(transparent)]
+    Join(#[from] crate::room::local::JoinError),
 }
 
 impl CliError {
@@ -382,6 +427,12 @@ impl CliError {
             CliError::NoStart => ErrorKind::Internal,
             CliError::Import(_) | CliError::Template(_) => ErrorKind::BadInput,
             CliError::IncidentField(_) => ErrorKind::Usage,
+            CliError::Join(e) => match e {
+                crate::room::local::JoinError::NotLive(_)
+                | crate::room::local::JoinError::NoneLive => ErrorKind::Usage,
+                crate::room::local::JoinError::Unsafe { .. } => ErrorKind::BadInput,
+                crate::room::local::JoinError::Io { .. } => ErrorKind::Terminal,
+            },
         }
     }
 
@@ -405,7 +456,8 @@ impl CliError {
             | CliError::NotSaved(_)
             | CliError::Import(_)
             | CliError::Template(_)
-            | CliError::IncidentField(_) => None,
+            | CliError::IncidentField(_)
+            | CliError::Join(_) => None,
         }
     }
 
@@ -427,11 +479,17 @@ fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
                 people: None,
                 incident_opts: IncidentOpts::default(),
                 screen: ScreenOpts::default(),
+                room: RoomOpts::default(),
             },
             cli.screen,
         ),
         Some(Cmd::New(opts)) => new_meeting(opts, cli.screen),
-        Some(Cmd::Resume { session, screen }) => resume(session, merge(screen, cli.screen)),
+        Some(Cmd::Resume {
+            session,
+            screen,
+            room,
+        }) => resume(session, merge(screen, cli.screen), room),
+        Some(Cmd::Join { session, role }) => join(session, role.role()),
         Some(Cmd::Sessions) => sessions(),
         Some(Cmd::Export(opts)) => export(opts),
         Some(Cmd::Review(opts)) => review(opts),
@@ -557,6 +615,7 @@ fn new_meeting(opts: NewOpts, global: ScreenOpts) -> Result<ExitCode, CliError> 
         name: session.name,
         dir: session.dir,
         notices,
+        serve: opts.room.serve,
     };
     screen.run(meeting, clock, out_dir, journal, rx, Vec::new())
 }
@@ -574,7 +633,11 @@ fn check_name_length(what: &'static str, text: &str) -> Result<(), CliError> {
     Ok(())
 }
 
-fn resume(session: Option<String>, screen_opts: ScreenOpts) -> Result<ExitCode, CliError> {
+fn resume(
+    session: Option<String>,
+    screen_opts: ScreenOpts,
+    room: RoomOpts,
+) -> Result<ExitCode, CliError> {
     if let Some(dir) = &screen_opts.out_dir {
         export::check_out_dir(dir)?;
     }
@@ -609,7 +672,13 @@ fn resume(session: Option<String>, screen_opts: ScreenOpts) -> Result<ExitCode, 
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let out_dir = screen_opts.out_dir.unwrap_or_else(|| ".".into());
-    Screen { name, dir, notices }.run(
+    Screen {
+        name,
+        dir,
+        notices,
+        serve: room.serve,
+    }
+    .run(
         meeting,
         Arc::new(SystemClock),
         out_dir,
@@ -674,6 +743,8 @@ struct Screen {
     name: String,
     dir: PathBuf,
     notices: Arc<Mutex<Vec<String>>>,
+    /// `--serve`: where the SSH server listens.
+    serve: Option<String>,
 }
 
 impl Screen {
@@ -693,7 +764,12 @@ impl Screen {
         ));
         app::terminal::set_where_saved(where_saved.clone());
         let status = (!warnings.is_empty()).then(|| sanitize(&warnings.join("; ")));
-        let (ended, flushed) = app::run(meeting, clock, out_dir, journal, rx, status)
+        let room = crate::room::RoomSetup {
+            dir: self.dir.clone(),
+            name: self.name.clone(),
+            serve: self.serve.clone(),
+        };
+        let (ended, flushed) = app::run(meeting, clock, out_dir, journal, rx, status, room)
             .map_err(CliError::TerminalSetup)?;
         // The terminal may be gone by now: nothing below may panic writing.
         let say = app::terminal::say;
@@ -770,8 +846,36 @@ fn sessions() -> Result<ExitCode, CliError> {
             (_, Some(p)) => format!("{}  (unreadable: {p})", s.name),
             (None, None) => s.name.clone(),
         };
+        let line = if crate::room::local::is_live(&s.dir) {
+            format!("{line}  (live: `hotwash join {}` joins it)", s.name)
+        } else {
+            line
+        };
         println!("{}", sanitize(&line).replace('\n', " "));
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `hotwash join`: this terminal joins a live meeting until it leaves.
+fn join(session: Option<String>, role: app::keymap::Role) -> Result<ExitCode, CliError> {
+    let store = SessionStore::from_env()?;
+    let dir = match session {
+        Some(s) => store.resolve(&s)?,
+        None => {
+            store
+                .list()?
+                .into_iter()
+                .find(|s| crate::room::local::is_live(&s.dir))
+                .ok_or(crate::room::local::JoinError::NoneLive)?
+                .dir
+        }
+    };
+    need_terminal()?;
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    crate::room::local::join(&dir, &name, role)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -9,4 +9,5 @@ pub mod fsutil;
 pub mod import;
 pub mod journal;
 pub mod meeting;
+pub mod room;
 pub mod ui;

@@ -77,6 +77,17 @@ pub enum Action {
     Stay,
     /// Help: close it.
     CloseHelp,
+    // The room (several terminals).
+    /// Open the room card: who is joined, how to join, keys asking to.
+    RoomCard,
+    /// Room card: admit the key that asks to join.
+    Admit,
+    /// Room card: refuse the key that asks to join.
+    Refuse,
+    /// Room card: close it.
+    CloseRoom,
+    /// A joined terminal: raise or lower this terminal's hand.
+    RaiseHand,
     // Version two: the craft of the guides.
     /// Open the speaker picker (rooms larger than nine).
     PickSpeaker,
@@ -170,6 +181,16 @@ impl Role {
         Role::Viewer,
     ];
 
+    /// The role as the screen, the room card and `hotwash join --as` name it.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Role::Facilitator => "facilitator",
+            Role::Scribe => "scribe",
+            Role::Projector => "projector",
+            Role::Viewer => "viewer",
+        }
+    }
+
     const fn bit(self) -> u8 {
         1 << self as u8
     }
@@ -184,8 +205,13 @@ impl Roles {
     pub const ALL: Roles = Roles(0b1111);
     /// The facilitator only.
     pub const FACILITATOR: Roles = Roles(Role::Facilitator.bit());
-    /// The facilitator and the scribe (a first cut; the room issue decides).
+    /// The facilitator and the scribe.
     pub const CAPTURE: Roles = Roles(Role::Facilitator.bit() | Role::Scribe.bit());
+    /// A viewer (a remote attendee).
+    pub const VIEWER: Roles = Roles(Role::Viewer.bit());
+    /// Every terminal that joined the host's (all but the facilitator's).
+    pub const JOINED: Roles =
+        Roles(Role::Scribe.bit() | Role::Projector.bit() | Role::Viewer.bit());
 
     /// Whether `role` may use the row.
     pub const fn allows(self, role: Role) -> bool {
@@ -311,6 +337,8 @@ pub enum Group {
     Quit,
     /// The help overlay itself.
     Help,
+    /// The room card.
+    Room,
     /// Votes, the pulse and the bias cards.
     Craft,
     /// The speaker picker.
@@ -336,6 +364,7 @@ impl Group {
             Group::Input => "In the input",
             Group::Quit => "Quit?",
             Group::Help => "Help",
+            Group::Room => "The room",
             Group::Craft => "Votes, pulse, biases",
             Group::Picker => "In the speaker picker",
             Group::Voting => "While voting",
@@ -442,7 +471,7 @@ const NORMAL: &[Binding] = &[
         Line("participant N is speaking; 0: nobody"),
         Rank(3, "speaker"),
         G::Speakers,
-        CAP,
+        FAC,
     ),
     row(
         Action::Nobody,
@@ -450,7 +479,7 @@ const NORMAL: &[Binding] = &[
         Joins,
         No,
         G::Speakers,
-        CAP,
+        FAC,
     ),
     row(
         Action::PickSpeaker,
@@ -490,7 +519,7 @@ const NORMAL: &[Binding] = &[
         Line("add a latecomer (Name or Name:Role)"),
         Rank(12, "latecomer"),
         G::Speakers,
-        CAP,
+        FAC,
     ),
     row(
         Action::Add,
@@ -530,7 +559,7 @@ const NORMAL: &[Binding] = &[
         Line("move the selection"),
         Where(When::Items, 6, "select"),
         G::Capture,
-        CAP,
+        ALL,
     ),
     row(
         Action::SelectPrev,
@@ -538,7 +567,7 @@ const NORMAL: &[Binding] = &[
         Joins,
         No,
         G::Capture,
-        CAP,
+        ALL,
     ),
     row(
         Action::Deselect,
@@ -546,7 +575,7 @@ const NORMAL: &[Binding] = &[
         Line("clear the selection"),
         No,
         G::Capture,
-        CAP,
+        ALL,
     ),
     row(
         Action::Moment,
@@ -644,15 +673,38 @@ const NORMAL: &[Binding] = &[
         G::Other,
         ALL,
     ),
-    // What quitting means for a joined terminal (leave, not end) is the
-    // room's to decide.
     row(
         Action::Quit,
         &[ch('q')],
         Line("quit (asks; y confirms; everything is already saved)"),
         Rank(9, "quit"),
         G::Other,
-        ALL,
+        FAC,
+    ),
+    // A joined terminal leaves; the meeting goes on without it.
+    row(
+        Action::Quit,
+        &[ch('q')],
+        Line("leave (asks; y confirms; the meeting goes on)"),
+        Rank(9, "leave"),
+        G::Other,
+        Roles::JOINED,
+    ),
+    row(
+        Action::RoomCard,
+        &[ch('r')],
+        Line("the room: joined terminals, how to join, keys asking to"),
+        Rank(18, "room"),
+        G::Other,
+        FAC,
+    ),
+    row(
+        Action::RaiseHand,
+        &[ch('h')],
+        Line("raise your hand (again: lower it)"),
+        Rank(1, "raise hand"),
+        G::Speakers,
+        Roles::VIEWER,
     ),
     row(
         Action::Interrupt,
@@ -796,6 +848,34 @@ const HELP: &[Binding] = &[row(
     G::Help,
     ALL,
 )];
+
+/// The room card.
+const ROOM: &[Binding] = &[
+    row(
+        Action::Admit,
+        &[ch('y')],
+        Line("admit the key asking to join"),
+        Rank(1, "admit"),
+        G::Room,
+        FAC,
+    ),
+    row(
+        Action::Refuse,
+        &[ch('n')],
+        Line("refuse it"),
+        Rank(2, "refuse"),
+        G::Room,
+        FAC,
+    ),
+    row(
+        Action::CloseRoom,
+        &[ANY],
+        Line("closes the room card"),
+        Rank(3, "close"),
+        G::Room,
+        FAC,
+    ),
+];
 
 /// The speaker picker: digits and letters are typed.
 const PICKER: &[Binding] = &[
@@ -1029,6 +1109,8 @@ pub enum KeyMode {
     ConfirmQuit,
     /// The help overlay.
     Help,
+    /// The room card.
+    Room,
     /// The speaker picker.
     Picker,
     /// Taking a dot-vote.
@@ -1045,7 +1127,7 @@ pub enum KeyMode {
 
 impl KeyMode {
     /// Every mode, for tests and docs.
-    pub const ALL: [KeyMode; 14] = [
+    pub const ALL: [KeyMode; 15] = [
         KeyMode::Normal,
         KeyMode::Offer,
         KeyMode::Input(InputPurpose::Add),
@@ -1054,6 +1136,7 @@ impl KeyMode {
         KeyMode::Input(InputPurpose::AddPerson),
         KeyMode::ConfirmQuit,
         KeyMode::Help,
+        KeyMode::Room,
         KeyMode::Picker,
         KeyMode::Vote,
         KeyMode::Pulse,
@@ -1072,6 +1155,7 @@ impl KeyMode {
             KeyMode::Input(InputPurpose::AddPerson) => INPUT_PERSON,
             KeyMode::ConfirmQuit => CONFIRM_QUIT,
             KeyMode::Help => HELP,
+            KeyMode::Room => ROOM,
             KeyMode::Picker => PICKER,
             KeyMode::Vote => VOTE,
             KeyMode::Pulse => PULSE,
@@ -1091,6 +1175,7 @@ impl KeyMode {
             KeyMode::Input(InputPurpose::AddPerson) => &[INPUT_PERSON],
             KeyMode::ConfirmQuit => &[CONFIRM_QUIT],
             KeyMode::Help => &[HELP],
+            KeyMode::Room => &[ROOM],
             KeyMode::Picker => &[PICKER],
             KeyMode::Vote => &[VOTE],
             KeyMode::Pulse => &[PULSE],
@@ -1352,6 +1437,7 @@ pub fn hints(role: Role) -> ui::Keys {
         input,
         help: help_lines(role),
         help_close: hints_of(KeyMode::Help, role).0,
+        room: hints_of(KeyMode::Room, role).0,
         modes: [
             ("picker", KeyMode::Picker),
             ("vote", KeyMode::Vote),
@@ -1368,6 +1454,37 @@ pub fn hints(role: Role) -> ui::Keys {
     }
 }
 
+/// Whether some key of some table lets `role` ask for `action`: what the
+/// host checks before it carries out a joined terminal's command.
+pub fn allowed(role: Role, action: Action) -> bool {
+    KeyMode::ALL
+        .iter()
+        .flat_map(|m| m.table())
+        .any(|b| b.action == action && b.roles.allows(role))
+}
+
+/// What a terminal of `role` is told when it presses a key that is
+/// another role's in `mode` (`]` on a scribe's terminal); nothing for a key
+/// no role has.
+pub fn refused(mode: KeyMode, role: Role, ev: &KeyEvent) -> Option<String> {
+    if lookup(mode, role, ev).is_some() {
+        return None;
+    }
+    let b = lookup(mode, Role::Facilitator, ev)?;
+    let key = b.keys.iter().find(|k| k.code.is_some() && k.matches(ev))?;
+    let whose: Vec<&str> = Role::ALL
+        .iter()
+        .filter(|r| b.roles.allows(**r))
+        .map(|r| r.name())
+        .collect();
+    Some(format!(
+        "{} is the {}'s key: a {} cannot use it",
+        key.label(),
+        whose.join(" and "),
+        role.name()
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1379,16 +1496,40 @@ mod tests {
     #[test]
     fn no_key_is_bound_twice_in_one_table() {
         for mode in KeyMode::ALL {
-            let keys: Vec<&Key> = mode.table().iter().flat_map(|b| b.keys).collect();
-            for (i, a) in keys.iter().enumerate() {
-                for b in &keys[i + 1..] {
-                    assert!(
-                        (a.code, a.mods) != (b.code, b.mods),
-                        "{mode:?}: {a:?} twice"
-                    );
+            for role in Role::ALL {
+                let keys: Vec<&Key> = mode
+                    .table()
+                    .iter()
+                    .filter(|b| b.roles.allows(role))
+                    .flat_map(|b| b.keys)
+                    .collect();
+                for (i, a) in keys.iter().enumerate() {
+                    for b in &keys[i + 1..] {
+                        assert!(
+                            (a.code, a.mods) != (b.code, b.mods),
+                            "{mode:?} {role:?}: {a:?} twice"
+                        );
+                    }
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_key_of_another_role_is_explained_and_the_host_checks_actions() {
+        let ev = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        let why = refused(KeyMode::Normal, Role::Scribe, &ev(']')).unwrap();
+        assert_eq!(why, "] is the facilitator's key: a scribe cannot use it");
+        assert!(refused(KeyMode::Normal, Role::Scribe, &ev('a')).is_none());
+        assert!(refused(KeyMode::Normal, Role::Scribe, &ev('Z')).is_none());
+        let why = refused(KeyMode::Normal, Role::Projector, &ev('a')).unwrap();
+        assert!(why.contains("facilitator and scribe"), "{why}");
+        assert!(allowed(Role::Scribe, Action::Add));
+        assert!(!allowed(Role::Scribe, Action::NextSection));
+        assert!(!allowed(Role::Scribe, Action::Speak));
+        assert!(!allowed(Role::Projector, Action::Add));
+        assert!(allowed(Role::Viewer, Action::RaiseHand));
+        assert!(!allowed(Role::Facilitator, Action::RaiseHand));
     }
 
     #[test]
@@ -1455,12 +1596,16 @@ mod tests {
 
     #[test]
     fn roles_filter_the_table_and_the_facilitator_has_it_all() {
+        // Every action is the facilitator's but a joined terminal's own
+        // (raising a hand); their `q` leaves where the facilitator's quits.
         for mode in KeyMode::ALL {
-            assert!(
-                mode.table()
-                    .iter()
-                    .all(|b| b.roles.allows(Role::Facilitator))
-            );
+            for b in mode.table() {
+                assert!(
+                    b.action == Action::RaiseHand || allowed(Role::Facilitator, b.action),
+                    "{mode:?} {:?}",
+                    b.action
+                );
+            }
         }
         let projector = hints(Role::Projector);
         let footer: Vec<&str> = projector.footer.iter().map(|h| h.keys.as_str()).collect();

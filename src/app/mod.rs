@@ -22,11 +22,12 @@ use tokio::time::{Instant, MissedTickBehavior};
 use crate::export;
 use crate::journal::{JournalError, JournalWriter, Status};
 use crate::meeting::{Clock, Meeting, Stamped};
+use crate::room::Host;
 use crate::ui::{self, SaveState};
-pub use model::{App, AppMode, Effect, Exit, Seat, journaled};
+pub use model::{App, AppMode, Effect, Exit, Kept, Seat, journaled};
 
 /// How long the draft may wait before it is saved (the promise is two seconds).
-const DRAFT_DELAY: Duration = Duration::from_millis(700);
+pub(crate) const DRAFT_DELAY: Duration = Duration::from_millis(700);
 /// How long quitting waits for the disk.
 const FLUSH_TIMEOUT: Duration = Duration::from_secs(3);
 
@@ -225,7 +226,8 @@ pub fn export_minutes(meeting: &Meeting, dir: &Path) -> Result<PathBuf, export::
 }
 
 /// Runs the meeting screen until the user quits, a signal comes, or the
-/// terminal goes away; the journal is flushed before it returns.
+/// terminal goes away; the journal is flushed before it returns. The
+/// meeting is hosted: other terminals may join it ([`crate::room`]).
 pub fn run(
     meeting: Meeting,
     clock: Arc<dyn Clock>,
@@ -233,8 +235,12 @@ pub fn run(
     journal: JournalWriter<Stamped>,
     statuses: mpsc::UnboundedReceiver<Status>,
     status: Option<String>,
+    room: crate::room::RoomSetup,
 ) -> std::io::Result<(Ended, Result<u64, NotSaved>)> {
-    let rt = tokio::runtime::Builder::new_current_thread()
+    // The host's own terminal runs on this thread; joined terminals' views
+    // are drawn on the workers, so they never hold up its keys.
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
         .enable_all()
         .build()?;
     // Caught from before the screen opens, so that a signal at any moment
@@ -247,9 +253,15 @@ pub fn run(
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         ..Seat::default()
     };
-    let mut app = App::new(meeting, clock, seat);
-    if let Some(status) = status {
-        app.set_status(status);
+    let mut app = App::new(meeting, Arc::clone(&clock), seat);
+    let mut host = Host::new(&app, clock, seat.color, room.dir.clone(), room.name.clone());
+    let notes = {
+        let _rt = rt.enter();
+        crate::room::start(&host.handle(), &room)
+    };
+    let status: Vec<String> = status.into_iter().chain(notes).collect();
+    if !status.is_empty() {
+        app.set_status(status.join("; "));
     }
     let mut out = Outside {
         journal,
@@ -258,6 +270,7 @@ pub fn run(
         draw: true,
         draft_due: None,
         ended: None,
+        admits: Vec::new(),
     };
     // The meeting's start may still be on its way to disk.
     let effects = mark_saving(&mut app, &out.journal);
@@ -271,7 +284,11 @@ pub fn run(
         &mut terminal,
         signals,
         &mut stats,
+        &mut host,
     ));
+    // Joined terminals are told the meeting ended and let go.
+    host.end();
+    crate::room::local::unlisten(&room.dir);
     // Whatever stopped the meeting, the words in the input box are kept
     // (an unchanged draft records nothing).
     let effects = app.save_draft();
@@ -426,6 +443,8 @@ struct Outside {
     draft_due: Option<Instant>,
     /// Set when the meeting screen is to close.
     ended: Option<Ended>,
+    /// The facilitator's answers to keys asking to join, for the host.
+    admits: Vec<bool>,
 }
 
 impl Outside {
@@ -456,6 +475,9 @@ impl Outside {
                         Exit::Interrupted => Ended::Interrupted,
                     });
                 }
+                Effect::Admit(yes) => self.admits.push(yes),
+                // Only a joined terminal's app sends commands or hands.
+                Effect::Send(_) | Effect::Hand(_) => {}
             }
         }
     }
@@ -509,6 +531,7 @@ async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     mut signals: Signals,
     stats: &mut Stats,
+    host: &mut Host,
 ) -> Ended {
     let mut events = tty_input::TtyEvents::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
@@ -594,8 +617,14 @@ async fn event_loop(
             _ = signals.term.recv() => return Ended::Signal(StopSignal::Terminate),
             _ = signals.hup.recv() => return Ended::Signal(StopSignal::Hangup),
             _ = signals.int.recv() => return Ended::Signal(StopSignal::Interrupt),
+            Some(req) = host.recv() => host.on_request(app, req),
         };
         out.carry_out(app, effects);
+        for yes in std::mem::take(&mut out.admits) {
+            let effects = host.answer(app, yes);
+            out.carry_out(app, effects);
+        }
+        host.publish(app);
     }
 }
 

@@ -46,6 +46,8 @@ pub enum AppMode {
     Help,
     /// "Quit? y / n".
     ConfirmQuit,
+    /// The room card (the facilitator's).
+    Room,
     /// The speaker picker.
     Picker,
     /// Taking a dot-vote by hand.
@@ -84,6 +86,22 @@ pub enum Effect {
     SaveDraftSoon,
     /// Stop the meeting screen.
     Quit(Exit),
+    // The room: effects of joined terminals and of the room card.
+    /// A joined terminal's command, for the host to decide; this app's own
+    /// copy of the meeting already shows it, until the host's next state.
+    Send(Command),
+    /// A joined terminal's hand went up (true) or down.
+    Hand(bool),
+    /// The facilitator admitted (true) or refused the first key asking to join.
+    Admit(bool),
+}
+
+/// What a joined terminal was typing, kept by the host while it is away so
+/// that the same person rejoining gets it back.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Kept {
+    drafts: std::collections::BTreeMap<DraftTarget, String>,
+    open: Option<(InputPurpose, Option<ItemId>)>,
 }
 
 /// The terminal an app runs for: who is at it and what it can show.
@@ -133,6 +151,12 @@ pub struct App {
     outbox: Vec<Stamped>,
     /// Everything else this update asks of the loop.
     effects: Vec<Effect>,
+    /// A joined terminal's drafts: its own, never the journal's.
+    own_drafts: std::collections::BTreeMap<DraftTarget, String>,
+    /// The room as this terminal shows it (hands, the room card).
+    room: ui::RoomView,
+    /// A joined terminal's hand is up.
+    hand_up: bool,
     /// The guides' keys: picker, talk times, hints, vote and pulse.
     craft: craft::Craft,
 }
@@ -161,6 +185,9 @@ impl App {
             zoom: false,
             outbox: Vec::new(),
             effects: Vec::new(),
+            own_drafts: Default::default(),
+            room: ui::RoomView::default(),
+            hand_up: false,
             craft: craft::Craft::default(),
         };
         // Already past time at resume: the bell rang before the crash.
@@ -279,6 +306,7 @@ impl App {
                 },
                 AppMode::Help => ui::Mode::Help,
                 AppMode::ConfirmQuit => ui::Mode::ConfirmQuit,
+                AppMode::Room => ui::Mode::Room,
                 AppMode::Picker => ui::Mode::Picker {
                     typed: self.picker_text(),
                     matches: self.picker_matches(),
@@ -299,6 +327,7 @@ impl App {
             save: self.save.clone(),
             keys: &self.keys,
             color: self.seat.color,
+            room: &self.room,
             screen: ui::Screen {
                 prompt: self.prompt,
                 zoom: self.zoom,
@@ -386,6 +415,10 @@ impl App {
     pub fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         self.draw();
         let mode = self.key_mode();
+        if let Some(why) = keymap::refused(mode, self.seat.role, &key) {
+            self.status = Some(why);
+            return self.take_effects();
+        }
         match keymap::lookup(mode, self.seat.role, &key) {
             Some(binding) => {
                 if matches!(mode, KeyMode::Normal | KeyMode::Offer | KeyMode::Card) {
@@ -420,6 +453,7 @@ impl App {
             AppMode::Input(purpose) => KeyMode::Input(purpose),
             AppMode::Help => KeyMode::Help,
             AppMode::ConfirmQuit => KeyMode::ConfirmQuit,
+            AppMode::Room => KeyMode::Room,
             AppMode::Picker => KeyMode::Picker,
             AppMode::Vote => KeyMode::Vote,
             AppMode::Pulse => KeyMode::Pulse,
@@ -547,8 +581,12 @@ impl App {
                     KeyCode::Char(c) => c.to_digit(10),
                     _ => None,
                 };
-                if let Some(n) = digit.and_then(|d| (d as usize).checked_sub(1)) {
-                    self.run(Command::Speaker(Some(n)));
+                if let Some(n) = digit.and_then(|d| (d as usize).checked_sub(1))
+                    && self.run(Command::Speaker(Some(n)))
+                    && !self.room.hands.is_empty()
+                {
+                    // Picking the speaker answers the first raised hand.
+                    self.room.hands.remove(0);
                 }
             }
             Action::Nobody => {
@@ -592,6 +630,7 @@ impl App {
             Action::Help => self.mode = AppMode::Help,
             Action::CloseHelp => self.mode = AppMode::Normal,
             Action::Quit => self.mode = AppMode::ConfirmQuit,
+            Action::ConfirmQuit if self.joined() => self.effect(Effect::Quit(Exit::Quit)),
             Action::ConfirmQuit => {
                 // A deliberate quit pauses the room: time until the
                 // resume is not the section's, nor the speaker's.
@@ -651,6 +690,24 @@ impl App {
             Action::CardClear => self.card_clear(),
             Action::CloseCard => self.mode = AppMode::Normal,
             Action::Moment => self.cycle_moment(),
+            Action::RoomCard => self.mode = AppMode::Room,
+            Action::CloseRoom => self.mode = AppMode::Normal,
+            Action::Admit | Action::Refuse => {
+                if self.room.asking.is_some() {
+                    self.effect(Effect::Admit(action == Action::Admit));
+                } else {
+                    self.mode = AppMode::Normal;
+                }
+            }
+            Action::RaiseHand => {
+                self.hand_up = !self.hand_up;
+                self.effects.push(Effect::Hand(self.hand_up));
+                self.status = Some(if self.hand_up {
+                    "your hand is up — h lowers it".into()
+                } else {
+                    "hand lowered".into()
+                });
+            }
             Action::PickSpeaker
             | Action::Pick
             | Action::ClosePicker
@@ -674,11 +731,17 @@ impl App {
         }
     }
 
-    /// Records a command; a refusal goes to the status line.
+    /// Records a command; a refusal goes to the status line. On a joined
+    /// terminal the command goes to the host, which decides it; this copy
+    /// of the meeting shows it meanwhile.
     fn run(&mut self, cmd: Command) -> bool {
+        let sent = self.joined().then(|| cmd.clone());
         match self.meeting.record(cmd, self.clock.now()) {
             Ok(events) => {
-                self.outbox.extend(events);
+                match sent {
+                    Some(cmd) => self.effects.push(Effect::Send(cmd)),
+                    None => self.outbox.extend(events),
+                }
                 true
             }
             Err(refusal) => {
@@ -691,6 +754,18 @@ impl App {
     /// Records a command the scribe did not ask for by name (a draft saved,
     /// an input closed): "nothing to change" is no news for the status line.
     fn run_quietly(&mut self, cmd: Command) {
+        if self.joined() {
+            // A joined terminal's drafts are its own (the host keeps them
+            // while it is away); the journal's are the facilitator's.
+            if let Command::SaveDraft(Draft { target, text }) = cmd {
+                if text.is_empty() {
+                    self.own_drafts.remove(&target);
+                } else {
+                    self.own_drafts.insert(target, text);
+                }
+            }
+            return;
+        }
         match self.meeting.record(cmd, self.clock.now()) {
             Ok(events) => self.outbox.extend(events),
             Err(Refusal::NoChange) => {}
@@ -755,7 +830,11 @@ impl App {
         };
         // An empty entry just closes the box (and drops its empty draft).
         if done || empty {
-            if empty
+            if let Some(target) = self.draft_target(purpose)
+                && self.joined()
+            {
+                self.own_drafts.remove(&target);
+            } else if empty
                 && let Some(target) = self.draft_target(purpose)
                 && self.meeting.drafts().contains_key(&target)
             {
@@ -782,10 +861,15 @@ impl App {
                 .and_then(|id| self.meeting.item(id))
                 .map(|i| i.text.clone());
         }
-        if let Some(target) = self.draft_target(purpose)
-            && let Some(d) = self.meeting.drafts().get(&target)
-        {
-            text = Some(d.text.clone());
+        if let Some(target) = self.draft_target(purpose) {
+            let draft = if self.joined() {
+                self.own_drafts.get(&target)
+            } else {
+                self.meeting.drafts().get(&target).map(|d| &d.text)
+            };
+            if let Some(d) = draft {
+                text = Some(d.clone());
+            }
         }
         if let Some(t) = text {
             self.textarea.insert_str(t);
@@ -906,6 +990,111 @@ impl App {
 
     fn offer_key(&self) -> (usize, u64) {
         (self.meeting.current(), self.meeting.state().timebox_secs)
+    }
+
+    /// Whether this app is a joined terminal's (not the host's own).
+    fn joined(&self) -> bool {
+        self.seat.role != Role::Facilitator
+    }
+
+    /// The host's side of a joined terminal's command: decided on the
+    /// meeting (item ids are assigned here), journaled, drawn.
+    pub fn on_command(&mut self, cmd: Command) -> Result<Vec<Effect>, Refusal> {
+        let events = self.meeting.record(cmd, self.clock.now())?;
+        self.outbox.extend(events);
+        self.fix_selection();
+        self.draw();
+        // An item added to this section settles the journal's draft for
+        // it, which is the facilitator's: saved again, it is not lost.
+        if matches!(self.mode, AppMode::Input(_)) {
+            self.effect(Effect::SaveDraftSoon);
+        }
+        Ok(self.take_effects())
+    }
+
+    /// A joined terminal's app: the host's meeting, as it now stands,
+    /// replaces this terminal's copy.
+    pub fn on_meeting(&mut self, meeting: Meeting, save: SaveState) -> Vec<Effect> {
+        self.meeting = meeting;
+        self.save = save;
+        self.fix_selection();
+        self.draw();
+        self.take_effects()
+    }
+
+    /// The room as this terminal shows it changed (hands, the room card).
+    pub fn on_room(&mut self, room: ui::RoomView) -> Vec<Effect> {
+        let hands = std::mem::take(&mut self.room.hands);
+        self.room = room;
+        self.room.hands = hands;
+        self.draw();
+        self.take_effects()
+    }
+
+    /// The raised hands, in the order they went up (the host's queue).
+    pub fn hands(&self) -> &[String] {
+        &self.room.hands
+    }
+
+    /// The host's queue of hands: `label` went up (true) or down.
+    pub fn on_hand(&mut self, label: &str, up: bool) -> Vec<Effect> {
+        self.room.hands.retain(|h| h != label);
+        if up {
+            self.room.hands.push(label.to_string());
+        }
+        self.draw();
+        self.take_effects()
+    }
+
+    /// Whether this joined terminal's hand is up.
+    pub fn hand_up(&self) -> bool {
+        self.hand_up
+    }
+
+    /// The host's queue no longer holds this terminal's hand (the
+    /// facilitator picked a speaker).
+    pub fn hand_answered(&mut self) -> Vec<Effect> {
+        if self.hand_up {
+            self.hand_up = false;
+            self.status = Some("the facilitator saw your hand".into());
+            self.draw();
+        }
+        self.take_effects()
+    }
+
+    /// What a joined terminal was typing, for the host to keep while it
+    /// is away.
+    pub fn kept(&mut self) -> Kept {
+        self.record_draft();
+        let open = match self.mode {
+            AppMode::Input(p) if p != InputPurpose::AddPerson => Some((p, self.editing)),
+            _ => None,
+        };
+        Kept {
+            drafts: self.own_drafts.clone(),
+            open,
+        }
+    }
+
+    /// The same person rejoined: what they were typing comes back.
+    pub fn restore(&mut self, kept: Kept) {
+        self.own_drafts = kept.drafts;
+        if let Some((purpose, editing)) = kept.open {
+            if let Some(id) = editing.filter(|id| self.visible().contains(id)) {
+                self.selected = Some(id);
+            }
+            if purpose != InputPurpose::Edit || editing.is_some() {
+                self.open_input(purpose);
+            }
+        }
+        self.draw();
+    }
+
+    /// Sets the status line of this terminal.
+    pub fn tell(&mut self, message: String) -> Vec<Effect> {
+        self.status = Some(message);
+        self.draw();
+        self.take_effects()
     }
 
     /// Whether the current section is the parking-lot review.

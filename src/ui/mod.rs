@@ -11,6 +11,7 @@ mod input;
 mod items;
 mod overlay;
 mod paint;
+pub mod room;
 mod roster;
 mod section;
 mod theme;
@@ -24,6 +25,7 @@ use ratatui::widgets::Widget;
 use ratatui_textarea::TextArea;
 
 use crate::meeting::Meeting;
+pub use room::RoomView;
 use section::Part;
 use theme::Theme;
 
@@ -117,6 +119,8 @@ pub struct Keys {
     pub help: Vec<HelpLine>,
     /// How to close the help.
     pub help_close: Vec<Hint>,
+    /// The room card's keys.
+    pub room: Vec<Hint>,
     /// The one-line hints of the guides' modes, by name (`picker`,
     /// `vote`, `pulse`, `biases`).
     pub modes: Vec<(&'static str, Vec<Hint>)>,
@@ -187,6 +191,8 @@ pub enum Mode<'a> {
     Help,
     /// "Quit? y / n".
     ConfirmQuit,
+    /// The facilitator's room card.
+    Room,
     /// The speaker picker.
     Picker {
         /// What is typed.
@@ -225,6 +231,8 @@ pub struct View<'a> {
     pub keys: &'a Keys,
     /// Colours on (false when `NO_COLOR` is set).
     pub color: bool,
+    /// The room: raised hands, the room card.
+    pub room: &'a RoomView,
     /// The language hints of what is typed on this terminal.
     pub hints: &'a [crate::craft::language::LanguageHint],
     /// Talk times and shares shown (the facilitator's toggle).
@@ -455,6 +463,10 @@ fn draw_screen(frame: &mut Frame, view: &View) {
         Mode::ConfirmQuit => {
             footer::draw_hints(buf, areas.footer, &view.keys.quit, None, theme);
             overlay::draw_confirm_quit(buf, area, view, theme);
+        }
+        Mode::Room => {
+            footer::draw_hints(buf, areas.footer, &view.keys.room, None, theme);
+            room::draw_card(buf, area, view, theme);
         }
         Mode::Card(card) => {
             let keys = if card.editing.is_some() {

@@ -108,12 +108,17 @@ fn state_words(state: &State) -> Option<String> {
     }
 }
 
-/// The "invite others" hint and who has not been heard all meeting.
+/// The raised hands (in order), the "invite others" hint and who has not
+/// been heard all meeting.
 fn hint(view: &View) -> Option<String> {
-    let lines: Vec<String> = [invite(view), super::craft::unheard_in_meeting(view)]
-        .into_iter()
-        .flatten()
-        .collect();
+    let lines: Vec<String> = [
+        super::room::hands_line(view),
+        invite(view),
+        super::craft::unheard_in_meeting(view),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     (!lines.is_empty()).then(|| lines.join("\n"))
 }
 

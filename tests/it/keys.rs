@@ -52,10 +52,14 @@ struct Room {
     out: tempfile::TempDir,
     /// Why the app asked to stop, if it did.
     exit: Option<Exit>,
+    /// What the room card's y / n answered, if it did.
+    admitted: Option<bool>,
+    /// Whether the terminal's hand went up or down, if it did.
+    hand: Option<bool>,
 }
 
 impl Room {
-    fn new() -> Room {
+    fn new(role: Role) -> Room {
         let clock = FakeClock::new(Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap());
         let people: Vec<Participant> = (1..=9)
             .map(|n| Participant {
@@ -79,12 +83,18 @@ impl Room {
             m.record(cmd, now).unwrap();
         }
         let out = crate::common::tempdir();
-        let app = App::new(m, Arc::new(clock.clone()), Seat::default());
+        let seat = Seat {
+            role,
+            ..Seat::default()
+        };
+        let app = App::new(m, Arc::new(clock.clone()), seat);
         Room {
             app,
             clock,
             out,
             exit: None,
+            admitted: None,
+            hand: None,
         }
     }
 
@@ -98,6 +108,8 @@ impl Room {
                     effects.extend(self.app.on_exported(result));
                 }
                 Effect::Quit(x) => self.exit = Some(x),
+                Effect::Admit(yes) => self.admitted = Some(yes),
+                Effect::Hand(up) => self.hand = Some(up),
                 _ => {}
             }
         }
@@ -155,8 +167,14 @@ impl Room {
     }
 
     /// Puts the app in `mode`, ready for `action` to have something to do.
-    fn set_up(mode: KeyMode, action: Action) -> Room {
-        let mut r = Room::new();
+    fn set_up(mode: KeyMode, action: Action, role: Role) -> Room {
+        let mut r = Room::new(role);
+        if matches!(action, Action::Admit | Action::Refuse) {
+            r.app.on_room(hotwash::ui::RoomView {
+                asking: Some("SHA256:abc as scribe".into()),
+                ..Default::default()
+            });
+        }
         // The guides' modes are entered first, then readied inside.
         let late = matches!(mode, KeyMode::Picker | KeyMode::Vote | KeyMode::Pulse);
         let ready = |r: &mut Room| match action {
@@ -224,6 +242,7 @@ impl Room {
             }
             KeyMode::ConfirmQuit => r.char('q'),
             KeyMode::Help => r.char('?'),
+            KeyMode::Room => r.char('r'),
             KeyMode::Biases => r.char('c'),
             KeyMode::Picker => r.char('s'),
             KeyMode::Pulse => r.char('l'),
@@ -480,6 +499,14 @@ fn check(mode: KeyMode, b: &Binding, key: &Key, r: &Room, was: &Before) {
             assert_eq!(r.exit, None, "{what}");
             assert_eq!(status, "carrying on", "{what}");
         }
+        Action::RoomCard => assert_eq!(r.app.mode(), AppMode::Room, "{what}"),
+        Action::Admit => assert_eq!(r.admitted, Some(true), "{what}"),
+        Action::Refuse => assert_eq!(r.admitted, Some(false), "{what}"),
+        Action::CloseRoom => assert_eq!(r.app.mode(), AppMode::Normal, "{what}"),
+        Action::RaiseHand => {
+            assert_eq!(r.hand, Some(true), "{what}");
+            assert!(status.contains("hand is up"), "{what}: {status}");
+        }
         Action::PickSpeaker => assert_eq!(r.app.mode(), AppMode::Picker, "{what}"),
         Action::Pick => {
             assert_eq!(m.speaker().map(|s| s.0), Some(2), "{what}: typed 3");
@@ -603,9 +630,14 @@ fn every_key_of_every_mode_does_what_its_row_says() {
     let mut pressed = 0;
     for mode in KeyMode::ALL {
         for b in mode.table() {
-            assert!(b.roles.allows(Role::Facilitator));
+            // The facilitator's terminal when the row is theirs, else the
+            // first role it is for (a joined terminal's `q`, a viewer's `h`).
+            let role = Role::ALL
+                .into_iter()
+                .find(|r| b.roles.allows(*r))
+                .expect("a row for some role");
             for key in b.keys {
-                let mut r = Room::set_up(mode, b.action);
+                let mut r = Room::set_up(mode, b.action, role);
                 let was = Before::of(&r);
                 let ev = if key.code.is_some() {
                     key.event()

@@ -38,6 +38,9 @@ const DRAFT: &str =
     "Thanks all; the failover drill ships next week and Ben owns the promotion runbook.";
 const KEY_GAP: Duration = Duration::from_millis(45);
 
+/// The default agenda's actions section.
+const ACTIONS_SECTION: usize = 4;
+
 /// The section the draft is typed in (Close, the last).
 const DRAFT_SECTION: usize = 6;
 
@@ -84,9 +87,13 @@ impl Model {
     }
 
     fn add(&mut self, text: &str) {
+        self.add_in(self.section, text);
+    }
+
+    fn add_in(&mut self, section: usize, text: &str) {
         let id = self.next_id();
         let thing = Thing {
-            section: self.section,
+            section,
             text: text.into(),
             deleted: false,
             parked: None,
@@ -347,7 +354,12 @@ fn script() -> Vec<Step> {
         Step {
             keys: &[Press("o")],
             shows: |s| s.contains("outcome: action"),
-            apply: |m| m.outcome(4, Outcome::Action),
+            // "Action" also makes the tangent an action, in the actions
+            // section; it stays when the outcome changes again.
+            apply: |m| {
+                m.outcome(4, Outcome::Action);
+                m.add_in(ACTIONS_SECTION, "on-call rota is unclear");
+            },
         },
         Step {
             keys: &[Press("o")],
@@ -470,6 +482,10 @@ fn resume(place: &Place) -> (Tui, Frames, Meeting, bool) {
 fn run(script: &[Step], point: Point) -> Seen {
     let place = Place::new();
     let (mut tui, mut frames) = start(&place);
+    // A projector window joined to the meeting: the host's kill must not
+    // depend on it, and it must say the host is gone.
+    let mut projector = place.start(&["join", "--as", "projector"], COLS, ROWS);
+    projector.wait_for("Kill at any moment");
     let mut seen = Seen::default();
     let (settled, typing) = match point {
         Point::After(n) => (n + 1, None),
@@ -503,6 +519,13 @@ fn run(script: &[Step], point: Point) -> Seen {
         }
     };
     drop(tui);
+    assert_eq!(
+        projector.wait_exit(),
+        0,
+        "the projector leaves with the host"
+    );
+    let said = String::from_utf8_lossy(&projector.output()).into_owned();
+    assert!(said.contains("its host is gone"), "{point:?}: {said}");
 
     let (resumed, mut rframes, meeting, torn) = resume(&place);
     seen.torn = torn;

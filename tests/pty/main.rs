@@ -16,6 +16,7 @@ mod kill;
 mod paste_guard;
 mod resize;
 mod resume_faults;
+mod room;
 mod signals;
 mod status_fade;
 mod storage_faults;

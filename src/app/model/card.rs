@@ -145,9 +145,14 @@ impl App {
                 return;
             }
         };
+        // A joined terminal's change goes to the host, which decides it.
+        let sent = self.joined().then(|| cmd.clone());
         match self.meeting.record(cmd, self.clock.now()) {
             Ok(events) => {
-                self.outbox.extend(events);
+                match sent {
+                    Some(cmd) => self.effects.push(super::Effect::Send(cmd)),
+                    None => self.outbox.extend(events),
+                }
                 self.status = Some(format!("{} saved — u undoes it", label(target)));
             }
             Err(Refusal::NoChange) => self.status = Some("no change".into()),

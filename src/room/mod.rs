@@ -1,0 +1,750 @@
+//! The room: one meeting, several terminals.
+//!
+//! The process that opens a meeting hosts it. Its event loop
+//! ([`crate::app`]) is the one writer: it owns the meeting (inside the
+//! facilitator's [`App`]) and the journal, decides every command, assigns
+//! item ids, and publishes the folded state on a `tokio::sync::watch`
+//! channel (latest wins). The host's own terminal is the facilitator's and
+//! is drawn as before, with no hop per key. Every other terminal is
+//! *attached* through a [`HostHandle`]: it gets a view task of its own with
+//! its role, its size and its own [`App`] (input box, draft, selection,
+//! overlays) over a copy of the published meeting; its keys become commands
+//! sent to the host with its role, and the host refuses what that role may
+//! not do (the role filter of [`keymap`]).
+//!
+//! # The transport contract
+//!
+//! A transport (the unix socket of `hotwash join` in [`local`], the SSH
+//! server in `ssh`) turns a connection into two channels and calls
+//! [`HostHandle::attach`]:
+//!
+//! - `input`: what the client's terminal sends, as [`ClientEvent`]s: raw
+//!   bytes (the host parses them into keys; one `Bytes` may hold at most
+//!   [`MAX_READ`] bytes, and more, or bytes that never make a key, close
+//!   that client only), its size when it changes, and `Closed` when the
+//!   connection is gone (dropping the sender means the same).
+//! - `output`: the bytes to write to the client's terminal, whole frames
+//!   (escape sequences included). The channel should be small (one or two
+//!   frames): the view waits for room in it and then draws the *latest*
+//!   state, so a stalled client skips frames instead of queueing them, and
+//!   never holds the room back. When the view ends (the client left with
+//!   `q`, or the meeting ended) it sends a last frame that restores the
+//!   client's screen and says why, then drops `output`: the transport then
+//!   closes the connection.
+//!
+//! `attach` returns as soon as the view runs (or why it was [`Refused`]).
+//! Sizes are clamped to [`MAX_COLS`] x [`MAX_ROWS`]; at most
+//! [`MAX_TERMINALS`] terminals may be joined at once.
+//!
+//! [`HostHandle::admit`] asks the facilitator (on the room card `r`, with
+//! the fingerprint and the role) whether a new key may join; a key admitted
+//! once for a role is remembered, owner-only, in the session directory
+//! ([`ADMITTED_FILE`]), so it is asked once. [`HostHandle::set_room_info`]
+//! puts the network's join commands and host key on the room card.
+
+pub mod keys;
+pub mod local;
+mod view;
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tokio::sync::{mpsc, oneshot, watch};
+
+use crate::app::keymap::{self, Action, Role};
+use crate::app::{App, Kept};
+use crate::meeting::text::sanitize_line;
+use crate::meeting::{Clock, Command, Meeting};
+use crate::ui::{RoomView, SaveState};
+
+/// Most bytes one [`ClientEvent::Bytes`] may hold.
+pub const MAX_READ: usize = 64 * 1024;
+/// Most terminals joined at once (the facilitator's not counted).
+pub const MAX_TERMINALS: usize = 64;
+/// Widest a joined terminal is drawn.
+pub const MAX_COLS: u16 = 500;
+/// Tallest a joined terminal is drawn.
+pub const MAX_ROWS: u16 = 200;
+/// How the host's last words to a joined terminal begin (after its screen
+/// is restored): `hotwash join` knows from them that the host said goodbye.
+pub const FAREWELL: &str = "hotwash: ";
+/// The file in the session directory that remembers admitted keys.
+pub const ADMITTED_FILE: &str = "room-keys";
+
+/// What a joined terminal sends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClientEvent {
+    /// Bytes typed (or pasted) on the client's terminal, as it sent them.
+    Bytes(Vec<u8>),
+    /// The client's terminal has a new size.
+    Resize {
+        /// Columns.
+        cols: u16,
+        /// Rows.
+        rows: u16,
+    },
+    /// The connection is gone.
+    Closed,
+}
+
+/// Who is joining, as the transport established it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Joiner {
+    /// The role the terminal joins as (never the facilitator's).
+    pub role: Role,
+    /// Who it is: `ssh:SHA256:...` or `local:...`. The same identity
+    /// rejoining gets back what it was typing.
+    pub identity: String,
+    /// Its terminal's columns.
+    pub cols: u16,
+    /// Its terminal's rows.
+    pub rows: u16,
+}
+
+/// Why a terminal was not attached.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refused {
+    /// Too many terminals are joined already.
+    #[error("the room is full: {MAX_TERMINALS} terminals are joined already")]
+    Full,
+    /// The meeting has ended.
+    #[error("the meeting has ended")]
+    Ended,
+    /// Joining as the facilitator: that is the host's own terminal.
+    #[error("the facilitator's terminal is the host's own; join as projector, scribe or viewer")]
+    Facilitator,
+}
+
+/// How the room is reached over the network, for the room card.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RoomInfo {
+    /// Where the server listens (`127.0.0.1:2222`).
+    pub address: String,
+    /// The host key's fingerprint (`SHA256:...`).
+    pub host_key: String,
+    /// The command that joins as each role (tokens included).
+    pub joins: Vec<(Role, String)>,
+    /// A warning to show with it (an address others can reach).
+    pub note: Option<String>,
+}
+
+/// What the host publishes after each change: the latest wins.
+#[derive(Clone)]
+pub(crate) struct Published {
+    pub meeting: Arc<Meeting>,
+    pub save: SaveState,
+    pub hands: Arc<Vec<String>>,
+}
+
+/// What the view tasks and the transports ask of the host's loop.
+pub enum Request {
+    /// A joined terminal's command.
+    Command {
+        /// The role of the terminal that sent it.
+        role: Role,
+        /// The command.
+        cmd: Command,
+        /// Where a refusal is told (that terminal only).
+        notes: mpsc::UnboundedSender<String>,
+    },
+    /// A terminal's hand went up or down.
+    Hand {
+        /// How the facilitator's roster names it.
+        label: String,
+        /// Up or down.
+        up: bool,
+    },
+    /// Terminals, keys asking to join or the room info changed.
+    Changed,
+}
+
+/// A key waiting for the facilitator's answer.
+struct Ask {
+    fingerprint: String,
+    role: Role,
+    answer: oneshot::Sender<bool>,
+}
+
+/// What the host knows of the room apart from the meeting.
+#[derive(Default)]
+struct Registry {
+    next_id: u64,
+    terminals: BTreeMap<u64, Role>,
+    kept: HashMap<String, Kept>,
+    info: Option<RoomInfo>,
+    asks: VecDeque<Ask>,
+    ended: bool,
+}
+
+struct Inner {
+    requests: mpsc::Sender<Request>,
+    state: watch::Receiver<Published>,
+    clock: Arc<dyn Clock>,
+    color: bool,
+    registry: Mutex<Registry>,
+    dir: PathBuf,
+    name: String,
+}
+
+impl Inner {
+    fn registry(&self) -> MutexGuard<'_, Registry> {
+        self.registry
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn changed(&self) {
+        let _ = self.requests.try_send(Request::Changed);
+    }
+}
+
+/// The transports' way into the host: cheap to clone, usable from any task.
+#[derive(Clone)]
+pub struct HostHandle {
+    inner: Arc<Inner>,
+}
+
+impl HostHandle {
+    /// Attach a terminal; the host parses its bytes into keys and draws its
+    /// frames into `output` (bounded; the view waits on it, then draws the
+    /// latest state). Returns once the terminal's view runs.
+    pub async fn attach(
+        &self,
+        who: Joiner,
+        input: mpsc::Receiver<ClientEvent>,
+        output: mpsc::Sender<Vec<u8>>,
+    ) -> Result<(), Refused> {
+        if who.role == Role::Facilitator {
+            return Err(Refused::Facilitator);
+        }
+        let (id, kept) = {
+            let mut reg = self.inner.registry();
+            if reg.ended {
+                return Err(Refused::Ended);
+            }
+            if reg.terminals.len() >= MAX_TERMINALS {
+                return Err(Refused::Full);
+            }
+            reg.next_id += 1;
+            let id = reg.next_id;
+            reg.terminals.insert(id, who.role);
+            (id, reg.kept.remove(&who.identity))
+        };
+        let published = self.inner.state.borrow().clone();
+        let seat = crate::app::Seat {
+            role: who.role,
+            color: self.inner.color,
+        };
+        let mut app = App::new(
+            (*published.meeting).clone(),
+            Arc::clone(&self.inner.clock),
+            seat,
+        );
+        if let Some(kept) = kept {
+            app.restore(kept);
+        }
+        let _ = app.on_meeting((*published.meeting).clone(), published.save);
+        self.inner.changed();
+        let inner = Arc::clone(&self.inner);
+        tokio::spawn(async move {
+            let label = format!("{} {id}", who.role.name());
+            let ended = view::run(&inner, app, &who, &label, input, output).await;
+            let mut reg = inner.registry();
+            reg.terminals.remove(&id);
+            reg.kept.insert(who.identity.clone(), ended);
+            drop(reg);
+            let _ = inner.requests.try_send(Request::Hand { label, up: false });
+            inner.changed();
+        });
+        Ok(())
+    }
+
+    /// Ask the facilitator to admit a new key (shown on the room card `r`
+    /// with fingerprint and role; y/n). Remembered admitted keys are kept
+    /// owner-only in the session dir. False if the meeting ends first.
+    pub async fn admit(&self, fingerprint: String, role: Role) -> bool {
+        if admitted(&self.inner.dir, &fingerprint, role) {
+            return true;
+        }
+        let (tx, rx) = oneshot::channel();
+        {
+            let mut reg = self.inner.registry();
+            if reg.ended {
+                return false;
+            }
+            reg.asks.push_back(Ask {
+                fingerprint,
+                role,
+                answer: tx,
+            });
+        }
+        self.inner.changed();
+        rx.await.unwrap_or(false)
+    }
+
+    /// Publish join info (tokens, address, host key fingerprint) for the
+    /// room card.
+    pub fn set_room_info(&self, info: RoomInfo) {
+        self.inner.registry().info = Some(info);
+        self.inner.changed();
+    }
+
+    /// The session directory (the join socket and the admitted keys live there).
+    pub fn dir(&self) -> &Path {
+        &self.inner.dir
+    }
+
+    /// Terminals joined now, by role.
+    pub fn joined(&self) -> Vec<Role> {
+        self.inner.registry().terminals.values().copied().collect()
+    }
+}
+
+/// Whether `fingerprint` was admitted for `role` before.
+fn admitted(dir: &Path, fingerprint: &str, role: Role) -> bool {
+    let Ok(bytes) = crate::fsutil::read_regular(&dir.join(ADMITTED_FILE)) else {
+        return false;
+    };
+    String::from_utf8_lossy(&bytes)
+        .lines()
+        .any(|l| l.split_once(' ') == Some((role.name(), fingerprint)))
+}
+
+/// Remembers that `fingerprint` is admitted for `role` (owner-only file,
+/// never through a link).
+fn remember(dir: &Path, fingerprint: &str, role: Role) -> std::io::Result<()> {
+    use std::io::Write;
+    let path = dir.join(ADMITTED_FILE);
+    let mut f = crate::fsutil::open_regular(
+        &path,
+        crate::fsutil::private_file_options()
+            .append(true)
+            .create(true),
+    )?;
+    writeln!(f, "{} {fingerprint}", role.name())?;
+    f.sync_all()
+}
+
+/// Where the host's loop keeps the room: the handle's other end.
+pub struct Host {
+    handle: HostHandle,
+    requests: mpsc::Receiver<Request>,
+    publish: watch::Sender<Published>,
+    /// What was last published: events folded, saving state, hands.
+    last: (u64, SaveState, Vec<String>),
+    /// The key the facilitator was last told is asking.
+    asking: Option<String>,
+}
+
+impl Host {
+    /// A host for `app`'s meeting, in the session directory `dir` named `name`.
+    pub fn new(app: &App, clock: Arc<dyn Clock>, color: bool, dir: PathBuf, name: String) -> Host {
+        let first = Published {
+            meeting: Arc::new(app.meeting().clone()),
+            save: app.save_state().clone(),
+            hands: Arc::new(Vec::new()),
+        };
+        let last = (app.meeting().events(), first.save.clone(), Vec::new());
+        let (publish, state) = watch::channel(first);
+        let (tx, requests) = mpsc::channel(256);
+        let inner = Inner {
+            requests: tx,
+            state,
+            clock,
+            color,
+            registry: Mutex::new(Registry::default()),
+            dir,
+            name,
+        };
+        Host {
+            handle: HostHandle {
+                inner: Arc::new(inner),
+            },
+            requests,
+            publish,
+            last,
+            asking: None,
+        }
+    }
+
+    /// The handle the transports attach terminals with.
+    pub fn handle(&self) -> HostHandle {
+        self.handle.clone()
+    }
+
+    /// The next request from a joined terminal or a transport.
+    pub async fn recv(&mut self) -> Option<Request> {
+        self.requests.recv().await
+    }
+
+    /// Publishes the facilitator's meeting if it changed since last time.
+    /// Cheap when nothing did: no copy is made.
+    pub fn publish(&mut self, app: &App) {
+        let now = (app.meeting().events(), app.save_state(), app.hands());
+        if (self.last.0, &self.last.1, self.last.2.as_slice()) == now {
+            return;
+        }
+        self.last = (now.0, now.1.clone(), now.2.to_vec());
+        self.publish.send_replace(Published {
+            meeting: Arc::new(app.meeting().clone()),
+            save: now.1.clone(),
+            hands: Arc::new(now.2.to_vec()),
+        });
+    }
+
+    /// Carries out a request on the facilitator's app; returns its effects.
+    pub fn on_request(&mut self, app: &mut App, req: Request) -> Vec<crate::app::Effect> {
+        match req {
+            Request::Command { role, cmd, notes } => {
+                if !action_of(&cmd).is_some_and(|a| keymap::allowed(role, a)) {
+                    let _ = notes.send(format!("the {} cannot do that here", role.name()));
+                    return Vec::new();
+                }
+                match app.on_command(cmd) {
+                    Ok(effects) => effects,
+                    Err(refusal) => {
+                        let _ = notes.send(refusal.to_string());
+                        Vec::new()
+                    }
+                }
+            }
+            Request::Hand { label, up } => {
+                if !up && !app.hands().contains(&label) {
+                    return Vec::new();
+                }
+                app.on_hand(&label, up)
+            }
+            Request::Changed => {
+                let card = self.card();
+                let new = card
+                    .asking
+                    .clone()
+                    .filter(|a| self.asking.as_ref() != Some(a));
+                self.asking.clone_from(&card.asking);
+                let mut effects = app.on_room(card);
+                if let Some(asking) = new {
+                    effects.extend(app.tell(format!("{asking} asks to join: r to answer")));
+                }
+                effects
+            }
+        }
+    }
+
+    /// The facilitator answered the first key asking to join.
+    pub fn answer(&mut self, app: &mut App, yes: bool) -> Vec<crate::app::Effect> {
+        let ask = self.handle.inner.registry().asks.pop_front();
+        if let Some(ask) = ask {
+            let mut told = if yes {
+                format!(
+                    "admitted {} as {}",
+                    short(&ask.fingerprint),
+                    ask.role.name()
+                )
+            } else {
+                format!("refused {}", short(&ask.fingerprint))
+            };
+            if yes && let Err(e) = remember(&self.handle.inner.dir, &ask.fingerprint, ask.role) {
+                told.push_str(&format!(" (not remembered: {e})"));
+            }
+            let _ = ask.answer.send(yes);
+            let mut effects = app.tell(told);
+            effects.extend(app.on_room(self.card()));
+            return effects;
+        }
+        app.on_room(self.card())
+    }
+
+    /// The room card, as the facilitator's app shows it.
+    pub fn card(&self) -> RoomView {
+        let inner = &self.handle.inner;
+        let reg = inner.registry();
+        let mut card = Vec::new();
+        let mut counts: Vec<String> = Vec::new();
+        for role in [Role::Projector, Role::Scribe, Role::Viewer] {
+            let n = reg.terminals.values().filter(|r| **r == role).count();
+            if n > 0 {
+                counts.push(format!(
+                    "{n} {}{}",
+                    role.name(),
+                    if n == 1 { "" } else { "s" }
+                ));
+            }
+        }
+        card.push(if counts.is_empty() {
+            "Joined: no other terminal yet".to_string()
+        } else {
+            format!("Joined: {}", counts.join(", "))
+        });
+        card.push(String::new());
+        card.push("On this machine:".to_string());
+        let name = sanitize_line(&inner.name);
+        card.push(format!(
+            "  hotwash join {name} --as projector|scribe|viewer"
+        ));
+        match &reg.info {
+            Some(info) => {
+                card.push(String::new());
+                card.push(format!("Over SSH, at {}:", sanitize_line(&info.address)));
+                for (role, cmd) in &info.joins {
+                    card.push(format!("  {:<9} {}", role.name(), sanitize_line(cmd)));
+                }
+                card.push(format!("  host key {}", sanitize_line(&info.host_key)));
+                if let Some(note) = &info.note {
+                    card.push(format!("  {}", sanitize_line(note)));
+                }
+            }
+            None => {
+                card.push(String::new());
+                card.push("Over SSH: not serving (start with --serve)".to_string());
+            }
+        }
+        if reg.asks.len() > 1 {
+            card.push(String::new());
+            card.push(format!("{} more keys are waiting", reg.asks.len() - 1));
+        }
+        let asking = reg
+            .asks
+            .front()
+            .map(|a| format!("{} as {}", sanitize_line(&a.fingerprint), a.role.name()));
+        RoomView {
+            hands: Vec::new(),
+            card,
+            asking,
+        }
+    }
+
+    /// The meeting is over: joined terminals are told and let go, keys
+    /// still asking are refused, and no one else may attach.
+    pub fn end(self) {
+        let mut reg = self.handle.inner.registry();
+        reg.ended = true;
+        for ask in reg.asks.drain(..) {
+            let _ = ask.answer.send(false);
+        }
+        // Dropping the sender ends every view (they say the meeting ended).
+    }
+}
+
+/// A fingerprint, shortened for the status line.
+fn short(fingerprint: &str) -> String {
+    let clean = sanitize_line(fingerprint);
+    match clean.char_indices().nth(20) {
+        Some((i, _)) => format!("{}…", &clean[..i]),
+        None => clean,
+    }
+}
+
+/// The key-table action a joined terminal's command stands for: the host
+/// carries it out only if the terminal's role has that action. Commands
+/// no key of a joined terminal makes (drafts, the incident, imports) have
+/// none and are refused.
+pub fn action_of(cmd: &Command) -> Option<Action> {
+    Some(match cmd {
+        Command::ToggleTimer => Action::ToggleTimer,
+        Command::NextSection => Action::NextSection,
+        Command::PrevSection => Action::PrevSection,
+        Command::AdjustTimebox(_) => Action::Extend,
+        Command::Overtime(_) => Action::MoveOn,
+        Command::Speaker(_) => Action::Speak,
+        Command::AddParticipant(_) => Action::AddPerson,
+        Command::Add(_) => Action::Add,
+        Command::Park(_) => Action::Park,
+        Command::Edit(..) => Action::Edit,
+        Command::Delete(_) => Action::Delete,
+        Command::SetOutcome(..) => Action::Outcome,
+        Command::Undo => Action::Undo,
+        Command::SetBell(_) => Action::Bell,
+        Command::SetIncident(_) | Command::Rename(..) => Action::CardEdit,
+        Command::SetRole(..) => Action::CardRole,
+        Command::SetLeft(..) => Action::CardLeft,
+        _ => return None,
+    })
+}
+
+/// What the room needs to start: where the session is and how to serve.
+#[derive(Debug, Clone, Default)]
+pub struct RoomSetup {
+    /// The session directory (the join socket goes there).
+    pub dir: PathBuf,
+    /// The session's name (for `hotwash join NAME`).
+    pub name: String,
+    /// `--serve [ADDR:PORT]`: the SSH server's address, if asked for.
+    pub serve: Option<String>,
+}
+
+/// Starts the transports for `handle`; returns what the facilitator should
+/// be told (a transport that could not start says why).
+pub fn start(handle: &HostHandle, setup: &RoomSetup) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let Err(e) = local::listen(handle.clone(), &setup.dir) {
+        notes.push(format!("`hotwash join` is not available: {e}"));
+    }
+    notes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::Seat;
+    use crate::meeting::{FakeClock, Stamped};
+
+    fn host(dir: &Path) -> (App, Host) {
+        let clock = FakeClock::new(chrono::Utc::now());
+        let agenda = crate::agenda::default_agenda();
+        let first = Stamped {
+            at: clock.now(),
+            event: Meeting::start_event("room", &agenda, &[], 0),
+        };
+        let meeting = Meeting::begin(&first).expect("a meeting");
+        let clock: Arc<dyn Clock> = Arc::new(clock);
+        let app = App::new(meeting, Arc::clone(&clock), Seat::default());
+        let host = Host::new(&app, clock, false, dir.to_path_buf(), "room".into());
+        (app, host)
+    }
+
+    /// Runs the host's side until `done` holds for the facilitator's app.
+    async fn serve_until(host: &mut Host, app: &mut App, done: impl Fn(&App) -> bool) {
+        let wait = async {
+            while !done(app) {
+                let req = host.recv().await.expect("the handle is alive");
+                let _ = host.on_request(app, req);
+                host.publish(app);
+            }
+        };
+        tokio::time::timeout(std::time::Duration::from_secs(20), wait)
+            .await
+            .expect("the host got there");
+    }
+
+    #[tokio::test]
+    async fn a_scribes_keys_become_the_hosts_items_and_the_host_checks_roles() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (mut app, mut host) = host(tmp.path());
+        let (in_tx, in_rx) = mpsc::channel(8);
+        let (out_tx, mut out_rx) = mpsc::channel(2);
+        let who = Joiner {
+            role: Role::Scribe,
+            identity: "local:test".into(),
+            cols: 80,
+            rows: 24,
+        };
+        host.handle().attach(who, in_rx, out_tx).await.unwrap();
+        let first = out_rx.recv().await.expect("a first frame");
+        assert!(first.starts_with(b"\x1b[?1049h"), "the alternate screen");
+        for bytes in [&b"a"[..], b"from the scribe", b"\r"] {
+            in_tx
+                .send(ClientEvent::Bytes(bytes.to_vec()))
+                .await
+                .unwrap();
+        }
+        serve_until(&mut host, &mut app, |a| {
+            a.meeting().all_items().count() == 1
+        })
+        .await;
+        let item = app.meeting().all_items().next().unwrap().text.clone();
+        assert_eq!(item, "from the scribe");
+        assert_eq!(host.handle().joined(), [Role::Scribe]);
+
+        // A command the projector's keys cannot make is refused by the
+        // host, whoever sends it, and said to that terminal only.
+        let (notes_tx, mut notes) = mpsc::unbounded_channel();
+        let req = Request::Command {
+            role: Role::Projector,
+            cmd: Command::Add("sneaked in".into()),
+            notes: notes_tx.clone(),
+        };
+        let _ = host.on_request(&mut app, req);
+        assert_eq!(
+            notes.try_recv().unwrap(),
+            "the projector cannot do that here"
+        );
+        let req = Request::Command {
+            role: Role::Scribe,
+            cmd: Command::NextSection,
+            notes: notes_tx,
+        };
+        let _ = host.on_request(&mut app, req);
+        assert_eq!(notes.try_recv().unwrap(), "the scribe cannot do that here");
+        assert_eq!(app.meeting().all_items().count(), 1);
+        assert_eq!(app.meeting().current(), 0);
+
+        // Garbage closes that client: its view ends and says why.
+        in_tx.send(ClientEvent::Bytes(vec![0xff])).await.unwrap();
+        let mut said = Vec::new();
+        while let Some(bytes) = out_rx.recv().await {
+            said.extend(bytes);
+        }
+        let said = String::from_utf8_lossy(&said);
+        assert!(said.contains("not text"), "{said}");
+        serve_until(&mut host, &mut app, |_| true).await;
+        wait_joined(&host, 0).await;
+    }
+
+    async fn wait_joined(host: &Host, n: usize) {
+        let handle = host.handle();
+        let wait = async {
+            while handle.joined().len() != n {
+                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            }
+        };
+        tokio::time::timeout(std::time::Duration::from_secs(20), wait)
+            .await
+            .expect("the terminal left");
+    }
+
+    #[tokio::test]
+    async fn a_key_is_admitted_once_and_remembered_owner_only() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (mut app, mut host) = host(tmp.path());
+        let handle = host.handle();
+        let h = handle.clone();
+        let ask = tokio::spawn(async move { h.admit("SHA256:abc".into(), Role::Scribe).await });
+        serve_until(&mut host, &mut app, |a| {
+            a.view(a.now()).room.asking.as_deref() == Some("SHA256:abc as scribe")
+        })
+        .await;
+        assert!(app.status().unwrap_or_default().contains("asks to join"));
+        let _ = host.answer(&mut app, true);
+        assert!(ask.await.unwrap());
+        assert!(app.view(app.now()).room.asking.is_none());
+        assert!(
+            handle.admit("SHA256:abc".into(), Role::Scribe).await,
+            "asked once"
+        );
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let meta = std::fs::metadata(tmp.path().join(ADMITTED_FILE)).unwrap();
+            assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+        }
+
+        // The same key as another role asks again; a refusal says no.
+        let h = handle.clone();
+        let ask = tokio::spawn(async move { h.admit("SHA256:abc".into(), Role::Viewer).await });
+        serve_until(&mut host, &mut app, |a| {
+            a.view(a.now()).room.asking.is_some()
+        })
+        .await;
+        let _ = host.answer(&mut app, false);
+        assert!(!ask.await.unwrap());
+
+        // When the meeting ends, a key still asking is refused.
+        let h = handle.clone();
+        let ask = tokio::spawn(async move { h.admit("SHA256:late".into(), Role::Viewer).await });
+        serve_until(&mut host, &mut app, |a| {
+            a.view(a.now()).room.asking.is_some()
+        })
+        .await;
+        host.end();
+        assert!(!ask.await.unwrap());
+        let (_in_tx, in_rx) = mpsc::channel(1);
+        let (out_tx, _out_rx) = mpsc::channel(1);
+        let who = Joiner {
+            role: Role::Viewer,
+            identity: "local:late".into(),
+            cols: 80,
+            rows: 24,
+        };
+        assert_eq!(handle.attach(who, in_rx, out_tx).await, Err(Refused::Ended));
+    }
+}
