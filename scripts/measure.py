@@ -19,6 +19,10 @@ What it measures (each against `target/release/hotwash`):
            with nothing running: frames drawn over --still seconds (must be 0).
   memory   peak resident memory (VmHWM) of a resumed 10,000-event meeting.
   export   `hotwash export` of that session, as a whole process, per format.
+  ssh      keystroke echo for a scribe joined over SSH on the loopback (the
+           system `ssh` client in a pty, a key made by `ssh-keygen`, the
+           host serving with --serve and admitting it from the room card),
+           beside the local echo and vim's, in the same run.
 
 Counting frames: ratatui's Terminal::draw ends every frame by hiding the
 cursor (`ESC [ ? 2 5 l`) and flushing, and hotwash never shows the cursor
@@ -379,6 +383,66 @@ def echo_editor(tmp, keys):
     return lat, (version[0] if version else editor)
 
 
+def free_port():
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def echo_ssh(tmp, keys):
+    """Echo for a scribe over SSH: the host serves on a free loopback port,
+    the facilitator admits the key from the room card (`r`, `y`), and the
+    keys are typed into the ssh client's terminal."""
+    import re
+
+    ssh, keygen = shutil.which("ssh"), shutil.which("ssh-keygen")
+    if not ssh or not keygen:
+        return None
+    data = os.path.join(tmp, "ssh")
+    os.makedirs(data, exist_ok=True)
+    port = free_port()
+    argv = [BIN, "new", "--incident", "Measured outage", "--people", "Ana:IC,Ben:Scribe,Chen,Dee",
+            "--serve", f"127.0.0.1:{port}"]
+    host = Pty(argv, env_for(data))
+    host.wait_for(lambda: host.frames, what="the host's first frame")
+    host.quiet(0.5)
+    mark = len(host.text)
+    host.send("r")
+    host.wait_for(lambda: re.search(r"scribe-[a-z0-9]+@", host.text[mark:]), what="the join command")
+    user = re.search(r"(scribe-[a-z0-9]+)@", host.text[mark:]).group(1)
+    key = os.path.join(tmp, "ssh_key")
+    subprocess.run([keygen, "-q", "-t", "ed25519", "-N", "", "-f", key], check=True)
+    mark = len(host.text)
+    client = Pty([ssh, "-F", "/dev/null", "-tt", "-p", str(port), "-i", key,
+                  "-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none", "-o", "StrictHostKeyChecking=no",
+                  "-o", f"UserKnownHostsFile={os.path.join(tmp, 'known_hosts')}", f"{user}@127.0.0.1"],
+                 env_for(data))
+    host.wait_text("Asking to join", mark, 30)
+    host.send("y")
+    client.wait_for(lambda: client.frames, 30, "the scribe's first frame")
+    client.quiet(0.5)
+    host.send("\x1b")
+    host.quiet(0.3)
+
+    def open_input():
+        mark = len(client.text)
+        client.send("a")
+        client.wait_text("Add a note", mark)
+        client.quiet(0.2)
+
+    lat = type_and_time(client, keys, open_input, lambda: client.quiet(0.3))
+    client.send("\x1b")
+    time.sleep(0.1)
+    client.send("q")
+    time.sleep(0.1)
+    client.send("y")
+    client.finish()
+    quit_app(host)
+    return lat
+
+
 def start_new(tmp, runs):
     times = []
     for i in range(runs):
@@ -535,9 +599,13 @@ def main():
     ap.add_argument("--runs", type=int, default=10, help="runs of each start and export")
     ap.add_argument("--no-build", action="store_true", help="use the binaries already built")
     ap.add_argument("--json", default=os.path.join(ROOT, "target", "measure.json"), help="where to write the results")
+<<<<<<< HEAD
+    ap.add_argument("--only", help="comma-separated: echo,start,idle,still,resume,ssh")
+=======
     ap.add_argument("--only", help="comma-separated: echo,start,idle,still,resume")
     ap.add_argument("--bin", help="the hotwash binary to measure (default target/release/hotwash; implies --no-build)")
     ap.add_argument("--no-big", action="store_true", help="echo in a new meeting only, not in the resumed big one")
+>>>>>>> main
     args = ap.parse_args()
     global BIN
     if args.bin:
@@ -582,7 +650,23 @@ def main():
             if lat:
                 results["echo_editor"] = summary(f"{editor}: key to echo in insert mode", lat)
                 print("echo editor:", results["echo_editor"], flush=True)
+<<<<<<< HEAD
+        if "ssh" in only:
+            lat = echo_ssh(tmp, args.keys)
+            if lat:
+                results["echo_ssh_scribe"] = summary("hotwash, a scribe over SSH on the loopback: key to echo", lat)
+                print("echo over ssh:", results["echo_ssh_scribe"], flush=True)
+            if "echo" not in only:
+                lat, _ = echo_hotwash(tmp, args.keys)
+                results["echo_hotwash"] = summary("hotwash, new meeting: key to echo in the input box", lat)
+                print("echo hotwash:", results["echo_hotwash"], flush=True)
+                lat, editor = echo_editor(tmp, args.keys)
+                if lat:
+                    results["echo_editor"] = summary(f"{editor}: key to echo in insert mode", lat)
+                    print("echo editor:", results["echo_editor"], flush=True)
+=======
             print_echo_summary(results)
+>>>>>>> main
         if "start" in only:
             t = start_new(tmp, args.runs)
             results["start_new_first_frame_ms"] = {"median": ms(statistics.median(t)), "max": ms(max(t)), "runs": len(t)}

@@ -44,6 +44,7 @@
 
 pub mod keys;
 pub mod local;
+pub mod ssh;
 mod view;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -579,6 +580,9 @@ pub fn start(handle: &HostHandle, setup: &RoomSetup) -> Vec<String> {
     let mut notes = Vec::new();
     if let Err(e) = local::listen(handle.clone(), &setup.dir) {
         notes.push(format!("`hotwash join` is not available: {e}"));
+    }
+    if let Some(addr) = &setup.serve {
+        notes.push(ssh::start(handle, addr));
     }
     notes
 }

@@ -241,6 +241,21 @@ impl Tui {
         Tui::launch(cmd, data, cwd, cols, rows)
     }
 
+    /// Starts another program (`ssh`, `vim`) in a `cols` x `rows`
+    /// terminal, with this test's data dir.
+    pub fn spawn_program(
+        program: &str,
+        args: &[&str],
+        data: &Path,
+        cwd: &Path,
+        cols: u16,
+        rows: u16,
+    ) -> Tui {
+        let mut cmd = CommandBuilder::new(program);
+        cmd.args(args);
+        Tui::launch(cmd, data, cwd, cols, rows)
+    }
+
     fn launch(mut cmd: CommandBuilder, data: &Path, cwd: &Path, cols: u16, rows: u16) -> Tui {
         let pty = native_pty_system();
         let pair = pty

@@ -18,5 +18,6 @@ mod resize;
 mod resume_faults;
 mod room;
 mod signals;
+mod ssh;
 mod status_fade;
 mod storage_faults;
