@@ -698,6 +698,9 @@ mod tests {
             *self.open.lock().unwrap() = true;
             self.opened.notify_all();
         }
+        fn close(&self) {
+            *self.open.lock().unwrap() = false;
+        }
     }
 
     /// The writer reports an event durable before its own count says so;
@@ -743,8 +746,20 @@ mod tests {
             "a turn with nothing new"
         );
 
-        // New events still make it "saving" until their report comes.
+        // New events still make it "saving" until their report comes: let
+        // the writer count the first event, then hold it again before it
+        // can count the next (left open, a fast writer could count it
+        // before this thread looks, and "saved" would then be right).
         gate.open();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while journal.durable() < 1 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the writer never counted"
+            );
+            std::thread::yield_now();
+        }
+        gate.close();
         let space = crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char(' '));
         let events = journaled(&app.on_key(space));
         assert_eq!(events.len(), 1, "the timer starts");
@@ -753,5 +768,6 @@ mod tests {
         let report = rx.recv().unwrap();
         let _ = on_status(&mut app, &journal, report);
         assert_eq!(app.save_state(), &SaveState::Saved);
+        gate.open();
     }
 }
