@@ -72,7 +72,14 @@ impl Host {
             scribe_user: String::new(),
             viewer_user: String::new(),
         };
-        let card = host.open_card();
+        host.open_card();
+        // The server binds its port after the screen is up: wait for the
+        // card to say where it listens.
+        let card = host
+            .tui
+            .wait_frame("the SSH address on the room card", |s| {
+                s.contains("Over SSH, at 127.0.0.1:")
+            });
         let at = card
             .lines()
             .find_map(|l| l.split("Over SSH, at 127.0.0.1:").nth(1))
