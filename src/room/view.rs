@@ -91,6 +91,10 @@ pub(crate) async fn run(
     let mut first = true;
     let mut dirty = true;
     let mut bell = false;
+    // Whether the host's queue has shown this terminal's raised hand: a
+    // state published before the host took the hand does not hold it
+    // yet, and must not read as the facilitator having answered.
+    let mut hand_seen = false;
     let why = loop {
         let mut effects = Vec::new();
         let draft_sleep = tokio::time::sleep_until(draft_due.unwrap_or_else(Instant::now));
@@ -118,7 +122,12 @@ pub(crate) async fn run(
                 }
                 let p = state.borrow_and_update().clone();
                 effects = app.on_meeting((*p.meeting).clone(), p.save);
-                if app.hand_up() && !p.hands.iter().any(|h| h == label) {
+                let queued = p.hands.iter().any(|h| h == label);
+                if !app.hand_up() {
+                    hand_seen = false;
+                } else if queued {
+                    hand_seen = true;
+                } else if std::mem::take(&mut hand_seen) {
                     effects.extend(app.hand_answered());
                 }
             }
@@ -179,6 +188,7 @@ pub(crate) async fn run(
                     }
                 }
                 Effect::Hand(up) => {
+                    hand_seen = false;
                     let req = Request::Hand {
                         label: label.to_string(),
                         up,
