@@ -599,13 +599,9 @@ def main():
     ap.add_argument("--runs", type=int, default=10, help="runs of each start and export")
     ap.add_argument("--no-build", action="store_true", help="use the binaries already built")
     ap.add_argument("--json", default=os.path.join(ROOT, "target", "measure.json"), help="where to write the results")
-<<<<<<< HEAD
     ap.add_argument("--only", help="comma-separated: echo,start,idle,still,resume,ssh")
-=======
-    ap.add_argument("--only", help="comma-separated: echo,start,idle,still,resume")
     ap.add_argument("--bin", help="the hotwash binary to measure (default target/release/hotwash; implies --no-build)")
     ap.add_argument("--no-big", action="store_true", help="echo in a new meeting only, not in the resumed big one")
->>>>>>> main
     args = ap.parse_args()
     global BIN
     if args.bin:
@@ -650,7 +646,7 @@ def main():
             if lat:
                 results["echo_editor"] = summary(f"{editor}: key to echo in insert mode", lat)
                 print("echo editor:", results["echo_editor"], flush=True)
-<<<<<<< HEAD
+            print_echo_summary(results)
         if "ssh" in only:
             lat = echo_ssh(tmp, args.keys)
             if lat:
@@ -664,9 +660,6 @@ def main():
                 if lat:
                     results["echo_editor"] = summary(f"{editor}: key to echo in insert mode", lat)
                     print("echo editor:", results["echo_editor"], flush=True)
-=======
-            print_echo_summary(results)
->>>>>>> main
         if "start" in only:
             t = start_new(tmp, args.runs)
             results["start_new_first_frame_ms"] = {"median": ms(statistics.median(t)), "max": ms(max(t)), "runs": len(t)}
