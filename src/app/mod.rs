@@ -1,6 +1,7 @@
 //! The live app: the event loop that turns keys into meeting events, keeps
 //! the journal, and draws the screen only when something changed.
 
+pub mod frame;
 pub mod keymap;
 pub mod model;
 pub mod terminal;
@@ -23,7 +24,7 @@ use crate::export;
 use crate::journal::{JournalError, JournalWriter, Status};
 use crate::meeting::{Clock, Meeting, Stamped};
 use crate::room::Host;
-use crate::ui::{self, SaveState};
+use crate::ui::SaveState;
 pub use model::{App, AppMode, Effect, Exit, Kept, Seat, journaled};
 
 /// How long the draft may wait before it is saved (the promise is two seconds).
@@ -237,16 +238,23 @@ pub fn run(
     status: Option<String>,
     room: crate::room::RoomSetup,
 ) -> std::io::Result<(Ended, Result<u64, NotSaved>)> {
-    // The host's own terminal runs on this thread; joined terminals' views
-    // are drawn on the workers, so they never hold up its keys.
+    // Joined terminals' views are drawn on the workers, so they never hold
+    // up the host's keys.
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        .enable_all()
+        .build()?;
+    // The host's own terminal runs on this thread, in a runtime of its own:
+    // the thread waits on the terminal itself, so a key wakes it directly
+    // (on the workers' runtime, a worker would take the key's wake-up and
+    // then wake this thread).
+    let local = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     // Caught from before the screen opens, so that a signal at any moment
     // after it restores the terminal instead of killing the process.
     let signals = {
-        let _rt = rt.enter();
+        let _rt = local.enter();
         Signals::new()?
     };
     let seat = Seat {
@@ -277,7 +285,7 @@ pub fn run(
     out.carry_out(&mut app, effects);
     let mut terminal = terminal::init()?;
     let mut stats = Stats::default();
-    let ended = rt.block_on(event_loop(
+    let ended = local.block_on(event_loop(
         &mut app,
         &mut out,
         statuses,
@@ -546,6 +554,7 @@ async fn event_loop(
     // the screen comes back blank at the size the app last drew at), so
     // the next frame is painted whole, not as a diff.
     let mut repaint = false;
+    let mut painter = frame::Painter::new();
     loop {
         if let Some(ended) = out.ended.take() {
             return ended;
@@ -559,11 +568,12 @@ async fn event_loop(
             if terminal.resize(size.into()).is_err() {
                 return Ended::TerminalGone;
             }
+            painter.forget();
         }
         if std::mem::take(&mut out.draw) {
             let now = app.now();
             let view = app.view(now);
-            if terminal.draw(|f| ui::draw(f, &view)).is_err() {
+            if painter.draw(terminal, &view).is_err() {
                 return Ended::TerminalGone;
             }
             stats.draws += 1;
@@ -599,6 +609,7 @@ async fn event_loop(
             () = terminal_gone(watch.as_ref()) => return Ended::TerminalGone,
             _ = tick.tick(), if ticking => {
                 stats.ticks += 1;
+                painter.time_moved();
                 app.on_tick()
             }
             Some(st) = statuses.recv() => {

@@ -180,12 +180,13 @@ impl Heights<'_, '_> {
     }
 }
 
-/// The first item to show, so that the selection is in view with, where
-/// possible, the item after it too.
-fn window(heights: &mut Heights, sel: Option<usize>) -> usize {
+/// The first item to show, so that the selection (or, with `selected`
+/// false, the item the window holds to) is in view with, where possible,
+/// the item after it too.
+fn window(heights: &mut Heights, sel: Option<usize>, selected: bool) -> usize {
     let Some(sel) = sel else { return 0 };
     let rows = heights.rows;
-    let mut used = heights.shown(sel, true);
+    let mut used = heights.shown(sel, selected);
     // Keep the next item in sight, so the room sees what comes after.
     if sel + 1 < heights.items.len() {
         used += heights.shown(sel + 1, false).min(rows / 3);
@@ -232,6 +233,16 @@ impl Widget for Items<'_> {
             .selected
             .filter(|_| !items.is_empty())
             .map(|s| s.min(items.len() - 1));
+        // While an item is added, the newest stay in sight: the new one
+        // goes after them.
+        let adding = matches!(
+            view.mode,
+            super::Mode::Input {
+                purpose: super::InputPurpose::Add,
+                ..
+            }
+        );
+        let anchor = sel.or_else(|| items.len().checked_sub(1).filter(|_| adding));
         let mut heights = Heights {
             items: &items,
             ctx: &ctx,
@@ -242,14 +253,14 @@ impl Widget for Items<'_> {
         // The timeline is dense: one row per event.
         let dense = (kind == SectionKind::Timeline && content_w > 0).then(|| {
             let detail = sel.map_or(0, |s| super::timeline::detail_height(items[s], &ctx, inner));
-            super::timeline::window(rows, items.len(), sel, detail)
+            super::timeline::window(rows, items.len(), anchor, detail)
         });
         let start = if content_w == 0 || rows == 0 {
             0
         } else if let Some((start, _)) = dense {
             start
         } else {
-            window(&mut heights, sel)
+            window(&mut heights, anchor, sel.is_some())
         };
 
         // Lay out the window first, so the border can say what is hidden.

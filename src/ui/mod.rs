@@ -9,6 +9,7 @@ mod help;
 pub mod incident_card;
 mod input;
 mod items;
+mod layer;
 mod overlay;
 mod paint;
 pub mod room;
@@ -25,6 +26,7 @@ use ratatui::widgets::Widget;
 use ratatui_textarea::TextArea;
 
 use crate::meeting::Meeting;
+pub use layer::{Backdrop, draw_layer};
 pub use room::RoomView;
 use section::Part;
 use theme::Theme;
@@ -415,6 +417,21 @@ fn draw_screen(frame: &mut Frame, view: &View) {
     if offer {
         overlay::draw_offer(buf, offer_area, view, theme);
     }
+    let layer = match &view.mode {
+        Mode::Input { purpose, textarea } => {
+            Some(layer::Layer::of(area, &areas, view, *purpose, textarea))
+        }
+        _ => None,
+    };
+    // While typing, the panels are laid out above the input box, so the
+    // items the room is adding to stay in sight.
+    let body = match layer.and_then(layer::Layer::top) {
+        Some(top) => Rect {
+            height: top.saturating_sub(body.y).min(body.height),
+            ..body
+        },
+        None => body,
+    };
     draw_body(buf, body, view, theme);
     footer::draw_status(buf, areas.status, view, theme);
 
@@ -423,31 +440,9 @@ fn draw_screen(frame: &mut Frame, view: &View) {
         Mode::Normal if view.screen.zoom => {}
         Mode::Normal => footer::draw_keys(buf, areas.footer, view, theme),
         Mode::Input { purpose, textarea } => {
-            let kind = view.meeting.section().kind;
-            let want = input::height(*purpose, kind, textarea);
-            let rect = if *purpose == InputPurpose::Park {
-                let banner_h =
-                    overlay::safeword_height(view, area).min(areas.status.y.saturating_sub(area.y));
-                let banner = Rect::new(area.x, area.y, area.width, banner_h);
-                overlay::draw_safeword(buf, banner, view, theme);
-                let room = areas.status.y.saturating_sub(banner.bottom());
-                Rect::new(area.x, banner.bottom(), area.width, want.min(room))
-            } else {
-                let h = want.min(areas.body.height);
-                Rect::new(area.x, areas.status.y.saturating_sub(h), area.width, h)
-            };
-            input::InputBox {
-                view,
-                purpose: *purpose,
-                textarea,
-                theme,
+            if let Some(layer) = layer {
+                layer.draw(buf, view, *purpose, textarea, theme);
             }
-            .render(rect, buf);
-            // The language hints sit just above the box, over the items.
-            let hints_h =
-                craft::hints_height(view, area.width).min(rect.y.saturating_sub(areas.body.y));
-            let hints = Rect::new(area.x, rect.y.saturating_sub(hints_h), area.width, hints_h);
-            craft::draw_hints(buf, hints, view, theme);
         }
         Mode::Picker { typed, matches } => {
             footer::draw_hints(buf, areas.footer, view.keys.mode("picker"), None, theme);

@@ -29,6 +29,7 @@ mod keys;
 mod meeting;
 mod replay;
 mod review;
+mod screen;
 mod templates;
 mod tickets;
 mod ui;

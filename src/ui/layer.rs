@@ -1,0 +1,177 @@
+//! The input layer: the input box, the language hints just above it and,
+//! for a tangent, the safeword banner. Typing into the box changes nothing
+//! else on the screen, so a keystroke may redraw this layer alone over the
+//! last frame, as an editor redraws only what was typed: [`Backdrop`] says
+//! when the rest of the frame is the same, [`draw_layer`] draws the layer.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::widgets::Widget;
+use ratatui_textarea::TextArea;
+
+use super::theme::Theme;
+use super::{Areas, InputPurpose, Mode, RoomView, SaveState, Screen, View};
+use super::{craft, input, overlay};
+
+/// Where the input layer's parts go in a frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Layer {
+    /// The safeword banner, over the top of the screen (a tangent only).
+    banner: Option<Rect>,
+    /// The input box, just above the status line.
+    input: Rect,
+    /// The language hints, just above the box (no rows when there are none).
+    hints: Rect,
+}
+
+impl Layer {
+    /// The layer for typing for `purpose` on a screen of `area`.
+    pub(super) fn of(
+        area: Rect,
+        areas: &Areas,
+        view: &View,
+        purpose: InputPurpose,
+        textarea: &TextArea<'static>,
+    ) -> Layer {
+        let kind = view.meeting.section().kind;
+        let want = input::height(purpose, kind, textarea);
+        let (banner, input) = if purpose == InputPurpose::Park {
+            let banner_h =
+                overlay::safeword_height(view, area).min(areas.status.y.saturating_sub(area.y));
+            let banner = Rect::new(area.x, area.y, area.width, banner_h);
+            let room = areas.status.y.saturating_sub(banner.bottom());
+            (
+                Some(banner),
+                Rect::new(area.x, banner.bottom(), area.width, want.min(room)),
+            )
+        } else {
+            let h = want.min(areas.body.height);
+            (
+                None,
+                Rect::new(area.x, areas.status.y.saturating_sub(h), area.width, h),
+            )
+        };
+        let hints_h =
+            craft::hints_height(view, area.width).min(input.y.saturating_sub(areas.body.y));
+        let hints = Rect::new(area.x, input.y.saturating_sub(hints_h), area.width, hints_h);
+        Layer {
+            banner,
+            input,
+            hints,
+        }
+    }
+
+    /// Draws the layer; each part clears its rectangle first, so what was
+    /// under it does not matter.
+    pub(super) fn draw(
+        self,
+        buf: &mut Buffer,
+        view: &View,
+        purpose: InputPurpose,
+        textarea: &TextArea<'static>,
+        theme: Theme,
+    ) {
+        if let Some(banner) = self.banner {
+            overlay::draw_safeword(buf, banner, view, theme);
+        }
+        input::InputBox {
+            view,
+            purpose,
+            textarea,
+            theme,
+        }
+        .render(self.input, buf);
+        craft::draw_hints(buf, self.hints, view, theme);
+    }
+
+    /// The top row of what the layer covers above the status line (the
+    /// box and its hints); None for a tangent, whose box sits under the
+    /// banner at the top.
+    pub(super) fn top(self) -> Option<u16> {
+        if self.banner.is_some() {
+            return None;
+        }
+        Some(if self.hints.is_empty() {
+            self.input.y
+        } else {
+            self.hints.y
+        })
+    }
+
+    /// The rectangles the layer draws in.
+    fn rects(self) -> impl Iterator<Item = Rect> {
+        self.banner
+            .into_iter()
+            .chain([self.input, self.hints])
+            .filter(|r| !r.is_empty())
+    }
+}
+
+/// Everything a frame shows outside the input layer, as far as it can
+/// change while the box is open: two frames with equal backdrops differ
+/// only in the layer. The time is not in it: the timers on screen move
+/// with the once-a-second tick, which draws the whole frame
+/// (`Painter::time_moved`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Backdrop {
+    area: Rect,
+    layer: Layer,
+    purpose: InputPurpose,
+    events: u64,
+    selected: Option<usize>,
+    status: Option<String>,
+    save: SaveState,
+    room: RoomView,
+    show_talk: bool,
+    screen: Screen,
+    color: bool,
+}
+
+impl Backdrop {
+    /// The backdrop of `view` drawn on a screen of `area`, while text is
+    /// typed into the input box; None in every other mode (each of their
+    /// frames is drawn whole).
+    pub fn of(area: Rect, view: &View) -> Option<Backdrop> {
+        let Mode::Input { purpose, textarea } = view.mode else {
+            return None;
+        };
+        if area.width < super::MIN_WIDTH || area.height < super::MIN_HEIGHT {
+            return None;
+        }
+        let areas = Areas::of(area, view);
+        Some(Backdrop {
+            area,
+            layer: Layer::of(area, &areas, view, purpose, textarea),
+            purpose,
+            events: view.meeting.events(),
+            selected: view.selected,
+            status: view.status.map(str::to_string),
+            save: view.save.clone(),
+            room: view.room.clone(),
+            show_talk: view.show_talk,
+            screen: view.screen,
+            color: view.color,
+        })
+    }
+
+    /// The rectangles [`draw_layer`] draws in: all that can differ from
+    /// the last frame of the same backdrop.
+    pub fn rects(&self) -> impl Iterator<Item = Rect> {
+        self.layer.rects()
+    }
+}
+
+/// Draws the input layer of `view` alone into `buf`, which holds the last
+/// frame drawn with the same [`Backdrop`]: the result is the frame
+/// [`super::draw`] would draw.
+pub fn draw_layer(buf: &mut Buffer, backdrop: &Backdrop, view: &View) {
+    let Mode::Input { purpose, textarea } = view.mode else {
+        return;
+    };
+    backdrop
+        .layer
+        .draw(buf, view, purpose, textarea, Theme::new(view.color));
+    for rect in backdrop.rects() {
+        super::paint::narrow_clusters_in(buf, rect);
+    }
+}

@@ -1,0 +1,306 @@
+//! The projected screen while the scribe types: a key typed into the input
+//! box redraws the box alone, and the terminal ends up showing exactly the
+//! frame a whole redraw would; at 80x24 the notes stay in sight above the
+//! box.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
+use hotwash::agenda;
+use hotwash::app::frame::{Drawn, Painter};
+use hotwash::app::{App, Effect, Seat, journaled};
+use hotwash::meeting::{Clock, FakeClock, Meeting, Participant, Stamped};
+use hotwash::ui;
+use ratatui::backend::{CrosstermBackend, TestBackend};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::{Terminal, TerminalOptions, Viewport};
+
+/// The facilitator's app on the default agenda, with five people.
+fn app() -> App {
+    app_and_clock().0
+}
+
+fn app_and_clock() -> (App, FakeClock) {
+    let clock = FakeClock::new(Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap());
+    let people: Vec<Participant> = ["Ana:IC", "Ben:SRE", "Chen", "Dana:Scribe", "Eve"]
+        .iter()
+        .map(|p| {
+            let (name, role) = p.split_once(':').map_or((*p, None), |(n, r)| (n, Some(r)));
+            Participant {
+                name: name.into(),
+                role: role.map(str::to_string),
+            }
+        })
+        .collect();
+    let first = Stamped {
+        at: clock.now(),
+        event: Meeting::start_event(
+            "Checkout outage: payments timing out",
+            &agenda::default_agenda(),
+            &people,
+            3600,
+        ),
+    };
+    let meeting = Meeting::begin(&first).unwrap();
+    (
+        App::new(meeting, Arc::new(clock.clone()), Seat::default()),
+        clock,
+    )
+}
+
+/// A key as the terminal sends it; whether the app asked for a frame.
+fn press(app: &mut App, code: KeyCode, mods: KeyModifiers) -> bool {
+    let effects = app.on_terminal(TermEvent::Key(KeyEvent::new(code, mods)));
+    let _ = journaled(&effects);
+    effects.contains(&Effect::Draw)
+}
+
+fn type_line(app: &mut App, text: &str) {
+    press(app, KeyCode::Char('a'), KeyModifiers::NONE);
+    for c in text.chars() {
+        press(app, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    press(app, KeyCode::Enter, KeyModifiers::NONE);
+}
+
+/// The frame a whole redraw of the app draws on a fresh terminal.
+fn whole(app: &App, w: u16, h: u16) -> Buffer {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    let view = app.view(app.now());
+    t.draw(|f| ui::draw(f, &view)).unwrap();
+    t.backend().buffer().clone()
+}
+
+fn text(buf: &Buffer) -> String {
+    let mut s = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            s.push_str(buf[(x, y)].symbol());
+        }
+        s.push('\n');
+    }
+    s
+}
+
+/// A terminal emulator fed what the app writes: the test looks at what a
+/// real terminal would show, wide characters and all.
+struct Screen {
+    term: Terminal<CrosstermBackend<Written>>,
+    written: Written,
+    vt: vt100::Parser,
+}
+
+/// What the app wrote to its terminal, not yet shown.
+#[derive(Clone, Default)]
+struct Written(Rc<RefCell<Vec<u8>>>);
+
+impl std::io::Write for Written {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Screen {
+    fn new(w: u16, h: u16) -> Screen {
+        let options = TerminalOptions {
+            viewport: Viewport::Fixed(Rect::new(0, 0, w, h)),
+        };
+        let written = Written::default();
+        let dim = |n| std::num::NonZeroU16::new(n).unwrap();
+        Screen {
+            term: Terminal::with_options(CrosstermBackend::new(written.clone()), options).unwrap(),
+            written,
+            vt: vt100::Parser::new(dim(h), dim(w), 0),
+        }
+    }
+
+    /// Hands what was written to the emulator.
+    fn show(&mut self) {
+        let bytes = std::mem::take(&mut *self.written.0.borrow_mut());
+        self.vt.process(&bytes);
+    }
+
+    /// The screen a whole frame of `app` draws on a fresh terminal.
+    fn whole(app: &App, w: u16, h: u16) -> Screen {
+        let mut s = Screen::new(w, h);
+        let view = app.view(app.now());
+        s.term.draw(|f| ui::draw(f, &view)).unwrap();
+        s.show();
+        s
+    }
+
+    /// The first cell that differs from `other`'s, if any.
+    fn differs(&self, other: &Screen) -> Option<(u16, u16)> {
+        let (a, b) = (self.vt.screen(), other.vt.screen());
+        let (rows, cols) = (a.size().0.get(), a.size().1.get());
+        (0..rows)
+            .flat_map(|r| (0..cols).map(move |c| (r, c)))
+            .find(|&(r, c)| look(a.cell(r, c)) != look(b.cell(r, c)))
+    }
+
+    fn text(&self) -> String {
+        self.vt.screen().contents()
+    }
+}
+
+/// How a cell looks: a blank never written looks like a written space.
+fn look(cell: Option<&vt100::Cell>) -> Option<(String, vt100::Color, vt100::Color, [bool; 5])> {
+    cell.map(|c| {
+        let text = if c.has_contents() { c.contents() } else { " " };
+        let attrs = [c.bold(), c.dim(), c.italic(), c.underline(), c.inverse()];
+        (text.to_string(), c.fgcolor(), c.bgcolor(), attrs)
+    })
+}
+
+/// Types `keys` on a terminal of `w` x `h`, drawing each frame with the
+/// painter as the event loop does; after every key the terminal must show
+/// what a whole redraw shows. Returns how each frame was drawn.
+fn type_and_compare(app: &mut App, w: u16, h: u16, keys: &[(KeyCode, KeyModifiers)]) -> Vec<Drawn> {
+    let mut screen = Screen::new(w, h);
+    let mut painter = Painter::new();
+    let mut how = Vec::new();
+    let view = app.view(app.now());
+    how.push(painter.draw(&mut screen.term, &view).unwrap());
+    screen.show();
+    for (i, &(code, mods)) in keys.iter().enumerate() {
+        if !press(app, code, mods) {
+            continue;
+        }
+        let view = app.view(app.now());
+        how.push(painter.draw(&mut screen.term, &view).unwrap());
+        screen.show();
+        let want = Screen::whole(app, w, h);
+        if let Some((row, col)) = screen.differs(&want) {
+            panic!(
+                "after key {i} ({code:?}) at {w}x{h}, drawn {:?}, row {row} column {col} differs ({:?} against {:?}): the terminal shows\n{}\nbut a whole frame is\n{}",
+                how.last(),
+                screen.vt.screen().cell(row, col),
+                want.vt.screen().cell(row, col),
+                screen.text(),
+                want.text()
+            );
+        }
+    }
+    how
+}
+
+fn chars(s: &str) -> Vec<(KeyCode, KeyModifiers)> {
+    s.chars()
+        .map(|c| (KeyCode::Char(c), KeyModifiers::NONE))
+        .collect()
+}
+
+#[test]
+fn typing_redraws_only_the_input_box_and_the_terminal_shows_the_whole_frame() {
+    for (w, h) in [(80, 24), (200, 60)] {
+        let mut app = app();
+        type_line(&mut app, "the room agrees to stay blameless");
+        // Into the timeline, with a few events.
+        press(&mut app, KeyCode::Char(']'), KeyModifiers::NONE);
+        type_line(
+            &mut app,
+            "13:58 deploy 4127 of payments https://ci.example/4127",
+        );
+        type_line(&mut app, "14:02 checkout p99 latency alert fires");
+        let mut keys = vec![(KeyCode::Char('a'), KeyModifiers::NONE)];
+        keys.extend(chars("14:20 rollback"));
+        keys.push((KeyCode::Backspace, KeyModifiers::NONE));
+        keys.extend(chars("k finished, 😀 wide and e\u{301} joined"));
+        // A language hint appears above the box, then goes.
+        keys.extend(chars(" because Ben should have"));
+        keys.extend([(KeyCode::Backspace, KeyModifiers::NONE); 11]);
+        // New lines make the box taller.
+        for _ in 0..4 {
+            keys.push((KeyCode::Enter, KeyModifiers::ALT));
+            keys.extend(chars("more"));
+        }
+        keys.push((KeyCode::Left, KeyModifiers::NONE));
+        keys.push((KeyCode::Home, KeyModifiers::NONE));
+        keys.push((KeyCode::Enter, KeyModifiers::NONE));
+        // Normal mode again, then a note typed and cancelled.
+        keys.push((KeyCode::Char('j'), KeyModifiers::NONE));
+        keys.push((KeyCode::Char('a'), KeyModifiers::NONE));
+        keys.extend(chars("draft"));
+        keys.push((KeyCode::Esc, KeyModifiers::NONE));
+        let how = type_and_compare(&mut app, w, h, &keys);
+        let layer = how.iter().filter(|d| **d == Drawn::Layer).count();
+        assert!(
+            layer >= 40,
+            "most typed keys redraw the box alone at {w}x{h}: {layer} of {} frames",
+            how.len()
+        );
+        assert_eq!(
+            how.last(),
+            Some(&Drawn::Whole),
+            "leaving the box draws it all"
+        );
+    }
+}
+
+#[test]
+fn at_80x24_the_opening_keeps_the_newest_notes_in_sight_above_the_input_box() {
+    let mut app = app();
+    for n in 1..=5 {
+        type_line(&mut app, &format!("opening note number {n}"));
+    }
+    press(&mut app, KeyCode::Char('a'), KeyModifiers::NONE);
+    for c in "typing".chars() {
+        press(&mut app, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    let screen = text(&whole(&app, 80, 24));
+    assert!(screen.contains("Add a note"), "the box is open:\n{screen}");
+    let input_top = screen
+        .lines()
+        .position(|l| l.contains("Add a note"))
+        .unwrap();
+    for n in 3..=5 {
+        let row = screen
+            .lines()
+            .position(|l| l.contains(&format!("opening note number {n}")));
+        assert!(
+            row.is_some_and(|r| r < input_top),
+            "note {n} shows above the input box:\n{screen}"
+        );
+    }
+}
+
+#[test]
+fn a_tick_while_typing_moves_the_timers_on_screen() {
+    let (mut app, clock) = app_and_clock();
+    let mut screen = Screen::new(80, 24);
+    let mut painter = Painter::new();
+    // The section timer runs, and someone speaks.
+    press(&mut app, KeyCode::Char(' '), KeyModifiers::NONE);
+    press(&mut app, KeyCode::Char('1'), KeyModifiers::NONE);
+    press(&mut app, KeyCode::Char('a'), KeyModifiers::NONE);
+    for c in "late".chars() {
+        press(&mut app, KeyCode::Char(c), KeyModifiers::NONE);
+        painter
+            .draw(&mut screen.term, &app.view(app.now()))
+            .unwrap();
+    }
+    let before = Screen::whole(&app, 80, 24).text();
+    clock.advance(65);
+    let effects = app.on_tick();
+    assert!(
+        effects.contains(&Effect::Draw),
+        "a running timer asks for a frame"
+    );
+    painter.time_moved();
+    let how = painter
+        .draw(&mut screen.term, &app.view(app.now()))
+        .unwrap();
+    screen.show();
+    let want = Screen::whole(&app, 80, 24);
+    assert_ne!(before, want.text(), "the timers moved");
+    assert_eq!(how, Drawn::Whole);
+    assert_eq!(screen.differs(&want), None, "{}", screen.text());
+}
