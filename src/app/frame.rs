@@ -28,14 +28,25 @@ pub enum Drawn {
 /// Draws frames on a terminal, the input layer alone when that is enough.
 #[derive(Default)]
 pub struct Painter {
-    /// The last frame, as the terminal shows it, and its backdrop, while
-    /// the input box is open.
-    shown: Option<(ui::Backdrop, Buffer)>,
-    /// Frames were drawn past ratatui's own buffers: its last frame is not
-    /// what the terminal shows.
-    behind: bool,
+    /// The last whole frame, while the input box is open.
+    shown: Option<Shown>,
+    /// Where the input layer is drawn alone (kept for its memory).
+    scratch: Buffer,
     /// The time on screen is old: the next frame is drawn whole.
     stale_time: bool,
+}
+
+/// The last whole frame and the input layer as the terminal shows them.
+struct Shown {
+    /// What the frame shows outside the layer.
+    backdrop: ui::Backdrop,
+    /// The frame as drawn whole.
+    frame: Buffer,
+    /// The layer's rows as the terminal shows them now.
+    band: Buffer,
+    /// The layer was drawn since the whole frame: ratatui's last frame is
+    /// not what the terminal shows.
+    behind: bool,
 }
 
 impl Painter {
@@ -48,7 +59,6 @@ impl Painter {
     /// was cleared or resized).
     pub fn forget(&mut self) {
         self.shown = None;
-        self.behind = false;
     }
 
     /// The time moved on (a tick): the next frame is drawn whole, its
@@ -68,57 +78,64 @@ impl Painter {
         let area = terminal.get_frame().area();
         let backdrop = ui::Backdrop::of(area, view);
         let stale_time = std::mem::take(&mut self.stale_time);
-        if let (Some(now), Some((then, buf))) = (&backdrop, &mut self.shown)
+        if let (Some(now), Some(shown)) = (&backdrop, &mut self.shown)
             && !stale_time
-            && now == then
-            && buf.area == area
+            && *now == shown.backdrop
+            && shown.frame.area == area
         {
-            self.draw_layer(terminal, now, view)?;
+            // The layer's rows are cleared and drawn whole, and are whole
+            // rows, so no wide character straddles their edges: ratatui's
+            // diff of the rows (which knows wide characters) is the diff
+            // of the frame.
+            self.scratch.resize(now.band());
+            self.scratch.reset();
+            ui::draw_layer(&mut self.scratch, now, view);
+            let changed = shown.band.diff(&self.scratch);
+            terminal.backend_mut().draw(changed.into_iter())?;
+            terminal.hide_cursor()?;
+            std::mem::swap(&mut shown.band, &mut self.scratch);
+            shown.behind = true;
             return Ok(Drawn::Layer);
         }
-        if std::mem::take(&mut self.behind)
-            && let Some((_, shown)) = &self.shown
-            && shown.area == terminal.get_frame().area()
+        if let Some(shown) = &mut self.shown
+            && shown.behind
+            && shown.frame.area == area
         {
             // Make ratatui's last frame the one on the terminal.
-            terminal.current_buffer_mut().clone_from(shown);
+            shown.frame.merge(&shown.band);
+            terminal.current_buffer_mut().clone_from(&shown.frame);
             terminal.swap_buffers();
         }
         let done = terminal.draw(|f| ui::draw(f, view))?;
-        self.shown = match (backdrop, self.shown.take()) {
-            (Some(backdrop), Some((_, mut buf))) if done.area == area => {
-                buf.clone_from(done.buffer);
-                Some((backdrop, buf))
+        self.shown = match backdrop {
+            Some(backdrop) if done.area == area => {
+                let mut shown = self.shown.take().unwrap_or_else(|| Shown {
+                    backdrop: backdrop.clone(),
+                    frame: Buffer::empty(area),
+                    band: Buffer::empty(backdrop.band()),
+                    behind: false,
+                });
+                shown.frame.clone_from(done.buffer);
+                shown.band = region(done.buffer, backdrop.band());
+                shown.backdrop = backdrop;
+                shown.behind = false;
+                Some(shown)
             }
-            (Some(backdrop), None) if done.area == area => Some((backdrop, done.buffer.clone())),
             _ => None,
         };
         Ok(Drawn::Whole)
     }
+}
 
-    fn draw_layer<B: Backend>(
-        &mut self,
-        terminal: &mut Terminal<B>,
-        backdrop: &ui::Backdrop,
-        view: &ui::View,
-    ) -> Result<(), B::Error> {
-        let Some((_, buf)) = &mut self.shown else {
-            return Ok(());
-        };
-        // The layer's rectangles are whole rows, so no wide character
-        // straddles their edges, and ratatui's diff of each (which knows
-        // wide characters) is the diff of the frame.
-        let region = |buf: &Buffer, rect: ratatui::layout::Rect| Buffer {
-            area: rect,
-            content: rect.positions().map(|p| buf[p].clone()).collect(),
-        };
-        let before: Vec<Buffer> = backdrop.rects().map(|r| region(buf, r)).collect();
-        ui::draw_layer(buf, backdrop, view);
-        let after: Vec<Buffer> = backdrop.rects().map(|r| region(buf, r)).collect();
-        self.behind = true;
-        let changed = before.iter().zip(&after).flat_map(|(b, a)| b.diff(a));
-        terminal.backend_mut().draw(changed)?;
-        terminal.hide_cursor()?;
-        Ok(())
+/// The cells of `rect` in `buf`.
+fn region(buf: &Buffer, rect: ratatui::layout::Rect) -> Buffer {
+    let rect = rect.intersection(buf.area);
+    let mut out = Buffer::empty(rect);
+    for y in rect.top()..rect.bottom() {
+        let from = buf.index_of(rect.x, y);
+        let to = out.index_of(rect.x, y);
+        let w = usize::from(rect.width);
+        out.content[to..to + w].clone_from_slice(&buf.content[from..from + w]);
     }
+    out
 }

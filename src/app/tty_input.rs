@@ -12,12 +12,14 @@
 //! crossterm is asked only when it may have something to give: asked with
 //! nothing read and nothing to read, it spins for its whole timeout (it
 //! rounds what is left of the timeout down to whole milliseconds for
-//! `poll(2)`, so the last millisecond is a busy loop). It is asked once
-//! on each turn of the loop (after an event it gave it may hold more of
-//! the same read: keys typed together, a paste), then not again until the
-//! terminal has bytes to read: the readiness tokio keeps after crossterm
-//! emptied the terminal is checked against the bytes waiting (`FIONREAD`),
-//! not by asking crossterm (the earlier loop asked it twice a key).
+//! `poll(2)`, so the last millisecond is a busy loop, which takes a core
+//! just when the terminal reading the frame wants one). It is asked on
+//! each turn of the loop, for 50 µs (after an event it gave it may hold
+//! more of the same read: keys typed together, a paste), and once more 5
+//! ms later, then not again until the terminal has bytes to read: the
+//! readiness tokio keeps after crossterm emptied the terminal is checked
+//! against the bytes waiting (`FIONREAD`), not by asking crossterm (the
+//! earlier loop spun for 1 ms twice a key).
 
 use std::io;
 use std::io::IsTerminal;
@@ -35,6 +37,16 @@ use tokio::signal::unix::{Signal, SignalKind, signal};
 /// when it has nothing (and then spins for that time).
 const ASK: Duration = Duration::from_millis(1);
 
+/// How long crossterm may look when asked whether it holds more of a read
+/// after an event: long enough to look (its queue first), short enough
+/// that the spin when it holds nothing costs little.
+const ASK_QUICK: Duration = Duration::from_micros(50);
+
+/// When crossterm, asked quickly, says it holds nothing, it is asked once
+/// more, with [`ASK`], this long after: its "nothing" is wrong if this
+/// thread lost its core for the whole time before it looked.
+const RECHECK: Duration = Duration::from_millis(5);
+
 /// The terminal's events.
 pub enum TtyEvents {
     /// Read on the loop's thread.
@@ -43,6 +55,8 @@ pub enum TtyEvents {
         input: AsyncFd<OwnedFd>,
         /// Window size changes.
         winch: Signal,
+        /// When to ask crossterm again, after a quick "nothing".
+        recheck: Option<tokio::time::Instant>,
     },
     /// crossterm's stream, where stdin cannot be watched.
     Stream(EventStream),
@@ -68,30 +82,42 @@ impl TtyEvents {
         // the first time it is asked: asked now, a resize before the first
         // key is not missed. Asked to wait no time, it reads nothing.
         crossterm::event::poll(Duration::ZERO).ok()?;
-        Some(TtyEvents::Direct { input, winch })
+        Some(TtyEvents::Direct {
+            input,
+            winch,
+            recheck: None,
+        })
     }
 
     /// The next event; None when the terminal is gone.
     pub async fn next(&mut self) -> Option<io::Result<Event>> {
-        let (input, winch) = match self {
+        let (input, winch, recheck) = match self {
             TtyEvents::Stream(stream) => return stream.next().await,
-            TtyEvents::Direct { input, winch } => (input, winch),
+            TtyEvents::Direct {
+                input,
+                winch,
+                recheck,
+            } => (input, winch, recheck),
         };
-        // Whether crossterm may hold events already read: asked first on
+        // crossterm may hold events of a read it made: it is asked first on
         // every turn of the loop (after an event it gave, a tick, a report),
-        // as its "nothing" can be wrong when this thread was kept from a
-        // core for its whole timeout before it looked.
-        let mut held = true;
+        // quickly; after a quick "nothing", once more a little later.
+        let mut ask = Some(ASK_QUICK);
         loop {
-            // What crossterm has already read (the rest of a paste's read,
-            // a resize) comes first, without waiting for the terminal.
-            if std::mem::take(&mut held) {
-                match crossterm::event::poll(ASK) {
-                    Ok(true) => return Some(crossterm::event::read()),
+            if let Some(wait) = ask.take() {
+                match crossterm::event::poll(wait) {
+                    Ok(true) => {
+                        *recheck = None;
+                        return Some(crossterm::event::read());
+                    }
+                    Ok(false) if wait == ASK_QUICK => {
+                        recheck.get_or_insert_with(|| tokio::time::Instant::now() + RECHECK);
+                    }
                     Ok(false) => {}
                     Err(e) => return Some(Err(e)),
                 }
             }
+            let due = *recheck;
             tokio::select! {
                 ready = input.readable() => {
                     let mut guard = match ready {
@@ -110,14 +136,21 @@ impl TtyEvents {
                         continue;
                     }
                     match crossterm::event::poll(ASK) {
-                        Ok(true) => return Some(crossterm::event::read()),
+                        Ok(true) => {
+                            *recheck = None;
+                            return Some(crossterm::event::read());
+                        }
                         // Part of a sequence, the rest still to come.
                         Ok(false) => guard.clear_ready(),
                         Err(e) => return Some(Err(e)),
                     }
                 }
                 // crossterm reads the resize from its own signal pipe.
-                _ = winch.recv() => held = true,
+                _ = winch.recv() => ask = Some(ASK),
+                () = tokio::time::sleep_until(due.unwrap_or_else(tokio::time::Instant::now)), if due.is_some() => {
+                    *recheck = None;
+                    ask = Some(ASK);
+                }
             }
         }
     }

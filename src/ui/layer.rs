@@ -97,14 +97,6 @@ impl Layer {
             self.hints.y
         })
     }
-
-    /// The rectangles the layer draws in.
-    fn rects(self) -> impl Iterator<Item = Rect> {
-        self.banner
-            .into_iter()
-            .chain([self.input, self.hints])
-            .filter(|r| !r.is_empty())
-    }
 }
 
 /// Everything a frame shows outside the input layer, as far as it can
@@ -139,9 +131,14 @@ impl Backdrop {
             return None;
         }
         let areas = Areas::of(area, view);
+        let layer = Layer::of(area, &areas, view, purpose, textarea);
+        // A tangent's box sits apart from its banner: drawn whole.
+        if layer.banner.is_some() {
+            return None;
+        }
         Some(Backdrop {
             area,
-            layer: Layer::of(area, &areas, view, purpose, textarea),
+            layer,
             purpose,
             events: view.meeting.events(),
             selected: view.selected,
@@ -154,16 +151,16 @@ impl Backdrop {
         })
     }
 
-    /// The rectangles [`draw_layer`] draws in: all that can differ from
-    /// the last frame of the same backdrop.
-    pub fn rects(&self) -> impl Iterator<Item = Rect> {
-        self.layer.rects()
+    /// The rows [`draw_layer`] draws, whole rows of the screen: all that
+    /// can differ from the last frame of the same backdrop.
+    pub fn band(&self) -> Rect {
+        self.layer.input.union(self.layer.hints)
     }
 }
 
-/// Draws the input layer of `view` alone into `buf`, which holds the last
-/// frame drawn with the same [`Backdrop`]: the result is the frame
-/// [`super::draw`] would draw.
+/// Draws the input layer of `view` alone into `buf`, whose area is the
+/// backdrop's [`Backdrop::band`] (every cell of it is drawn): the rows of
+/// the frame [`super::draw`] would draw.
 pub fn draw_layer(buf: &mut Buffer, backdrop: &Backdrop, view: &View) {
     let Mode::Input { purpose, textarea } = view.mode else {
         return;
@@ -171,7 +168,5 @@ pub fn draw_layer(buf: &mut Buffer, backdrop: &Backdrop, view: &View) {
     backdrop
         .layer
         .draw(buf, view, purpose, textarea, Theme::new(view.color));
-    for rect in backdrop.rects() {
-        super::paint::narrow_clusters_in(buf, rect);
-    }
+    super::paint::narrow_clusters(buf);
 }

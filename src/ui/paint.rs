@@ -136,17 +136,7 @@ fn width_char_by_char(symbol: &str) -> u16 {
 /// every terminal draws in the columns the layout gave it. Only the screen
 /// changes: the journal and the minutes keep the text as typed.
 pub fn narrow_clusters(buf: &mut Buffer) {
-    let area = buf.area;
-    narrow_clusters_in(buf, area);
-}
-
-/// [`narrow_clusters`] in `area` of the buffer only.
-pub fn narrow_clusters_in(buf: &mut Buffer, area: Rect) {
-    let area = area.intersection(buf.area);
-    for p in area.positions() {
-        let Some(cell) = buf.cell_mut(p) else {
-            continue;
-        };
+    for cell in &mut buf.content {
         let symbol = cell.symbol();
         if symbol.chars().nth(1).is_none() {
             continue;
