@@ -5,6 +5,9 @@
 //! for any terminal.
 
 mod craft;
+mod room;
+
+pub use room::Openings;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -708,6 +711,8 @@ impl App {
                     "hand lowered".into()
                 });
             }
+            Action::JoinVote => self.join_vote(),
+            Action::JoinPulse => self.join_pulse(),
             Action::PickSpeaker
             | Action::Pick
             | Action::ClosePicker
@@ -1025,8 +1030,10 @@ impl App {
     /// The room as this terminal shows it changed (hands, the room card).
     pub fn on_room(&mut self, room: ui::RoomView) -> Vec<Effect> {
         let hands = std::mem::take(&mut self.room.hands);
+        let mine = self.room.mine.take();
         self.room = room;
         self.room.hands = hands;
+        self.room.mine = mine;
         self.draw();
         self.take_effects()
     }

@@ -25,7 +25,7 @@ use ratatui::widgets::Widget;
 use ratatui_textarea::TextArea;
 
 use crate::meeting::Meeting;
-pub use room::RoomView;
+pub use room::{Mine, RoomView};
 use section::Part;
 use theme::Theme;
 
@@ -459,9 +459,11 @@ fn draw_screen(frame: &mut Frame, view: &View) {
         Mode::Pulse { question } => {
             footer::draw_hints(buf, areas.footer, view.keys.mode("pulse"), None, theme);
             craft::draw_pulse(buf, areas.body, view, *question, theme);
+            room::draw_mine(buf, areas.body, view, true, theme);
         }
         Mode::Vote => {
             footer::draw_hints(buf, areas.footer, view.keys.mode("vote"), None, theme);
+            room::draw_mine(buf, areas.body, view, false, theme);
         }
         Mode::ConfirmQuit => {
             footer::draw_hints(buf, areas.footer, &view.keys.quit, None, theme);
