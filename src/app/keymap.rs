@@ -851,7 +851,15 @@ const CONFIRM_QUIT: &[Binding] = &[
         Line("quit"),
         Rank(1, "quit"),
         G::Quit,
-        ALL,
+        FAC,
+    ),
+    row(
+        Action::ConfirmQuit,
+        &[ch('y'), alias(ch('Y'))],
+        Line("leave; the meeting goes on"),
+        Rank(1, "leave"),
+        G::Quit,
+        Roles::JOINED,
     ),
     row(
         Action::Stay,
@@ -1475,6 +1483,7 @@ pub fn hints(role: Role) -> ui::Keys {
         card_edit: hints_of(KeyMode::CardEdit, role).0,
         incident_key: label_of(Action::Incident, role),
         person_key: label_of(Action::AddPerson, role),
+        leaves: role != Role::Facilitator,
     }
 }
 

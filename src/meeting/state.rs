@@ -1259,6 +1259,17 @@ impl Meeting {
         self.turns.get(person).is_some_and(|t| *t > 0)
     }
 
+    /// Every factor's number (from 1), as shown on screen, by item id:
+    /// for numbering many factors at once, where [`Meeting::factor_number`]
+    /// would walk the items once per factor.
+    pub fn factor_numbers(&self) -> BTreeMap<ItemId, u32> {
+        self.factors()
+            .iter()
+            .zip(1u32..)
+            .map(|(i, n)| (i.id, n))
+            .collect()
+    }
+
     /// A factor's number (from 1), as shown on screen.
     pub fn factor_number(&self, id: ItemId) -> Option<u32> {
         let n = self.factors().iter().position(|i| i.id == id)?;

@@ -51,6 +51,7 @@ mod view;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot, watch};
 
@@ -196,6 +197,10 @@ struct Inner {
     registry: Mutex<Registry>,
     dir: PathBuf,
     name: String,
+    /// How many transports are still writing a terminal's frames: the
+    /// host waits for them at the end, so that everyone reads the
+    /// farewell rather than a dropped connection.
+    writers: watch::Sender<usize>,
 }
 
 impl Inner {
@@ -217,6 +222,13 @@ pub struct HostHandle {
 }
 
 impl HostHandle {
+    /// Marks a transport as writing one terminal's frames until the guard
+    /// is dropped (after the last frame, the farewell, is written).
+    pub fn writing(&self) -> Writing {
+        self.inner.writers.send_modify(|n| *n += 1);
+        Writing(Arc::clone(&self.inner))
+    }
+
     /// Attach a terminal; the host parses its bytes into keys and draws its
     /// frames into `output` (bounded; the view waits on it, then draws the
     /// latest state). Returns once the terminal's view runs.
@@ -378,6 +390,7 @@ impl Host {
             registry: Mutex::new(Registry::default()),
             dir,
             name,
+            writers: watch::Sender::new(0),
         };
         Host {
             handle: HostHandle {
@@ -589,13 +602,43 @@ impl Host {
 
     /// The meeting is over: joined terminals are told and let go, keys
     /// still asking are refused, and no one else may attach.
-    pub fn end(self) {
+    /// Returns what to wait on for the farewells to be written.
+    pub fn end(self) -> Ending {
         let mut reg = self.handle.inner.registry();
         reg.ended = true;
         for ask in reg.asks.drain(..) {
             let _ = ask.answer.send(false);
         }
+        drop(reg);
         // Dropping the sender ends every view (they say the meeting ended).
+        Ending {
+            writers: self.handle.inner.writers.subscribe(),
+        }
+    }
+}
+
+/// A meeting that has ended while transports may still be writing the
+/// farewell to their terminals.
+pub struct Ending {
+    writers: watch::Receiver<usize>,
+}
+
+impl Ending {
+    /// Waits until every transport has written its last bytes, or
+    /// `within` has passed (a client that reads nothing is not waited
+    /// for: each farewell gives up after a second).
+    pub async fn written(mut self, within: Duration) {
+        let _ = tokio::time::timeout(within, self.writers.wait_for(|n| *n == 0)).await;
+    }
+}
+
+/// Held by a transport while it writes one terminal's frames; see
+/// [`Ending::written`].
+pub struct Writing(Arc<Inner>);
+
+impl Drop for Writing {
+    fn drop(&mut self) {
+        self.0.writers.send_modify(|n| *n = n.saturating_sub(1));
     }
 }
 

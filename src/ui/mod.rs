@@ -113,6 +113,9 @@ pub struct Keys {
     pub offer: Vec<Hint>,
     /// The answers to the quit question.
     pub quit: Vec<Hint>,
+    /// Whether `q` leaves a meeting that goes on (a joined terminal)
+    /// rather than ending it (the host's).
+    pub leaves: bool,
     /// The input box's foot, for each purpose.
     pub input: Vec<(InputPurpose, Vec<Hint>)>,
     /// The help overlay.

@@ -96,8 +96,16 @@ pub fn draw_confirm_quit(buf: &mut Buffer, area: Rect, view: &View, theme: Theme
         ),
         SaveState::Failed(why) => (format!("✗ NOT SAVED: {why}"), theme.alarm()),
     };
+    let (title, ask) = if view.keys.leaves {
+        (
+            " Leave the meeting ",
+            "Leave? It goes on without this terminal.",
+        )
+    } else {
+        (" Quit hotwash ", "Quit?")
+    };
     let lines = [
-        (format!("Quit? {saved}"), style),
+        (format!("{ask} {saved}"), style),
         (super::footer::line(&view.keys.quit), theme.text()),
     ];
     let want = lines.iter().map(|(l, _)| width(l)).max().unwrap_or(0) + 6;
@@ -113,7 +121,7 @@ pub fn draw_confirm_quit(buf: &mut Buffer, area: Rect, view: &View, theme: Theme
     let block = Block::bordered()
         .border_type(BorderType::Double)
         .border_style(theme.strong())
-        .title(Span::styled(" Quit hotwash ", theme.panel_title()));
+        .title(Span::styled(title, theme.panel_title()));
     let inner = block.inner(rect);
     block.render(rect, buf);
     for (i, (text, style)) in lines.iter().enumerate() {

@@ -148,7 +148,10 @@ fn leaving_with_q_ends_only_the_joined_terminal_and_sessions_shows_the_live_meet
     host.wait_gone("Joined: 1 viewer");
 
     viewer.send("q");
-    viewer.wait_for("leave");
+    // A joined terminal is asked whether to leave, not to end the meeting.
+    let asked = viewer.wait_for("Leave the meeting");
+    assert!(asked.contains("y leave"), "{asked}");
+    assert!(!asked.contains("Quit hotwash"), "{asked}");
     viewer.send("y");
     assert_eq!(viewer.wait_exit(), 0);
     let said = String::from_utf8_lossy(&viewer.output()).into_owned();
