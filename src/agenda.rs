@@ -614,7 +614,7 @@ impl Checker<'_> {
                 (Some(_), Some(k)) if k != SectionKind::Notes => {
                     self.problem(
                         offset,
-                        format!("{label} is not a notes section; only a notes section can fill a part of the document"),
+                        format!("{label} is not a notes section; expected fills only on a notes section (kind = \"notes\")"),
                     );
                     None
                 }
