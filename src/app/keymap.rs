@@ -556,7 +556,7 @@ const NORMAL: &[Binding] = &[
     row(
         Action::Undo,
         &[ch('u')],
-        Line("undo the last change to an item"),
+        Line("undo your own last change (not another terminal's)"),
         Rank(11, "undo"),
         G::Capture,
         CAP,
@@ -1106,7 +1106,7 @@ const CARD: &[Binding] = &[
     row(
         Action::Undo,
         &[ch('u')],
-        Line("undo the last change"),
+        Line("undo your own last change"),
         Rank(8, "undo"),
         G::Card,
         CAP,

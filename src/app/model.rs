@@ -162,6 +162,9 @@ pub struct App {
     hand_up: bool,
     /// The guides' keys: picker, talk times, hints, vote and pulse.
     craft: craft::Craft,
+    /// A joined terminal's name for its own changes (its undo takes back
+    /// only those); None on the facilitator's.
+    author: Option<String>,
 }
 
 impl App {
@@ -192,6 +195,7 @@ impl App {
             room: ui::RoomView::default(),
             hand_up: false,
             craft: craft::Craft::default(),
+            author: None,
         };
         // Already past time at resume: the bell rang before the crash.
         if app.meeting.overtime_offer(now) {
@@ -741,7 +745,10 @@ impl App {
     /// of the meeting shows it meanwhile.
     fn run(&mut self, cmd: Command) -> bool {
         let sent = self.joined().then(|| cmd.clone());
-        match self.meeting.record(cmd, self.clock.now()) {
+        match self
+            .meeting
+            .record_by(cmd, self.clock.now(), self.author.as_deref())
+        {
             Ok(events) => {
                 match sent {
                     Some(cmd) => self.effects.push(Effect::Send(cmd)),
@@ -1002,10 +1009,10 @@ impl App {
         self.seat.role != Role::Facilitator
     }
 
-    /// The host's side of a joined terminal's command: decided on the
-    /// meeting (item ids are assigned here), journaled, drawn.
-    pub fn on_command(&mut self, cmd: Command) -> Result<Vec<Effect>, Refusal> {
-        let events = self.meeting.record(cmd, self.clock.now())?;
+    /// The host's side of a joined terminal's command, made by `by`:
+    /// decided on the meeting (item ids are assigned here), journaled, drawn.
+    pub fn on_command(&mut self, cmd: Command, by: Option<&str>) -> Result<Vec<Effect>, Refusal> {
+        let events = self.meeting.record_by(cmd, self.clock.now(), by)?;
         self.outbox.extend(events);
         self.fix_selection();
         self.draw();

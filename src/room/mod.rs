@@ -177,6 +177,8 @@ struct Registry {
     next_id: u64,
     terminals: BTreeMap<u64, Role>,
     kept: HashMap<String, Kept>,
+    /// Each joined terminal's name for its changes (see [`author_of`]).
+    authors: HashMap<u64, String>,
     /// Each joined terminal's dots and answers, by terminal.
     ballots: HashMap<u64, ballot::Ballot>,
     /// The ballots of terminals that left, by who they were: the same
@@ -252,6 +254,7 @@ impl HostHandle {
             reg.terminals.insert(id, who.role);
             let ballot = reg.kept_ballots.remove(&who.identity).unwrap_or_default();
             reg.ballots.insert(id, ballot);
+            reg.authors.insert(id, author_of(&who));
             (id, reg.kept.remove(&who.identity))
         };
         let published = self.inner.state.borrow().clone();
@@ -264,6 +267,7 @@ impl HostHandle {
             Arc::clone(&self.inner.clock),
             seat,
         );
+        app.set_author(author_of(&who));
         if let Some(kept) = kept {
             app.restore(kept);
         }
@@ -275,6 +279,7 @@ impl HostHandle {
             let ended = view::run(&inner, app, &who, (id, &label), input, output).await;
             let mut reg = inner.registry();
             reg.terminals.remove(&id);
+            reg.authors.remove(&id);
             reg.kept.insert(who.identity.clone(), ended);
             if let Some(ballot) = reg.ballots.remove(&id) {
                 reg.kept_ballots
@@ -470,7 +475,13 @@ impl Host {
         notes: &mpsc::UnboundedSender<String>,
     ) -> Vec<crate::app::Effect> {
         let inner = &self.handle.inner;
-        let held = inner.registry().ballots.get(&from).cloned();
+        let (held, by) = {
+            let reg = inner.registry();
+            (
+                reg.ballots.get(&from).cloned(),
+                reg.authors.get(&from).cloned(),
+            )
+        };
         // A terminal that has left casts nothing more: a client cannot
         // queue dots and leave to have them counted past its share.
         let mut ballot = match held {
@@ -487,7 +498,7 @@ impl Host {
         };
         let mut effects = Vec::new();
         for cmd in plan {
-            match app.on_command(cmd.clone()) {
+            match app.on_command(cmd.clone(), by.as_deref()) {
                 Ok(more) => {
                     effects.extend(more);
                     ballot.record(&cmd);
@@ -629,6 +640,18 @@ impl Drop for Writing {
     fn drop(&mut self) {
         self.0.writers.send_modify(|n| *n = n.saturating_sub(1));
     }
+}
+
+/// How a joined terminal's changes are marked in the journal, so that its
+/// `u` undoes its own: its role and a pseudonym of its key, the same each
+/// time that key joins (a local join: the same for this user's terminals).
+/// Never a vote's or a pulse answer's.
+fn author_of(who: &Joiner) -> String {
+    let key = match who.identity.strip_prefix("ssh:SHA256:") {
+        Some(fp) => format!("key {}", fp.chars().take(8).collect::<String>()),
+        None => "this machine".to_string(),
+    };
+    sanitize_line(&format!("{} ({key})", who.role.name()))
 }
 
 /// A fingerprint, shortened for the status line.
@@ -842,7 +865,7 @@ mod tests {
         let (mut app, mut host) = host(tmp.path());
         let mut journal = Vec::new();
         let run = |app: &mut App, journal: &mut Vec<Stamped>, cmd| {
-            journal.extend(crate::app::journaled(&app.on_command(cmd).unwrap()));
+            journal.extend(crate::app::journaled(&app.on_command(cmd, None).unwrap()));
         };
         while app.meeting().section().kind != SectionKind::Factors {
             run(&mut app, &mut journal, Command::NextSection);
@@ -945,6 +968,61 @@ mod tests {
         let mine = host.handle().inner.registry().ballots[&3].mine();
         assert_eq!(mine.dots, [(f[0], 1), (f[1], 2)]);
         assert_eq!(mine.answers, [(Voice, 4)]);
+    }
+
+    #[tokio::test]
+    async fn a_scribes_undo_takes_back_the_scribes_own_change_not_the_facilitators() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (mut app, mut host) = host(tmp.path());
+        let (in_tx, in_rx) = mpsc::channel(8);
+        let (out_tx, mut out_rx) = mpsc::channel::<Vec<u8>>(2);
+        let who = Joiner {
+            role: Role::Scribe,
+            identity: "ssh:SHA256:AbCdEf1234567890".into(),
+            cols: 100,
+            rows: 30,
+        };
+        host.handle().attach(who, in_rx, out_tx).await.unwrap();
+        tokio::spawn(async move { while out_rx.recv().await.is_some() {} });
+        for bytes in ["a", "the scribe's note", "\r"] {
+            in_tx.send(ClientEvent::Bytes(bytes.into())).await.unwrap();
+        }
+        serve_until(&mut host, &mut app, |a| {
+            a.meeting().all_items().count() == 1
+        })
+        .await;
+        let _ = app.on_command(Command::Add("the facilitator's note".into()), None);
+        host.publish(&app);
+        let live = |a: &App| -> Vec<String> {
+            a.meeting()
+                .all_items()
+                .filter(|i| !i.deleted)
+                .map(|i| i.text.clone())
+                .collect()
+        };
+
+        // The scribe's `u`: their own note goes, the facilitator's stays.
+        in_tx.send(ClientEvent::Bytes(b"u".to_vec())).await.unwrap();
+        serve_until(&mut host, &mut app, |a| live(a).len() == 1).await;
+        assert_eq!(live(&app), ["the facilitator's note"]);
+
+        // Nothing more of the scribe's: the host says so to them alone,
+        // even to a client that sends the undo anyway.
+        let (notes_tx, mut notes) = mpsc::unbounded_channel();
+        let req = Request::Command {
+            role: Role::Scribe,
+            from: 1,
+            cmd: Command::Undo,
+            notes: notes_tx,
+        };
+        assert!(host.on_request(&mut app, req).is_empty());
+        assert_eq!(
+            notes.try_recv().unwrap(),
+            "nothing of yours to undo: u takes back your own changes, not others'"
+        );
+        assert_eq!(live(&app), ["the facilitator's note"]);
+        // The facilitator's own undo takes back the facilitator's note.
+        assert!(app.meeting().can_undo_by(None));
     }
 
     async fn wait_joined(host: &Host, n: usize) {

@@ -104,4 +104,10 @@ impl App {
         }
         self.take_effects()
     }
+
+    /// This joined terminal's name for its own changes, as the host
+    /// records them: its `u` undoes only those.
+    pub fn set_author(&mut self, author: String) {
+        self.author = Some(author);
+    }
 }
