@@ -5,6 +5,9 @@
 //! for any terminal.
 
 mod craft;
+mod room;
+
+pub use room::Openings;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -161,6 +164,9 @@ pub struct App {
     hand_up: bool,
     /// The guides' keys: picker, talk times, hints, vote and pulse.
     craft: craft::Craft,
+    /// A joined terminal's name for its own changes (its undo takes back
+    /// only those); None on the facilitator's.
+    author: Option<String>,
 }
 
 impl App {
@@ -192,6 +198,7 @@ impl App {
             room: ui::RoomView::default(),
             hand_up: false,
             craft: craft::Craft::default(),
+            author: None,
         };
         // Already past time at resume: the bell rang before the crash.
         if app.meeting.overtime_offer(now) {
@@ -718,6 +725,8 @@ impl App {
                     "hand lowered".into()
                 });
             }
+            Action::JoinVote => self.join_vote(),
+            Action::JoinPulse => self.join_pulse(),
             Action::PickSpeaker
             | Action::Pick
             | Action::ClosePicker
@@ -746,7 +755,10 @@ impl App {
     /// of the meeting shows it meanwhile.
     fn run(&mut self, cmd: Command) -> bool {
         let sent = self.joined().then(|| cmd.clone());
-        match self.meeting.record(cmd, self.clock.now()) {
+        match self
+            .meeting
+            .record_by(cmd, self.clock.now(), self.author.as_deref())
+        {
             Ok(events) => {
                 match sent {
                     Some(cmd) => self.effects.push(Effect::Send(cmd)),
@@ -1007,10 +1019,10 @@ impl App {
         self.seat.role != Role::Facilitator
     }
 
-    /// The host's side of a joined terminal's command: decided on the
-    /// meeting (item ids are assigned here), journaled, drawn.
-    pub fn on_command(&mut self, cmd: Command) -> Result<Vec<Effect>, Refusal> {
-        let events = self.meeting.record(cmd, self.clock.now())?;
+    /// The host's side of a joined terminal's command, made by `by`:
+    /// decided on the meeting (item ids are assigned here), journaled, drawn.
+    pub fn on_command(&mut self, cmd: Command, by: Option<&str>) -> Result<Vec<Effect>, Refusal> {
+        let events = self.meeting.record_by(cmd, self.clock.now(), by)?;
         self.outbox.extend(events);
         self.fix_selection();
         self.draw();
@@ -1035,8 +1047,10 @@ impl App {
     /// The room as this terminal shows it changed (hands, the room card).
     pub fn on_room(&mut self, room: ui::RoomView) -> Vec<Effect> {
         let hands = std::mem::take(&mut self.room.hands);
+        let mine = self.room.mine.take();
         self.room = room;
         self.room.hands = hands;
+        self.room.mine = mine;
         self.draw();
         self.take_effects()
     }

@@ -26,7 +26,7 @@ use ratatui_textarea::TextArea;
 
 use crate::meeting::Meeting;
 pub use help::HELP_PAGES;
-pub use room::RoomView;
+pub use room::{Mine, RoomView};
 use section::Part;
 use theme::Theme;
 
@@ -116,6 +116,9 @@ pub struct Keys {
     pub offer: Vec<Hint>,
     /// The answers to the quit question.
     pub quit: Vec<Hint>,
+    /// Whether `q` leaves a meeting that goes on (a joined terminal)
+    /// rather than ending it (the host's).
+    pub leaves: bool,
     /// The input box's foot, for each purpose.
     pub input: Vec<(InputPurpose, Vec<Hint>)>,
     /// The help overlay.
@@ -461,9 +464,11 @@ fn draw_screen(frame: &mut Frame, view: &View) {
         Mode::Pulse { question } => {
             footer::draw_hints(buf, areas.footer, view.keys.mode("pulse"), None, theme);
             craft::draw_pulse(buf, areas.body, view, *question, theme);
+            room::draw_mine(buf, areas.body, view, true, theme);
         }
         Mode::Vote => {
             footer::draw_hints(buf, areas.footer, view.keys.mode("vote"), None, theme);
+            room::draw_mine(buf, areas.body, view, false, theme);
         }
         Mode::ConfirmQuit => {
             footer::draw_hints(buf, areas.footer, &view.keys.quit, None, theme);

@@ -223,6 +223,7 @@ static ROOM: hotwash::ui::RoomView = hotwash::ui::RoomView {
     hands: Vec::new(),
     card: Vec::new(),
     asking: None,
+    mine: None,
 };
 
 fn view<'a>(r: &'a Room, keys: &'a Keys, mode: Mode<'a>) -> View<'a> {
