@@ -476,7 +476,7 @@ fn resume(place: &Place) -> (Tui, Frames, Meeting, bool) {
     let torn = !before.ends_with(b"\n");
     let tui = place.start(&["resume"], COLS, ROWS);
     let mut frames = Frames::new(COLS, ROWS);
-    frames.wait_for(&tui, "/7: ");
+    frames.wait_for(&tui, "/9: ");
     let replay = journal::replay::<Stamped>(&dir).expect("the journal replays after resume");
     assert!(
         replay.warnings.is_empty() && !replay.torn,
@@ -484,7 +484,7 @@ fn resume(place: &Place) -> (Tui, Frames, Meeting, bool) {
         replay.warnings
     );
     let meeting = Meeting::replay(&replay.events).expect("a meeting");
-    frames.wait_for(&tui, &format!("Section {}/7", meeting.current() + 1));
+    frames.wait_for(&tui, &format!("Section {}/9", meeting.current() + 1));
     (tui, frames, meeting, torn)
 }
 
