@@ -345,6 +345,9 @@ fn two_viewers_vote_over_ssh_and_the_counts_reach_the_facilitator_and_the_minute
     v1.wait_for("no vote is open here: the facilitator opens it");
     host.tui.send("v");
     host.tui.wait_for("vote open: 3 dots each");
+    // Each viewer's screen learns of the vote from the host's next state.
+    v1.wait_for("[·0]");
+    v2.wait_for("[·0]");
 
     // Each viewer casts their own dots from their own terminal, and sees them.
     v1.send("v");
