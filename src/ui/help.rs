@@ -8,7 +8,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 
 use super::footer::line;
-use super::paint::{ELLIPSIS, clear, fill, put, put_cut, width};
+use super::paint::{clear, fill, put, put_cut, width};
 use super::theme::Theme;
 use super::wrap::{Run, draw as draw_rows, wrap};
 use super::{HelpLine, View};
@@ -195,8 +195,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
         .saturating_mul(col_w)
         .saturating_add(cols_u16.saturating_sub(1).saturating_mul(GAP));
     let left = inner.x + inner.width.saturating_sub(total) / 2;
-    let last = placed.at.len().saturating_sub(1);
-    for (n, &(i, col, row, h)) in placed.at.iter().enumerate() {
+    for &(i, col, row, h) in &placed.at {
         if col / cols != page {
             continue;
         }
@@ -209,10 +208,6 @@ pub fn draw(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
         let y = inner
             .y
             .saturating_add(u16::try_from(row).unwrap_or(u16::MAX));
-        if placed.overflow && n == last {
-            put(buf, inner, x, y, ELLIPSIS, 1, theme.strong());
-            break;
-        }
         match &lines[i] {
             Entry::Group(g) => {
                 put_cut(buf, inner, x, y, g, col_w, theme.panel_title().underlined());
