@@ -331,8 +331,9 @@ fn two_viewers_vote_over_ssh_and_the_counts_reach_the_facilitator_and_the_minute
         .wait_frame("the card closed", |s| !s.contains(" The room "));
 
     // The facilitator takes the room to its factors and opens the vote.
-    host.tui.send("]");
-    host.tui.send("]");
+    for _ in 0..3 {
+        host.tui.send("]");
+    }
     host.tui.wait_for("Contributing factors");
     for factor in ["the cache was cold", "no canary stage"] {
         host.tui.send("a");
