@@ -77,6 +77,10 @@ pub enum Action {
     Stay,
     /// Help: close it.
     CloseHelp,
+    /// Help: the next page of keys (when they do not fit on one).
+    HelpMore,
+    /// Help: the page before.
+    HelpBack,
     // The room (several terminals).
     /// Open the room card: who is joined, how to join, keys asking to.
     RoomCard,
@@ -872,14 +876,32 @@ const CONFIRM_QUIT: &[Binding] = &[
 ];
 
 /// The help overlay.
-const HELP: &[Binding] = &[row(
-    Action::CloseHelp,
-    &[ANY],
-    Line("closes help"),
-    Rank(1, "closes help"),
-    G::Help,
-    ALL,
-)];
+const HELP: &[Binding] = &[
+    row(
+        Action::HelpMore,
+        &[ch('j'), help_only(key(KeyCode::Down))],
+        Line("the next page of keys"),
+        Rank(1, ui::HELP_PAGES),
+        G::Help,
+        ALL,
+    ),
+    row(
+        Action::HelpBack,
+        &[ch('k'), help_only(key(KeyCode::Up))],
+        Joins,
+        No,
+        G::Help,
+        ALL,
+    ),
+    row(
+        Action::CloseHelp,
+        &[ANY],
+        Line("closes help"),
+        Rank(2, "closes help"),
+        G::Help,
+        ALL,
+    ),
+];
 
 /// The room card.
 const ROOM: &[Binding] = &[
@@ -1482,6 +1504,7 @@ pub fn hints(role: Role) -> ui::Keys {
         card: hints_of(KeyMode::Card, role).0,
         card_edit: hints_of(KeyMode::CardEdit, role).0,
         incident_key: label_of(Action::Incident, role),
+        bias_key: label_of(Action::Biases, role),
         person_key: label_of(Action::AddPerson, role),
         leaves: role != Role::Facilitator,
     }
@@ -1629,7 +1652,8 @@ mod tests {
         assert!(footer.contains(&"+ / -"), "less shares more's hint");
         assert_eq!(keys.footer_end.map(|h| h.keys), Some("?".to_string()));
         assert_eq!(keys.quit[1].keys, "any other key");
-        assert_eq!(keys.help_close[0].keys, "any key");
+        assert_eq!(keys.help_close[0].keys, "j / k");
+        assert_eq!(keys.help_close[1].keys, "any other key");
     }
 
     #[test]

@@ -150,6 +150,8 @@ pub struct App {
     prompt: usize,
     /// The room zoom.
     zoom: bool,
+    /// The help's page, when its keys need several at this size.
+    help_page: usize,
     /// Events recorded during this update, for the journal.
     outbox: Vec<Stamped>,
     /// Everything else this update asks of the loop.
@@ -189,6 +191,7 @@ impl App {
             fades: None,
             prompt: 0,
             zoom: false,
+            help_page: 0,
             outbox: Vec::new(),
             effects: Vec::new(),
             own_drafts: Default::default(),
@@ -338,6 +341,7 @@ impl App {
             screen: ui::Screen {
                 prompt: self.prompt,
                 zoom: self.zoom,
+                help_page: self.help_page,
                 error: self.status.is_some() && self.fades_at().is_none(),
             },
         }
@@ -634,8 +638,14 @@ impl App {
                 self.say(if on { "bell on" } else { "bell off" });
             }
             Action::Export => self.effect(Effect::Export),
-            Action::Help => self.mode = AppMode::Help,
+            Action::Help => {
+                self.mode = AppMode::Help;
+                self.help_page = 0;
+            }
             Action::CloseHelp => self.mode = AppMode::Normal,
+            // The screen wraps the page round to the ones it has.
+            Action::HelpMore => self.help_page = self.help_page.saturating_add(1),
+            Action::HelpBack => self.help_page = self.help_page.saturating_sub(1),
             Action::Quit => self.mode = AppMode::ConfirmQuit,
             Action::ConfirmQuit if self.joined() => self.effect(Effect::Quit(Exit::Quit)),
             Action::ConfirmQuit => {

@@ -25,6 +25,7 @@ use ratatui::widgets::Widget;
 use ratatui_textarea::TextArea;
 
 use crate::meeting::Meeting;
+pub use help::HELP_PAGES;
 pub use room::{Mine, RoomView};
 use section::Part;
 use theme::Theme;
@@ -92,6 +93,8 @@ pub struct Screen {
     /// The status line holds an error, which stays until a key is pressed
     /// (other messages fade).
     pub error: bool,
+    /// The help's page (taken modulo its pages), when it needs several.
+    pub help_page: usize,
 }
 
 /// Everything the screen says about keys, derived from the app's key
@@ -133,6 +136,8 @@ pub struct Keys {
     pub card_edit: Vec<Hint>,
     /// The key that opens the incident card, when this terminal has it.
     pub incident_key: Option<String>,
+    /// The key that shows the bias cards, when this terminal has it.
+    pub bias_key: Option<String>,
     /// The key that adds a person, when this terminal has it.
     pub person_key: Option<String>,
 }
@@ -341,9 +346,9 @@ fn draw_body(buf: &mut ratatui::buffer::Buffer, body: Rect, view: &View, theme: 
         };
         let prompts = section::present(view, &[Part::Prompts]);
         // On a small screen the items get the rows: the prompts keep a
-        // row or two, browsed with a key.
+        // row or two, browsed with a key (and the biases to watch, a row).
         let max = if body.height < PROMPTS_SMALL_BODY {
-            3
+            3 + section::bias_rows(view, &prompts)
         } else {
             body.height.saturating_mul(2) / 5
         };

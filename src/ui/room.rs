@@ -4,11 +4,9 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::text::Span;
-use ratatui::widgets::{Block, BorderType, Widget};
 
 use super::View;
-use super::paint::{cells, clear, put_cut, width};
+use super::paint::{boxed, cells, clear, put_cut, width};
 use super::theme::Theme;
 
 /// The room, as the host tells a terminal about it.
@@ -150,21 +148,14 @@ pub fn draw_card(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
     };
     lines.push((super::footer::line(hints), theme.key()));
     let want = lines.iter().map(|(l, _)| width(l)).max().unwrap_or(0) + 4;
-    let w = cells(want).min(area.width);
-    let h = cells(lines.len() + 2).min(area.height);
-    let rect = Rect::new(
-        area.x + area.width.saturating_sub(w) / 2,
-        area.y + area.height.saturating_sub(h) / 2,
-        w,
-        h,
+    let inner = boxed(
+        buf,
+        area,
+        cells(want),
+        cells(lines.len() + 2),
+        "The room",
+        theme,
     );
-    clear(buf, rect);
-    let block = Block::bordered()
-        .border_type(BorderType::Double)
-        .border_style(theme.strong())
-        .title(Span::styled(" The room ", theme.panel_title()));
-    let inner = block.inner(rect);
-    block.render(rect, buf);
     for (i, (text, style)) in lines.iter().enumerate() {
         let y = inner.y.saturating_add(cells(i));
         let x = inner.x.saturating_add(1);

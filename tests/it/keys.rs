@@ -612,6 +612,16 @@ fn check(mode: KeyMode, b: &Binding, key: &Key, r: &Room, was: &Before) {
             let now = r.app.view(r.app.now()).screen.zoom;
             assert_ne!(now, was.screen.zoom, "{what}");
         }
+        Action::HelpMore | Action::HelpBack => {
+            assert_eq!(r.app.mode(), AppMode::Help, "{what}: the help stays open");
+            let page = r.app.view(r.app.now()).screen.help_page;
+            let want = if b.action == Action::HelpMore {
+                was.screen.help_page + 1
+            } else {
+                was.screen.help_page.saturating_sub(1)
+            };
+            assert_eq!(page, want, "{what}");
+        }
         Action::CloseHelp => {
             assert_eq!(r.app.mode(), AppMode::Normal, "{what}");
             assert_eq!(

@@ -34,6 +34,8 @@ fn join(place: &Place, role: &str) -> Tui {
 /// Moves the host to the timeline, where items have times.
 fn to_timeline(host: &mut Tui) {
     host.send("]");
+    host.wait_for("Impact");
+    host.send("]");
     host.wait_for("Timeline");
 }
 

@@ -331,8 +331,9 @@ fn two_viewers_vote_over_ssh_and_the_counts_reach_the_facilitator_and_the_minute
         .wait_frame("the card closed", |s| !s.contains(" The room "));
 
     // The facilitator takes the room to its factors and opens the vote.
-    host.tui.send("]");
-    host.tui.send("]");
+    for _ in 0..3 {
+        host.tui.send("]");
+    }
     host.tui.wait_for("Contributing factors");
     for factor in ["the cache was cold", "no canary stage"] {
         host.tui.send("a");
@@ -344,6 +345,9 @@ fn two_viewers_vote_over_ssh_and_the_counts_reach_the_facilitator_and_the_minute
     v1.wait_for("no vote is open here: the facilitator opens it");
     host.tui.send("v");
     host.tui.wait_for("vote open: 3 dots each");
+    // Each viewer's screen learns of the vote from the host's next state.
+    v1.wait_for("[·0]");
+    v2.wait_for("[·0]");
 
     // Each viewer casts their own dots from their own terminal, and sees them.
     v1.send("v");
