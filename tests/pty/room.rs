@@ -237,3 +237,33 @@ fn a_viewer_answers_the_pulse_from_their_terminal_and_only_the_count_reaches_the
         "the journal names nobody: {journal}"
     );
 }
+
+#[test]
+fn a_scribes_undo_takes_back_the_scribes_own_item_and_says_when_none_is_left() {
+    let place = Place::new();
+    let mut host = host(&place);
+    to_timeline(&mut host);
+    let mut scribe = join(&place, "scribe");
+    scribe.wait_for("Timeline");
+    scribe.send("a");
+    scribe.type_text("14:02 the scribe's event");
+    scribe.wait_for("the scribe's event");
+    scribe.send(keys::ENTER);
+    host.wait_for("the scribe's event");
+    host.send("a");
+    host.type_text("14:03 the facilitator's event");
+    host.send(keys::ENTER);
+    host.wait_for("the facilitator's event");
+    scribe.wait_for("the facilitator's event");
+
+    // The scribe's `u`: the scribe's event goes, the facilitator's made
+    // since stays, on every screen.
+    scribe.send("u");
+    host.wait_gone("the scribe's event");
+    scribe.wait_gone("the scribe's event");
+    assert!(host.screen().contains("the facilitator's event"));
+    scribe.send("u");
+    scribe.wait_for("nothing of yours to undo");
+    assert!(scribe.screen().contains("the facilitator's event"));
+    assert!(!host.screen().contains("nothing of yours"));
+}
