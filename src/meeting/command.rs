@@ -103,7 +103,7 @@ pub enum Refusal {
     NothingToUndo,
     /// Nothing of this terminal's own to undo: the changes there are are
     /// others' (a scribe's `u` undoes the scribe's own changes only).
-    #[error("nothing of yours to undo: u takes back your own changes, not others'")]
+    #[error("nothing of yours to undo: undo takes back your own changes, not others'")]
     NothingOfYoursToUndo,
     /// A timebox cannot be cut further.
     #[error("a timebox cannot be shorter than one minute")]

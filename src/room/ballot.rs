@@ -45,7 +45,7 @@ impl Ballot {
                     && self.used(m, section) >= vote.votes_each
                 {
                     return Err(format!(
-                        "your {} dots are all cast: - takes one back",
+                        "your {} dots are all cast: take one back first",
                         vote.votes_each
                     ));
                 }

@@ -912,7 +912,7 @@ mod tests {
         assert!(events.is_empty());
         assert_eq!(
             told.as_deref(),
-            Some("your 3 dots are all cast: - takes one back")
+            Some("your 3 dots are all cast: take one back first")
         );
         // A dot taken back must be one's own.
         let (events, told) = from_terminal(&mut host, &mut app, 2, Command::Unvote(f[0]));
@@ -963,7 +963,7 @@ mod tests {
         assert!(events.is_empty());
         assert_eq!(
             told.as_deref(),
-            Some("your 3 dots are all cast: - takes one back")
+            Some("your 3 dots are all cast: take one back first")
         );
         let mine = host.handle().inner.registry().ballots[&3].mine();
         assert_eq!(mine.dots, [(f[0], 1), (f[1], 2)]);
@@ -1018,7 +1018,7 @@ mod tests {
         assert!(host.on_request(&mut app, req).is_empty());
         assert_eq!(
             notes.try_recv().unwrap(),
-            "nothing of yours to undo: u takes back your own changes, not others'"
+            "nothing of yours to undo: undo takes back your own changes, not others'"
         );
         assert_eq!(live(&app), ["the facilitator's note"]);
         // The facilitator's own undo takes back the facilitator's note.

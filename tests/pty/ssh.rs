@@ -362,7 +362,7 @@ fn two_viewers_vote_over_ssh_and_the_counts_reach_the_facilitator_and_the_minute
     v2.wait_for("Your dots: F1 ● — 2 of 3 left");
     // The host holds each to their share.
     v1.send("2");
-    v1.wait_for("your 3 dots are all cast: - takes one back");
+    v1.wait_for("your 3 dots are all cast: take one back first");
 
     let screen = host.tui.wait_until("both viewers' dots counted", |s| {
         // (the dots and the text are joined by no-break spaces)
