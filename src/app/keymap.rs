@@ -1504,6 +1504,7 @@ pub fn hints(role: Role) -> ui::Keys {
         card: hints_of(KeyMode::Card, role).0,
         card_edit: hints_of(KeyMode::CardEdit, role).0,
         incident_key: label_of(Action::Incident, role),
+        timer_key: label_of(Action::ToggleTimer, role),
         bias_key: label_of(Action::Biases, role),
         person_key: label_of(Action::AddPerson, role),
         leaves: role != Role::Facilitator,

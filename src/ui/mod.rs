@@ -136,6 +136,8 @@ pub struct Keys {
     pub card_edit: Vec<Hint>,
     /// The key that opens the incident card, when this terminal has it.
     pub incident_key: Option<String>,
+    /// The key that starts the section's timer, if this role has it.
+    pub timer_key: Option<String>,
     /// The key that shows the bias cards, when this terminal has it.
     pub bias_key: Option<String>,
     /// The key that adds a person, when this terminal has it.

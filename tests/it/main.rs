@@ -30,6 +30,7 @@ mod keys;
 mod meeting;
 mod replay;
 mod review;
+mod roles_screen;
 mod shipped;
 mod templates;
 mod tickets;
