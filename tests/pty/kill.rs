@@ -449,6 +449,10 @@ fn start(place: &Place) -> (Tui, Frames) {
             "Kill at any moment",
             "--people",
             "Ana:IC,Ben,Chen",
+            // A networked meeting: the SSH server runs inside the host
+            // that is killed.
+            "--serve",
+            "127.0.0.1:0",
         ],
         COLS,
         ROWS,
@@ -457,6 +461,7 @@ fn start(place: &Place) -> (Tui, Frames) {
     frames.wait_until(&tui, "the meeting screen, saved", |s| {
         s.contains("Section 1/9") && s.contains("✓ saved")
     });
+    frames.wait_for(&tui, "SSH on 127.0.0.1:");
     (tui, frames)
 }
 
