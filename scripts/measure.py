@@ -577,6 +577,9 @@ def print_echo_summary(results):
     big = results.get("echo_hotwash_big")
     if big:
         print(echo_line("hotwash (resumed meeting)", big))
+    remote = results.get("echo_ssh_scribe")
+    if remote:
+        print(echo_line("hotwash (scribe over ssh)", remote))
     if ed:
         print(echo_line(ed["what"].split(" ")[0].lower() + " (insert mode)", ed))
     if hw and ed:
@@ -651,15 +654,14 @@ def main():
             lat = echo_ssh(tmp, args.keys)
             if lat:
                 results["echo_ssh_scribe"] = summary("hotwash, a scribe over SSH on the loopback: key to echo", lat)
-                print("echo over ssh:", results["echo_ssh_scribe"], flush=True)
             if "echo" not in only:
+                # The local echo and the editor's, in the same run, beside it.
                 lat, _ = echo_hotwash(tmp, args.keys)
                 results["echo_hotwash"] = summary("hotwash, new meeting: key to echo in the input box", lat)
-                print("echo hotwash:", results["echo_hotwash"], flush=True)
                 lat, editor = echo_editor(tmp, args.keys)
                 if lat:
                     results["echo_editor"] = summary(f"{editor}: key to echo in insert mode", lat)
-                    print("echo editor:", results["echo_editor"], flush=True)
+            print_echo_summary(results)
         if "start" in only:
             t = start_new(tmp, args.runs)
             results["start_new_first_frame_ms"] = {"median": ms(statistics.median(t)), "max": ms(max(t)), "runs": len(t)}

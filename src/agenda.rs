@@ -614,7 +614,7 @@ impl Checker<'_> {
                 (Some(_), Some(k)) if k != SectionKind::Notes => {
                     self.problem(
                         offset,
-                        format!("{label} is not a notes section; only a notes section can fill a part of the document"),
+                        format!("{label} is not a notes section but fills a part of the document; expected kind = \"notes\" for a section with fills"),
                     );
                     None
                 }

@@ -77,6 +77,10 @@ pub enum Action {
     Stay,
     /// Help: close it.
     CloseHelp,
+    /// Help: the next page of keys (when they do not fit on one).
+    HelpMore,
+    /// Help: the page before.
+    HelpBack,
     // The room (several terminals).
     /// Open the room card: who is joined, how to join, keys asking to.
     RoomCard,
@@ -88,6 +92,10 @@ pub enum Action {
     CloseRoom,
     /// A joined terminal: raise or lower this terminal's hand.
     RaiseHand,
+    /// A viewer: go to the open dot-vote, to cast this terminal's own dots.
+    JoinVote,
+    /// A viewer: go to the open learning pulse, to answer it.
+    JoinPulse,
     // Version two: the craft of the guides.
     /// Open the speaker picker (rooms larger than nine).
     PickSpeaker,
@@ -209,6 +217,9 @@ impl Roles {
     pub const CAPTURE: Roles = Roles(Role::Facilitator.bit() | Role::Scribe.bit());
     /// A viewer (a remote attendee).
     pub const VIEWER: Roles = Roles(Role::Viewer.bit());
+    /// Those who vote and answer the pulse: the facilitator by hand for
+    /// the room, a viewer for themselves.
+    pub const VOTERS: Roles = Roles(Role::Facilitator.bit() | Role::Viewer.bit());
     /// Every terminal that joined the host's (all but the facilitator's).
     pub const JOINED: Roles =
         Roles(Role::Scribe.bit() | Role::Projector.bit() | Role::Viewer.bit());
@@ -416,6 +427,7 @@ use Group as G;
 const FAC: Roles = Roles::FACILITATOR;
 const CAP: Roles = Roles::CAPTURE;
 const ALL: Roles = Roles::ALL;
+const VOTERS: Roles = Roles::VOTERS;
 
 /// The digits 1-9: a participant, or a factor while voting.
 const DIGITS: &[Key] = &[
@@ -548,7 +560,7 @@ const NORMAL: &[Binding] = &[
     row(
         Action::Undo,
         &[ch('u')],
-        Line("undo the last change to an item"),
+        Line("undo your own last change (not another terminal's)"),
         Rank(11, "undo"),
         G::Capture,
         CAP,
@@ -616,6 +628,22 @@ const NORMAL: &[Binding] = &[
         No,
         G::Craft,
         FAC,
+    ),
+    row(
+        Action::JoinVote,
+        &[ch('v')],
+        Line("your own dots on this section's factors, once the vote is open"),
+        Where(When::In(SectionKind::Factors), 2, "vote"),
+        G::Craft,
+        Roles::VIEWER,
+    ),
+    row(
+        Action::JoinPulse,
+        &[ch('l')],
+        Line("answer the learning pulse, once it is open"),
+        Rank(3, "pulse"),
+        G::Craft,
+        Roles::VIEWER,
     ),
     row(
         Action::Biases,
@@ -827,7 +855,15 @@ const CONFIRM_QUIT: &[Binding] = &[
         Line("quit"),
         Rank(1, "quit"),
         G::Quit,
-        ALL,
+        FAC,
+    ),
+    row(
+        Action::ConfirmQuit,
+        &[ch('y'), alias(ch('Y'))],
+        Line("leave; the meeting goes on"),
+        Rank(1, "leave"),
+        G::Quit,
+        Roles::JOINED,
     ),
     row(
         Action::Stay,
@@ -840,14 +876,32 @@ const CONFIRM_QUIT: &[Binding] = &[
 ];
 
 /// The help overlay.
-const HELP: &[Binding] = &[row(
-    Action::CloseHelp,
-    &[ANY],
-    Line("closes help"),
-    Rank(1, "closes help"),
-    G::Help,
-    ALL,
-)];
+const HELP: &[Binding] = &[
+    row(
+        Action::HelpMore,
+        &[ch('j'), help_only(key(KeyCode::Down))],
+        Line("the next page of keys"),
+        Rank(1, ui::HELP_PAGES),
+        G::Help,
+        ALL,
+    ),
+    row(
+        Action::HelpBack,
+        &[ch('k'), help_only(key(KeyCode::Up))],
+        Joins,
+        No,
+        G::Help,
+        ALL,
+    ),
+    row(
+        Action::CloseHelp,
+        &[ANY],
+        Line("closes help"),
+        Rank(2, "closes help"),
+        G::Help,
+        ALL,
+    ),
+];
 
 /// The room card.
 const ROOM: &[Binding] = &[
@@ -906,7 +960,7 @@ const VOTE: &[Binding] = &[
         Line("one dot for factor N of this section"),
         Rank(1, "dot for N"),
         G::Voting,
-        FAC,
+        VOTERS,
     ),
     row(
         Action::Dot,
@@ -914,7 +968,7 @@ const VOTE: &[Binding] = &[
         Line("one dot for the selected factor"),
         Rank(2, "dot"),
         G::Voting,
-        FAC,
+        VOTERS,
     ),
     row(
         Action::Undot,
@@ -922,7 +976,7 @@ const VOTE: &[Binding] = &[
         Line("take one dot back from the selected factor"),
         Rank(3, "take back"),
         G::Voting,
-        FAC,
+        VOTERS,
     ),
     row(
         Action::SelectNext,
@@ -930,7 +984,7 @@ const VOTE: &[Binding] = &[
         Line("move the selection"),
         No,
         G::Voting,
-        FAC,
+        VOTERS,
     ),
     row(
         Action::SelectPrev,
@@ -938,7 +992,7 @@ const VOTE: &[Binding] = &[
         Joins,
         No,
         G::Voting,
-        FAC,
+        VOTERS,
     ),
     row(
         Action::CloseVote,
@@ -954,7 +1008,7 @@ const VOTE: &[Binding] = &[
         Line("back to the meeting (the vote stays open; v comes back)"),
         Rank(5, "back"),
         G::Voting,
-        FAC,
+        VOTERS,
     ),
     INTERRUPT_INPUT,
 ];
@@ -967,7 +1021,7 @@ const PULSE: &[Binding] = &[
         Line("one answer, 1 (not at all) to 5 (fully), to the question shown"),
         Rank(1, "answer"),
         G::Pulsing,
-        FAC,
+        VOTERS,
     ),
     row(
         Action::PulseQuestion,
@@ -975,7 +1029,7 @@ const PULSE: &[Binding] = &[
         Line("the other question"),
         Rank(2, "other question"),
         G::Pulsing,
-        FAC,
+        VOTERS,
     ),
     row(
         Action::PulseTakeBack,
@@ -983,7 +1037,7 @@ const PULSE: &[Binding] = &[
         Line("take back the last answer recorded here"),
         Rank(3, "take back"),
         G::Pulsing,
-        FAC,
+        VOTERS,
     ),
     row(
         Action::ClosePulse,
@@ -999,7 +1053,7 @@ const PULSE: &[Binding] = &[
         Line("back to the meeting (the pulse stays open; l comes back)"),
         Rank(5, "back"),
         G::Pulsing,
-        FAC,
+        VOTERS,
     ),
     INTERRUPT_INPUT,
 ];
@@ -1074,7 +1128,7 @@ const CARD: &[Binding] = &[
     row(
         Action::Undo,
         &[ch('u')],
-        Line("undo the last change"),
+        Line("undo your own last change"),
         Rank(8, "undo"),
         G::Card,
         CAP,
@@ -1406,7 +1460,7 @@ fn help_lines(role: Role) -> Vec<HelpLine> {
 
 /// The meeting screen's key for `action`, as `role` reads it, if `role`
 /// may use it: for the words that say how to start ("press i").
-fn label_of(action: Action, role: Role) -> Option<String> {
+pub fn label_of(action: Action, role: Role) -> Option<String> {
     NORMAL
         .iter()
         .find(|b| b.action == action && b.roles.allows(role))
@@ -1450,7 +1504,10 @@ pub fn hints(role: Role) -> ui::Keys {
         card: hints_of(KeyMode::Card, role).0,
         card_edit: hints_of(KeyMode::CardEdit, role).0,
         incident_key: label_of(Action::Incident, role),
+        timer_key: label_of(Action::ToggleTimer, role),
+        bias_key: label_of(Action::Biases, role),
         person_key: label_of(Action::AddPerson, role),
+        leaves: role != Role::Facilitator,
     }
 }
 
@@ -1472,9 +1529,14 @@ pub fn refused(mode: KeyMode, role: Role, ev: &KeyEvent) -> Option<String> {
     }
     let b = lookup(mode, Role::Facilitator, ev)?;
     let key = b.keys.iter().find(|k| k.code.is_some() && k.matches(ev))?;
+    // Every role with a row for this key here (`v`: the facilitator's
+    // vote, a viewer's own dots).
     let whose: Vec<&str> = Role::ALL
         .iter()
-        .filter(|r| b.roles.allows(**r))
+        .filter(|r| {
+            lookup(mode, **r, ev)
+                .is_some_and(|b| b.keys.iter().any(|k| k.code.is_some() && k.matches(ev)))
+        })
         .map(|r| r.name())
         .collect();
     Some(format!(
@@ -1591,17 +1653,21 @@ mod tests {
         assert!(footer.contains(&"+ / -"), "less shares more's hint");
         assert_eq!(keys.footer_end.map(|h| h.keys), Some("?".to_string()));
         assert_eq!(keys.quit[1].keys, "any other key");
-        assert_eq!(keys.help_close[0].keys, "any key");
+        assert_eq!(keys.help_close[0].keys, "j / k");
+        assert_eq!(keys.help_close[1].keys, "any other key");
     }
 
     #[test]
     fn roles_filter_the_table_and_the_facilitator_has_it_all() {
         // Every action is the facilitator's but a joined terminal's own
-        // (raising a hand); their `q` leaves where the facilitator's quits.
+        // (raising a hand, going to the open vote or pulse); their `q` leaves where the facilitator's quits.
         for mode in KeyMode::ALL {
             for b in mode.table() {
                 assert!(
-                    b.action == Action::RaiseHand || allowed(Role::Facilitator, b.action),
+                    matches!(
+                        b.action,
+                        Action::RaiseHand | Action::JoinVote | Action::JoinPulse
+                    ) || allowed(Role::Facilitator, b.action),
                     "{mode:?} {:?}",
                     b.action
                 );

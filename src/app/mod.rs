@@ -294,8 +294,9 @@ pub fn run(
         &mut stats,
         &mut host,
     ));
-    // Joined terminals are told the meeting ended and let go.
-    host.end();
+    // Joined terminals are told the meeting ended and let go; their
+    // transports get a moment to write that before the process ends.
+    rt.block_on(host.end().written(Duration::from_millis(1500)));
     crate::room::local::unlisten(&room.dir);
     // Whatever stopped the meeting, the words in the input box are kept
     // (an unchanged draft records nothing).

@@ -5,6 +5,9 @@
 //! for any terminal.
 
 mod craft;
+mod room;
+
+pub use room::Openings;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -147,6 +150,8 @@ pub struct App {
     prompt: usize,
     /// The room zoom.
     zoom: bool,
+    /// The help's page, when its keys need several at this size.
+    help_page: usize,
     /// Events recorded during this update, for the journal.
     outbox: Vec<Stamped>,
     /// Everything else this update asks of the loop.
@@ -159,6 +164,9 @@ pub struct App {
     hand_up: bool,
     /// The guides' keys: picker, talk times, hints, vote and pulse.
     craft: craft::Craft,
+    /// A joined terminal's name for its own changes (its undo takes back
+    /// only those); None on the facilitator's.
+    author: Option<String>,
 }
 
 impl App {
@@ -183,12 +191,14 @@ impl App {
             fades: None,
             prompt: 0,
             zoom: false,
+            help_page: 0,
             outbox: Vec::new(),
             effects: Vec::new(),
             own_drafts: Default::default(),
             room: ui::RoomView::default(),
             hand_up: false,
             craft: craft::Craft::default(),
+            author: None,
         };
         // Already past time at resume: the bell rang before the crash.
         if app.meeting.overtime_offer(now) {
@@ -331,6 +341,7 @@ impl App {
             screen: ui::Screen {
                 prompt: self.prompt,
                 zoom: self.zoom,
+                help_page: self.help_page,
                 error: self.status.is_some() && self.fades_at().is_none(),
             },
         }
@@ -627,8 +638,14 @@ impl App {
                 self.say(if on { "bell on" } else { "bell off" });
             }
             Action::Export => self.effect(Effect::Export),
-            Action::Help => self.mode = AppMode::Help,
+            Action::Help => {
+                self.mode = AppMode::Help;
+                self.help_page = 0;
+            }
             Action::CloseHelp => self.mode = AppMode::Normal,
+            // The screen wraps the page round to the ones it has.
+            Action::HelpMore => self.help_page = self.help_page.saturating_add(1),
+            Action::HelpBack => self.help_page = self.help_page.saturating_sub(1),
             Action::Quit => self.mode = AppMode::ConfirmQuit,
             Action::ConfirmQuit if self.joined() => self.effect(Effect::Quit(Exit::Quit)),
             Action::ConfirmQuit => {
@@ -708,6 +725,8 @@ impl App {
                     "hand lowered".into()
                 });
             }
+            Action::JoinVote => self.join_vote(),
+            Action::JoinPulse => self.join_pulse(),
             Action::PickSpeaker
             | Action::Pick
             | Action::ClosePicker
@@ -736,7 +755,10 @@ impl App {
     /// of the meeting shows it meanwhile.
     fn run(&mut self, cmd: Command) -> bool {
         let sent = self.joined().then(|| cmd.clone());
-        match self.meeting.record(cmd, self.clock.now()) {
+        match self
+            .meeting
+            .record_by(cmd, self.clock.now(), self.author.as_deref())
+        {
             Ok(events) => {
                 match sent {
                     Some(cmd) => self.effects.push(Effect::Send(cmd)),
@@ -997,10 +1019,10 @@ impl App {
         self.seat.role != Role::Facilitator
     }
 
-    /// The host's side of a joined terminal's command: decided on the
-    /// meeting (item ids are assigned here), journaled, drawn.
-    pub fn on_command(&mut self, cmd: Command) -> Result<Vec<Effect>, Refusal> {
-        let events = self.meeting.record(cmd, self.clock.now())?;
+    /// The host's side of a joined terminal's command, made by `by`:
+    /// decided on the meeting (item ids are assigned here), journaled, drawn.
+    pub fn on_command(&mut self, cmd: Command, by: Option<&str>) -> Result<Vec<Effect>, Refusal> {
+        let events = self.meeting.record_by(cmd, self.clock.now(), by)?;
         self.outbox.extend(events);
         self.fix_selection();
         self.draw();
@@ -1025,8 +1047,10 @@ impl App {
     /// The room as this terminal shows it changed (hands, the room card).
     pub fn on_room(&mut self, room: ui::RoomView) -> Vec<Effect> {
         let hands = std::mem::take(&mut self.room.hands);
+        let mine = self.room.mine.take();
         self.room = room;
         self.room.hands = hands;
+        self.room.mine = mine;
         self.draw();
         self.take_effects()
     }

@@ -59,6 +59,14 @@ impl Bias {
         Bias::ALL.map(Bias::name).join(", ")
     }
 
+    /// Its name where room is short (beside a section's prompts).
+    pub fn short(self) -> &'static str {
+        match self {
+            Bias::FundamentalAttribution => "attribution",
+            other => other.name(),
+        }
+    }
+
     /// Its title on the card.
     pub fn title(self) -> &'static str {
         match self {

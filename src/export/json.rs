@@ -5,11 +5,13 @@
 //! millisecond, so they are both exact and readable as local times;
 //! durations are whole milliseconds (`*_ms`) or seconds (`*_secs`).
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
 use super::{Options, clean, local, over_ms, span, spent_ms};
-use crate::meeting::{Flag, Item, Meeting, Outcome, OvertimeChoice, Parsed};
+use crate::meeting::{Flag, Item, ItemId, Meeting, Outcome, OvertimeChoice, Parsed};
 
 /// The schema's `$id`, which every document names in its `$schema` field.
 pub const SCHEMA_ID: &str = "urn:hotwash:export:3";
@@ -19,8 +21,10 @@ pub const SCHEMA_VERSION: u32 = 3;
 
 /// The export model every rendering works from: the JSON document as a
 /// value (for templates).
-pub(super) fn model(m: &Meeting, opts: &Options) -> serde_json::Value {
-    serde_json::to_value(document(m, opts)).unwrap_or(serde_json::Value::Null)
+pub(super) fn model(m: &Meeting, opts: &Options) -> minijinja::Value {
+    // Straight from the document's own types: going through
+    // `serde_json::Value` first built every object twice.
+    minijinja::Value::from_serialize(document(m, opts))
 }
 
 /// Renders the JSON document, pretty-printed, ending in a newline.
@@ -231,6 +235,7 @@ struct TalkTime {
 fn document(m: &Meeting, opts: &Options) -> Document {
     let (start, end) = span(m);
     let offset = local(m, start).format("%:z").to_string();
+    let numbers = m.factor_numbers();
     Document {
         schema: SCHEMA_ID,
         schema_version: SCHEMA_VERSION,
@@ -292,7 +297,7 @@ fn document(m: &Meeting, opts: &Options) -> Document {
                     // Tangents live in `parking_lot` once, not once per
                     // parking-lot section.
                     .filter(|i| i.parking.is_none())
-                    .map(|i| item(m, i))
+                    .map(|i| item(m, i, &numbers))
                     .collect(),
             })
             .collect(),
@@ -373,7 +378,7 @@ fn common(m: &Meeting, i: &Item) -> Common {
     }
 }
 
-fn item(m: &Meeting, i: &Item) -> ItemOut {
+fn item(m: &Meeting, i: &Item, numbers: &BTreeMap<ItemId, u32>) -> ItemOut {
     let common = common(m, i);
     match &i.parsed {
         Parsed::Note | Parsed::Tangent => ItemOut::Note { common },
@@ -394,7 +399,7 @@ fn item(m: &Meeting, i: &Item) -> ItemOut {
             common,
             tags: f.tags.iter().map(|t| text(t)).collect(),
             description: text(&f.text),
-            number: m.factor_number(i.id),
+            number: numbers.get(&i.id).copied(),
             votes: m.vote(i.section).map(|_| m.votes_for(i.id)),
         },
         Parsed::Action(a) => ItemOut::Action {

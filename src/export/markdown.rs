@@ -364,13 +364,18 @@ fn factors(doc: &mut Doc, m: &Meeting, items: &[&Item]) {
     let linked = m
         .all_items()
         .any(|i| !i.deleted && matches!(&i.parsed, Parsed::Action(a) if a.factor.is_some()));
+    let numbers = if linked {
+        m.factor_numbers()
+    } else {
+        Default::default()
+    };
     let voted = items.first().and_then(|i| m.vote(i.section)).is_some();
     if voted {
         doc.para("In the order of the room's dot-vote, most votes first.");
     }
     doc.list(items.iter().map(|i| {
         let mut line = String::new();
-        if linked && let Some(n) = m.factor_number(i.id) {
+        if let Some(n) = numbers.get(&i.id) {
             line.push_str(&format!("F{n}: "));
         }
         line.push_str(&match &i.parsed {

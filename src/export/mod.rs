@@ -137,7 +137,7 @@ pub struct Options {
 }
 
 /// The export model (the JSON document's data) that templates render.
-pub fn model(meeting: &Meeting, opts: &Options) -> serde_json::Value {
+pub fn model(meeting: &Meeting, opts: &Options) -> minijinja::Value {
     json::model(meeting, opts)
 }
 

@@ -91,7 +91,7 @@ pub fn render_str(
     // The model becomes minijinja's own value once; `items` then hands out
     // the items it already holds (shared, not copied), however often a
     // template asks.
-    let model = minijinja::Value::from_serialize(super::model(m, opts));
+    let model = super::model(m, opts);
     let sections: Vec<minijinja::Value> = model
         .get_attr("sections")
         .ok()

@@ -101,6 +101,10 @@ pub enum Refusal {
     /// Nothing to undo.
     #[error("nothing to undo")]
     NothingToUndo,
+    /// Nothing of this terminal's own to undo: the changes there are are
+    /// others' (a scribe's `u` undoes the scribe's own changes only).
+    #[error("nothing of yours to undo: undo takes back your own changes, not others'")]
+    NothingOfYoursToUndo,
     /// A timebox cannot be cut further.
     #[error("a timebox cannot be shorter than one minute")]
     TimeboxTooShort,
@@ -287,12 +291,7 @@ impl Meeting {
                     _ => vec![Event::OutcomeSet { id, outcome }],
                 }
             }
-            Command::Undo => {
-                if !self.can_undo() {
-                    return Err(Refusal::NothingToUndo);
-                }
-                vec![Event::Undone]
-            }
+            Command::Undo => self.decide_undo(None)?,
             Command::SaveDraft(d) => {
                 let mut text = sanitize(&d.text);
                 if text.trim().is_empty() {
@@ -333,6 +332,17 @@ impl Meeting {
         Ok(events)
     }
 
+    /// Undo for `by`: their own last change, if they have one.
+    fn decide_undo(&self, by: Option<&str>) -> Result<Vec<Event>, Refusal> {
+        if self.can_undo_by(by) {
+            Ok(vec![Event::Undone])
+        } else if self.can_undo() {
+            Err(Refusal::NothingOfYoursToUndo)
+        } else {
+            Err(Refusal::NothingToUndo)
+        }
+    }
+
     fn live_item(&self, id: ItemId) -> Result<&super::state::Item, Refusal> {
         self.item(id).filter(|i| !i.deleted).ok_or(Refusal::NoItem)
     }
@@ -357,9 +367,32 @@ impl Meeting {
         cmd: Command,
         at: chrono::DateTime<chrono::Utc>,
     ) -> Result<Vec<super::event::Stamped>, Refusal> {
-        let stamped: Vec<_> = self
-            .decide(cmd)?
+        self.record_by(cmd, at, None)
+    }
+
+    /// [`Meeting::record`] for a change made at the joined terminal `by`
+    /// (None: the facilitator's): its undoable events carry the author, so
+    /// that an undo there takes back that terminal's own last change.
+    /// Votes and pulse answers never carry one.
+    pub fn record_by(
+        &mut self,
+        cmd: Command,
+        at: chrono::DateTime<chrono::Utc>,
+        by: Option<&str>,
+    ) -> Result<Vec<super::event::Stamped>, Refusal> {
+        let events = match cmd {
+            Command::Undo => self.decide_undo(by)?,
+            cmd => self.decide(cmd)?,
+        };
+        let stamped: Vec<_> = events
             .into_iter()
+            .map(|event| match by {
+                Some(by) if event.undoable() => Event::ByTerminal {
+                    by: by.to_string(),
+                    event: Box::new(event),
+                },
+                _ => event,
+            })
             .map(|event| super::event::Stamped { at, event })
             .collect();
         for e in &stamped {
@@ -527,3 +560,121 @@ impl Meeting {
 
 /// Dots each person has when the agenda does not say (`votes = N`).
 pub const DEFAULT_VOTES: u32 = 3;
+
+#[cfg(test)]
+mod tests {
+    use chrono::Utc;
+
+    use super::*;
+    use crate::meeting::Stamped;
+
+    fn meeting() -> (Meeting, Vec<Stamped>) {
+        let first = Stamped {
+            at: Utc::now(),
+            event: Meeting::start_event("undo", &crate::agenda::default_agenda(), &[], 0),
+        };
+        let m = Meeting::begin(&first).expect("a meeting");
+        (m, vec![first])
+    }
+
+    fn texts(m: &Meeting) -> Vec<String> {
+        m.all_items()
+            .filter(|i| !i.deleted)
+            .map(|i| i.text.clone())
+            .collect()
+    }
+
+    /// A scribe's `u` takes back the scribe's own last change, not the
+    /// facilitator's made since, and the other way round; the journal
+    /// folds to the same meeting, and votes stay anonymous.
+    #[test]
+    fn each_terminal_undoes_its_own_changes_and_the_journal_replays_the_same() {
+        let (mut m, mut journal) = meeting();
+        let now = Utc::now();
+        let scribe = Some("scribe (key AbCdEf12)");
+        let mut rec =
+            |m: &mut Meeting, cmd, by| m.record_by(cmd, now, by).map(|e| journal.extend(e));
+        rec(&mut m, Command::Add("the scribe's note".into()), scribe).unwrap();
+        rec(&mut m, Command::Add("the facilitator's note".into()), None).unwrap();
+        let first = m.all_items().next().unwrap().id;
+        rec(
+            &mut m,
+            Command::Edit(first, "the scribe's note, edited".into()),
+            scribe,
+        )
+        .unwrap();
+
+        rec(&mut m, Command::Undo, scribe).unwrap();
+        assert_eq!(texts(&m), ["the scribe's note", "the facilitator's note"]);
+        rec(&mut m, Command::Undo, None).unwrap();
+        assert_eq!(texts(&m), ["the scribe's note"]);
+        assert_eq!(
+            rec(&mut m, Command::Undo, None),
+            Err(Refusal::NothingOfYoursToUndo),
+            "the facilitator's changes are all undone; the scribe's stay theirs"
+        );
+        rec(&mut m, Command::Undo, scribe).unwrap();
+        assert!(texts(&m).is_empty());
+        assert_eq!(
+            rec(&mut m, Command::Undo, scribe),
+            Err(Refusal::NothingToUndo)
+        );
+
+        // Votes and pulse answers carry no author, whoever sends them.
+        let cur = m.current();
+        let factors = (0..m.agenda().sections.len())
+            .find(|s| m.agenda().sections[*s].kind == crate::agenda::SectionKind::Factors)
+            .unwrap();
+        for _ in cur..factors {
+            rec(&mut m, Command::NextSection, None).unwrap();
+        }
+        rec(&mut m, Command::Add("a factor".into()), scribe).unwrap();
+        rec(&mut m, Command::OpenVote, None).unwrap();
+        let factor = m.factors()[0].id;
+        let cast = m
+            .record_by(Command::Vote(factor), now, Some("viewer (key 1)"))
+            .unwrap();
+        assert_eq!(cast[0].event, Event::VoteCast { factor });
+        journal.extend(cast);
+
+        // Through the journal's text and back: the same meeting.
+        let lines: Vec<String> = journal
+            .iter()
+            .map(|e| serde_json::to_string(e).unwrap())
+            .collect();
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains(r#""type":"by_terminal","by":"scribe (key AbCdEf12)""#)),
+            "{lines:?}"
+        );
+        assert!(!lines.iter().any(|l| l.contains("viewer")), "{lines:?}");
+        let read: Vec<Stamped> = lines
+            .iter()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let replayed = Meeting::replay(&read).unwrap();
+        assert_eq!(replayed, m);
+    }
+
+    /// A journal from before the room (no authors): undo takes back the
+    /// last change, as it always did.
+    #[test]
+    fn a_journal_without_authors_undoes_as_before() {
+        let (mut m, _) = meeting();
+        let now = Utc::now();
+        m.record(Command::Add("one".into()), now).unwrap();
+        m.record(Command::Add("two".into()), now).unwrap();
+        let undone: Stamped = serde_json::from_str(&format!(
+            r#"{{"at":{},"event":{{"type":"undone"}}}}"#,
+            serde_json::to_string(&now).unwrap()
+        ))
+        .unwrap();
+        m.apply(&undone);
+        assert_eq!(texts(&m), ["one"]);
+        assert_eq!(
+            serde_json::to_string(&undone.event).unwrap(),
+            r#"{"type":"undone"}"#
+        );
+    }
+}

@@ -170,7 +170,8 @@ pub enum Event {
         /// The outcome, or None to clear it.
         outcome: Option<Outcome>,
     },
-    /// The last item change was undone.
+    /// The last change (of whoever undoes: see [`Event::ByTerminal`])
+    /// was undone.
     Undone,
     /// The draft being typed for one target, saved (empty text: no draft).
     DraftSaved {
@@ -285,6 +286,40 @@ pub enum Event {
         /// The action's text (the tangent's).
         text: String,
     },
+    // The room: a change made at a joined terminal (a scribe's), so that
+    // `u` there undoes that terminal's own changes. The facilitator's
+    // changes are never wrapped (journals from before the room hold none),
+    // and votes and pulse answers never are: they stay anonymous.
+    /// A change made at the joined terminal `by`.
+    ByTerminal {
+        /// Who made it, as the host names that terminal's key (a pseudonym
+        /// that stays the same when the same key joins again).
+        by: String,
+        /// The change.
+        event: Box<Event>,
+    },
+}
+
+impl Event {
+    /// Whether undo can take this change back (or it is an undo): what a
+    /// joined terminal's change is marked with its author for.
+    pub fn undoable(&self) -> bool {
+        matches!(
+            self,
+            Event::ItemAdded { .. }
+                | Event::TangentParked { .. }
+                | Event::ItemEdited { .. }
+                | Event::ItemDeleted { .. }
+                | Event::OutcomeSet { .. }
+                | Event::Undone
+                | Event::IncidentChanged { .. }
+                | Event::PersonRenamed { .. }
+                | Event::RoleChanged { .. }
+                | Event::PersonLeft { .. }
+                | Event::ItemPrepared { .. }
+                | Event::TangentToAction { .. }
+        )
+    }
 }
 
 /// The two questions of the learning pulse, asked at the close; each is

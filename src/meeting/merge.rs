@@ -38,7 +38,12 @@ pub fn merge_rescued(meeting: &Meeting, journal: &[Stamped], rescued: &[Stamped]
                 *id = new;
             }
         };
-        match &mut e.event {
+        // A joined terminal's change names its items inside.
+        let event = match &mut e.event {
+            Event::ByTerminal { event, .. } => &mut **event,
+            event => event,
+        };
+        match event {
             Event::ItemAdded { id, .. } | Event::TangentParked { id, .. } => {
                 if taken.contains(id) {
                     let new = taken.last().map_or(1, |&last| last.saturating_add(1));

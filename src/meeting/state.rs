@@ -314,7 +314,10 @@ pub struct Meeting {
     parked: Vec<usize>,
     talk_ms: Vec<i64>,
     turns: Vec<u32>,
-    undo: Vec<Inverse>,
+    /// Undoable steps, each with who made it (None: the facilitator).
+    undo: Vec<(Option<String>, Inverse)>,
+    /// While folding a joined terminal's change: who made it.
+    author: Option<String>,
     // Version two: the incident and roster corrections.
     /// The incident's fields apart from its title.
     details: Incident,
@@ -532,6 +535,7 @@ impl Meeting {
             talk_ms: vec![0; n],
             turns: vec![0; n],
             undo: Vec::new(),
+            author: None,
             details: Incident::default(),
             left: vec![false; n],
             first_timed: None,
@@ -559,6 +563,16 @@ impl Meeting {
     /// Folds one event in. Events that make no sense here (an unknown item,
     /// a section out of range) change nothing, so a damaged journal still replays.
     pub fn apply(&mut self, e: &Stamped) {
+        if let Event::ByTerminal { by, event } = &e.event {
+            let inner = Stamped {
+                at: e.at,
+                event: (**event).clone(),
+            };
+            let was = self.author.replace(by.clone());
+            self.apply(&inner);
+            self.author = was;
+            return;
+        }
         let at = e.at;
         self.events += 1;
         if at > self.last_event {
@@ -643,23 +657,25 @@ impl Meeting {
             Event::ItemEdited { id, text } => {
                 let text = super::text::clean(text).into_owned();
                 if let Some(old) = self.set_text(*id, text, Some(at)) {
-                    self.undo.push(Inverse::SetText(*id, old.0, old.1));
+                    self.push_undo(Inverse::SetText(*id, old.0, old.1));
                 }
                 self.clear_draft_for(DraftTarget::Edit { id: *id });
             }
             Event::ItemDeleted { id } => {
                 if self.set_deleted(*id, true) {
-                    self.undo.push(Inverse::Restore(*id));
+                    self.push_undo(Inverse::Restore(*id));
                 }
             }
             Event::OutcomeSet { id, outcome } => {
                 if let Some(p) = self.item_mut(*id).and_then(|i| i.parking.as_mut()) {
                     let old = std::mem::replace(&mut p.outcome, *outcome);
-                    self.undo.push(Inverse::SetOutcome(*id, old));
+                    self.push_undo(Inverse::SetOutcome(*id, old));
                 }
             }
             Event::Undone => {
-                if let Some(inv) = self.undo.pop() {
+                // Whoever undoes takes back their own last change.
+                let mine = self.undo.iter().rposition(|(by, _)| *by == self.author);
+                if let Some((_, inv)) = mine.map(|at| self.undo.remove(at)) {
                     match inv {
                         Inverse::Remove(id) => {
                             self.set_deleted(id, true);
@@ -720,6 +736,8 @@ impl Meeting {
             | Event::PulseWithdrawn { .. }
             | Event::PulseClosed
             | Event::TangentToAction { .. } => self.apply_craft(e),
+            // Unwrapped above.
+            Event::ByTerminal { .. } => {}
         }
     }
 
@@ -759,7 +777,7 @@ impl Meeting {
         } else {
             self.show(place);
         }
-        self.undo.push(Inverse::Remove(id));
+        self.push_undo(Inverse::Remove(id));
         self.timeline_changed(id, true);
     }
 
@@ -977,9 +995,19 @@ impl Meeting {
             .filter(|i| !i.deleted)
     }
 
-    /// Whether there is something to undo.
+    /// Whether there is something to undo, of anyone's.
     pub fn can_undo(&self) -> bool {
         !self.undo.is_empty()
+    }
+
+    /// Whether `by` (None: the facilitator) has a change of their own to undo.
+    pub fn can_undo_by(&self, by: Option<&str>) -> bool {
+        self.undo.iter().any(|(who, _)| who.as_deref() == by)
+    }
+
+    /// Records a step undo can take back, as made by whoever is folded now.
+    fn push_undo(&mut self, inverse: Inverse) {
+        self.undo.push((self.author.clone(), inverse));
     }
 
     /// The current section's timer phase at `now`.
@@ -1176,7 +1204,7 @@ impl Meeting {
                     return;
                 }
                 // One undo removes both: the action's own entry is replaced.
-                if self.undo.last() == Some(&Inverse::Remove(*action)) {
+                if self.undo.last().map(|(_, inv)| inv) == Some(&Inverse::Remove(*action)) {
                     self.undo.pop();
                 }
                 if let Some(item) = self.item_mut(*action) {
@@ -1186,7 +1214,7 @@ impl Meeting {
                     p.outcome = Some(Outcome::Action);
                     p.action = Some(*action);
                 }
-                self.undo.push(Inverse::Untangle(*tangent, *action, old));
+                self.push_undo(Inverse::Untangle(*tangent, *action, old));
             }
             _ => {}
         }
@@ -1231,6 +1259,17 @@ impl Meeting {
         self.turns.get(person).is_some_and(|t| *t > 0)
     }
 
+    /// Every factor's number (from 1), as shown on screen, by item id:
+    /// for numbering many factors at once, where [`Meeting::factor_number`]
+    /// would walk the items once per factor.
+    pub fn factor_numbers(&self) -> BTreeMap<ItemId, u32> {
+        self.factors()
+            .iter()
+            .zip(1u32..)
+            .map(|(i, n)| (i.id, n))
+            .collect()
+    }
+
     /// A factor's number (from 1), as shown on screen.
     pub fn factor_number(&self, id: ItemId) -> Option<u32> {
         let n = self.factors().iter().position(|i| i.id == id)?;
@@ -1255,7 +1294,7 @@ impl Meeting {
                         None => return,
                     },
                 };
-                self.undo.push(Inverse::Incident(inverse));
+                self.push_undo(Inverse::Incident(inverse));
                 if self.anchor() != anchor {
                     self.resort_timeline();
                 }
@@ -1263,19 +1302,19 @@ impl Meeting {
             Event::PersonRenamed { person, name } => {
                 if let Some(p) = self.people.get_mut(*person) {
                     let old = std::mem::replace(&mut p.name, name.clone());
-                    self.undo.push(Inverse::Rename(*person, old));
+                    self.push_undo(Inverse::Rename(*person, old));
                 }
             }
             Event::RoleChanged { person, role } => {
                 if let Some(p) = self.people.get_mut(*person) {
                     let old = std::mem::replace(&mut p.role, role.clone());
-                    self.undo.push(Inverse::Role(*person, old));
+                    self.push_undo(Inverse::Role(*person, old));
                 }
             }
             Event::PersonLeft { person, left } => {
                 if let Some(l) = self.left.get_mut(*person) {
                     let old = std::mem::replace(l, *left);
-                    self.undo.push(Inverse::Left(*person, old));
+                    self.push_undo(Inverse::Left(*person, old));
                     if *left && self.speaker.map(|(p, _)| p) == Some(*person) {
                         self.set_speaker(None, at);
                     }

@@ -256,7 +256,9 @@ async fn serve(stream: UnixStream, handle: HostHandle) {
             .await;
         return;
     }
+    let writing = handle.writing();
     let writer = tokio::spawn(async move {
+        let _writing = writing;
         while let Some(bytes) = out_rx.recv().await {
             if wr.write_all(&bytes).await.is_err() {
                 break;

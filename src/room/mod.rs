@@ -42,6 +42,7 @@
 //! ([`ADMITTED_FILE`]), so it is asked once. [`HostHandle::set_room_info`]
 //! puts the network's join commands and host key on the room card.
 
+mod ballot;
 pub mod keys;
 pub mod local;
 pub mod ssh;
@@ -50,6 +51,7 @@ mod view;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot, watch};
 
@@ -144,6 +146,8 @@ pub enum Request {
     Command {
         /// The role of the terminal that sent it.
         role: Role,
+        /// The terminal that sent it (its dots and answers are counted).
+        from: u64,
         /// The command.
         cmd: Command,
         /// Where a refusal is told (that terminal only).
@@ -173,6 +177,13 @@ struct Registry {
     next_id: u64,
     terminals: BTreeMap<u64, Role>,
     kept: HashMap<String, Kept>,
+    /// Each joined terminal's name for its changes (see [`author_of`]).
+    authors: HashMap<u64, String>,
+    /// Each joined terminal's dots and answers, by terminal.
+    ballots: HashMap<u64, ballot::Ballot>,
+    /// The ballots of terminals that left, by who they were: the same
+    /// person rejoining has no new dots.
+    kept_ballots: HashMap<String, ballot::Ballot>,
     info: Option<RoomInfo>,
     asks: VecDeque<Ask>,
     ended: bool,
@@ -186,6 +197,10 @@ struct Inner {
     registry: Mutex<Registry>,
     dir: PathBuf,
     name: String,
+    /// How many transports are still writing a terminal's frames: the
+    /// host waits for them at the end, so that everyone reads the
+    /// farewell rather than a dropped connection.
+    writers: watch::Sender<usize>,
 }
 
 impl Inner {
@@ -207,6 +222,13 @@ pub struct HostHandle {
 }
 
 impl HostHandle {
+    /// Marks a transport as writing one terminal's frames until the guard
+    /// is dropped (after the last frame, the farewell, is written).
+    pub fn writing(&self) -> Writing {
+        self.inner.writers.send_modify(|n| *n += 1);
+        Writing(Arc::clone(&self.inner))
+    }
+
     /// Attach a terminal; the host parses its bytes into keys and draws its
     /// frames into `output` (bounded; the view waits on it, then draws the
     /// latest state). Returns once the terminal's view runs.
@@ -230,6 +252,9 @@ impl HostHandle {
             reg.next_id += 1;
             let id = reg.next_id;
             reg.terminals.insert(id, who.role);
+            let ballot = reg.kept_ballots.remove(&who.identity).unwrap_or_default();
+            reg.ballots.insert(id, ballot);
+            reg.authors.insert(id, author_of(&who));
             (id, reg.kept.remove(&who.identity))
         };
         let published = self.inner.state.borrow().clone();
@@ -242,6 +267,7 @@ impl HostHandle {
             Arc::clone(&self.inner.clock),
             seat,
         );
+        app.set_author(author_of(&who));
         if let Some(kept) = kept {
             app.restore(kept);
         }
@@ -250,10 +276,17 @@ impl HostHandle {
         let inner = Arc::clone(&self.inner);
         tokio::spawn(async move {
             let label = format!("{} {id}", who.role.name());
-            let ended = view::run(&inner, app, &who, &label, input, output).await;
+            let ended = view::run(&inner, app, &who, (id, &label), input, output).await;
             let mut reg = inner.registry();
             reg.terminals.remove(&id);
+            reg.authors.remove(&id);
             reg.kept.insert(who.identity.clone(), ended);
+            if let Some(ballot) = reg.ballots.remove(&id) {
+                reg.kept_ballots
+                    .entry(who.identity.clone())
+                    .or_default()
+                    .merge(ballot);
+            }
             drop(reg);
             let _ = inner.requests.try_send(Request::Hand { label, up: false });
             inner.changed();
@@ -357,6 +390,7 @@ impl Host {
             registry: Mutex::new(Registry::default()),
             dir,
             name,
+            writers: watch::Sender::new(0),
         };
         Host {
             handle: HostHandle {
@@ -397,18 +431,17 @@ impl Host {
     /// Carries out a request on the facilitator's app; returns its effects.
     pub fn on_request(&mut self, app: &mut App, req: Request) -> Vec<crate::app::Effect> {
         match req {
-            Request::Command { role, cmd, notes } => {
+            Request::Command {
+                role,
+                from,
+                cmd,
+                notes,
+            } => {
                 if !action_of(&cmd).is_some_and(|a| keymap::allowed(role, a)) {
                     let _ = notes.send(format!("the {} cannot do that here", role.name()));
                     return Vec::new();
                 }
-                match app.on_command(cmd) {
-                    Ok(effects) => effects,
-                    Err(refusal) => {
-                        let _ = notes.send(refusal.to_string());
-                        Vec::new()
-                    }
-                }
+                self.decide(app, from, cmd, &notes)
             }
             Request::Hand { label, up } => {
                 if !up && !app.hands().contains(&label) {
@@ -430,6 +463,57 @@ impl Host {
                 effects
             }
         }
+    }
+
+    /// Decides a joined terminal's command on the facilitator's app, held
+    /// to that terminal's dots and answers; a refusal is told to it alone.
+    fn decide(
+        &mut self,
+        app: &mut App,
+        from: u64,
+        cmd: Command,
+        notes: &mpsc::UnboundedSender<String>,
+    ) -> Vec<crate::app::Effect> {
+        let inner = &self.handle.inner;
+        let (held, by) = {
+            let reg = inner.registry();
+            (
+                reg.ballots.get(&from).cloned(),
+                reg.authors.get(&from).cloned(),
+            )
+        };
+        // A terminal that has left casts nothing more: a client cannot
+        // queue dots and leave to have them counted past its share.
+        let mut ballot = match held {
+            Some(ballot) => ballot,
+            None if ballot::Ballot::counts(&cmd) => return Vec::new(),
+            None => ballot::Ballot::default(),
+        };
+        let plan = match ballot.plan(app.meeting(), cmd) {
+            Ok(plan) => plan,
+            Err(why) => {
+                let _ = notes.send(why);
+                return Vec::new();
+            }
+        };
+        let mut effects = Vec::new();
+        for cmd in plan {
+            match app.on_command(cmd.clone(), by.as_deref()) {
+                Ok(more) => {
+                    effects.extend(more);
+                    ballot.record(&cmd);
+                }
+                Err(refusal) => {
+                    let _ = notes.send(refusal.to_string());
+                    break;
+                }
+            }
+        }
+        // A terminal that left meanwhile keeps nothing here.
+        if let Some(b) = inner.registry().ballots.get_mut(&from) {
+            *b = ballot;
+        }
+        effects
     }
 
     /// The facilitator answered the first key asking to join.
@@ -512,19 +596,62 @@ impl Host {
             hands: Vec::new(),
             card,
             asking,
+            mine: None,
         }
     }
 
     /// The meeting is over: joined terminals are told and let go, keys
     /// still asking are refused, and no one else may attach.
-    pub fn end(self) {
+    /// Returns what to wait on for the farewells to be written.
+    pub fn end(self) -> Ending {
         let mut reg = self.handle.inner.registry();
         reg.ended = true;
         for ask in reg.asks.drain(..) {
             let _ = ask.answer.send(false);
         }
+        drop(reg);
         // Dropping the sender ends every view (they say the meeting ended).
+        Ending {
+            writers: self.handle.inner.writers.subscribe(),
+        }
     }
+}
+
+/// A meeting that has ended while transports may still be writing the
+/// farewell to their terminals.
+pub struct Ending {
+    writers: watch::Receiver<usize>,
+}
+
+impl Ending {
+    /// Waits until every transport has written its last bytes, or
+    /// `within` has passed (a client that reads nothing is not waited
+    /// for: each farewell gives up after a second).
+    pub async fn written(mut self, within: Duration) {
+        let _ = tokio::time::timeout(within, self.writers.wait_for(|n| *n == 0)).await;
+    }
+}
+
+/// Held by a transport while it writes one terminal's frames; see
+/// [`Ending::written`].
+pub struct Writing(Arc<Inner>);
+
+impl Drop for Writing {
+    fn drop(&mut self) {
+        self.0.writers.send_modify(|n| *n = n.saturating_sub(1));
+    }
+}
+
+/// How a joined terminal's changes are marked in the journal, so that its
+/// `u` undoes its own: its role and a pseudonym of its key, the same each
+/// time that key joins (a local join: the same for this user's terminals).
+/// Never a vote's or a pulse answer's.
+fn author_of(who: &Joiner) -> String {
+    let key = match who.identity.strip_prefix("ssh:SHA256:") {
+        Some(fp) => format!("key {}", fp.chars().take(8).collect::<String>()),
+        None => "this machine".to_string(),
+    };
+    sanitize_line(&format!("{} ({key})", who.role.name()))
 }
 
 /// A fingerprint, shortened for the status line.
@@ -559,6 +686,14 @@ pub fn action_of(cmd: &Command) -> Option<Action> {
         Command::SetIncident(_) | Command::Rename(..) => Action::CardEdit,
         Command::SetRole(..) => Action::CardRole,
         Command::SetLeft(..) => Action::CardLeft,
+        Command::OpenVote => Action::Vote,
+        Command::Vote(_) => Action::Dot,
+        Command::Unvote(_) => Action::Undot,
+        Command::CloseVote => Action::CloseVote,
+        Command::OpenPulse => Action::Pulse,
+        Command::Pulse(..) => Action::PulseScore,
+        Command::Unpulse(..) => Action::PulseTakeBack,
+        Command::ClosePulse => Action::ClosePulse,
         _ => return None,
     })
 }
@@ -655,6 +790,7 @@ mod tests {
         let (notes_tx, mut notes) = mpsc::unbounded_channel();
         let req = Request::Command {
             role: Role::Projector,
+            from: 0,
             cmd: Command::Add("sneaked in".into()),
             notes: notes_tx.clone(),
         };
@@ -665,6 +801,7 @@ mod tests {
         );
         let req = Request::Command {
             role: Role::Scribe,
+            from: 0,
             cmd: Command::NextSection,
             notes: notes_tx,
         };
@@ -683,6 +820,209 @@ mod tests {
         assert!(said.contains("not text"), "{said}");
         serve_until(&mut host, &mut app, |_| true).await;
         wait_joined(&host, 0).await;
+    }
+
+    /// A viewer attached as `identity`, its frames drained in the background.
+    async fn viewer(host: &Host, identity: &str) -> mpsc::Sender<ClientEvent> {
+        let (in_tx, in_rx) = mpsc::channel(8);
+        let (out_tx, mut out_rx) = mpsc::channel::<Vec<u8>>(2);
+        let who = Joiner {
+            role: Role::Viewer,
+            identity: identity.into(),
+            cols: 100,
+            rows: 30,
+        };
+        host.handle().attach(who, in_rx, out_tx).await.unwrap();
+        tokio::spawn(async move { while out_rx.recv().await.is_some() {} });
+        in_tx
+    }
+
+    /// A joined terminal's command, decided now; what was journaled and
+    /// what that terminal alone was told.
+    fn from_terminal(
+        host: &mut Host,
+        app: &mut App,
+        from: u64,
+        cmd: Command,
+    ) -> (Vec<Stamped>, Option<String>) {
+        let (notes_tx, mut notes) = mpsc::unbounded_channel();
+        let req = Request::Command {
+            role: Role::Viewer,
+            from,
+            cmd,
+            notes: notes_tx,
+        };
+        let effects = host.on_request(app, req);
+        host.publish(app);
+        (crate::app::journaled(&effects), notes.try_recv().ok())
+    }
+
+    #[tokio::test]
+    async fn viewers_dots_and_answers_reach_the_counts_each_held_to_their_own_and_named_nowhere() {
+        use crate::agenda::SectionKind;
+        use crate::meeting::PulseQuestion::Voice;
+        let tmp = tempfile::tempdir().unwrap();
+        let (mut app, mut host) = host(tmp.path());
+        let mut journal = Vec::new();
+        let run = |app: &mut App, journal: &mut Vec<Stamped>, cmd| {
+            journal.extend(crate::app::journaled(&app.on_command(cmd, None).unwrap()));
+        };
+        while app.meeting().section().kind != SectionKind::Factors {
+            run(&mut app, &mut journal, Command::NextSection);
+        }
+        run(
+            &mut app,
+            &mut journal,
+            Command::Add("the cache was cold".into()),
+        );
+        run(
+            &mut app,
+            &mut journal,
+            Command::Add("no canary stage".into()),
+        );
+        let f: Vec<u64> = app.meeting().factors().iter().map(|i| i.id).collect();
+        run(&mut app, &mut journal, Command::OpenVote);
+        host.publish(&app);
+        let each = app
+            .meeting()
+            .vote(app.meeting().current())
+            .unwrap()
+            .votes_each;
+        assert_eq!(each, 3);
+
+        // Two viewers (terminals 1 and 2) vote from their keyboards: `v`
+        // goes to the open vote, a digit gives that factor a dot.
+        let a = viewer(&host, "ssh:SHA256:viewer-a").await;
+        let b = viewer(&host, "ssh:SHA256:viewer-b").await;
+        for bytes in ["v", "1", "1", "2"] {
+            a.send(ClientEvent::Bytes(bytes.into())).await.unwrap();
+        }
+        for bytes in ["v", "2"] {
+            b.send(ClientEvent::Bytes(bytes.into())).await.unwrap();
+        }
+        serve_until(&mut host, &mut app, |a| {
+            a.meeting().vote(a.meeting().current()).unwrap().total() == 4
+        })
+        .await;
+        let m = app.meeting();
+        assert_eq!((m.votes_for(f[0]), m.votes_for(f[1])), (2, 2));
+
+        // A fourth dot from the first viewer is refused, to it alone.
+        let (events, told) = from_terminal(&mut host, &mut app, 1, Command::Vote(f[1]));
+        assert!(events.is_empty());
+        assert_eq!(
+            told.as_deref(),
+            Some("your 3 dots are all cast: take one back first")
+        );
+        // A dot taken back must be one's own.
+        let (events, told) = from_terminal(&mut host, &mut app, 2, Command::Unvote(f[0]));
+        assert!(events.is_empty());
+        assert_eq!(
+            told.as_deref(),
+            Some("you have no dot on that factor to take back")
+        );
+        let (events, _) = from_terminal(&mut host, &mut app, 1, Command::Unvote(f[0]));
+        journal.extend(events);
+        let (events, told) = from_terminal(&mut host, &mut app, 1, Command::Vote(f[1]));
+        assert_eq!(told, None);
+        journal.extend(events);
+        assert_eq!(app.meeting().votes_for(f[1]), 3);
+
+        // The pulse: one answer per question per terminal; a second one
+        // replaces the first.
+        run(&mut app, &mut journal, Command::OpenPulse);
+        for (from, score) in [(1, 3), (1, 4), (2, 4)] {
+            let (events, told) =
+                from_terminal(&mut host, &mut app, from, Command::Pulse(Voice, score));
+            assert_eq!(told, None);
+            journal.extend(events);
+        }
+        assert_eq!(app.meeting().pulse().counts(Voice), [0, 0, 0, 2, 0]);
+        let (_, told) = from_terminal(&mut host, &mut app, 2, Command::Pulse(Voice, 4));
+        assert_eq!(told.as_deref(), Some("4 is already your answer"));
+
+        // Only counts are recorded: nothing in the journal names a
+        // terminal, its role or its key.
+        let text = serde_json::to_string(&journal).unwrap();
+        assert!(
+            text.contains("vote_cast") && text.contains("pulse_answered"),
+            "{text}"
+        );
+        for who in ["viewer", "SHA256", "terminal"] {
+            assert!(!text.contains(who), "{who} in {text}");
+        }
+
+        // The first viewer leaves and comes back with the same key: it has
+        // no new dots. Commands it queued before leaving count for nothing.
+        drop(a);
+        wait_joined(&host, 1).await;
+        let (events, told) = from_terminal(&mut host, &mut app, 1, Command::Vote(f[0]));
+        assert!(events.is_empty() && told.is_none());
+        let _again = viewer(&host, "ssh:SHA256:viewer-a").await;
+        let (events, told) = from_terminal(&mut host, &mut app, 3, Command::Vote(f[0]));
+        assert!(events.is_empty());
+        assert_eq!(
+            told.as_deref(),
+            Some("your 3 dots are all cast: take one back first")
+        );
+        let mine = host.handle().inner.registry().ballots[&3].mine();
+        assert_eq!(mine.dots, [(f[0], 1), (f[1], 2)]);
+        assert_eq!(mine.answers, [(Voice, 4)]);
+    }
+
+    #[tokio::test]
+    async fn a_scribes_undo_takes_back_the_scribes_own_change_not_the_facilitators() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (mut app, mut host) = host(tmp.path());
+        let (in_tx, in_rx) = mpsc::channel(8);
+        let (out_tx, mut out_rx) = mpsc::channel::<Vec<u8>>(2);
+        let who = Joiner {
+            role: Role::Scribe,
+            identity: "ssh:SHA256:AbCdEf1234567890".into(),
+            cols: 100,
+            rows: 30,
+        };
+        host.handle().attach(who, in_rx, out_tx).await.unwrap();
+        tokio::spawn(async move { while out_rx.recv().await.is_some() {} });
+        for bytes in ["a", "the scribe's note", "\r"] {
+            in_tx.send(ClientEvent::Bytes(bytes.into())).await.unwrap();
+        }
+        serve_until(&mut host, &mut app, |a| {
+            a.meeting().all_items().count() == 1
+        })
+        .await;
+        let _ = app.on_command(Command::Add("the facilitator's note".into()), None);
+        host.publish(&app);
+        let live = |a: &App| -> Vec<String> {
+            a.meeting()
+                .all_items()
+                .filter(|i| !i.deleted)
+                .map(|i| i.text.clone())
+                .collect()
+        };
+
+        // The scribe's `u`: their own note goes, the facilitator's stays.
+        in_tx.send(ClientEvent::Bytes(b"u".to_vec())).await.unwrap();
+        serve_until(&mut host, &mut app, |a| live(a).len() == 1).await;
+        assert_eq!(live(&app), ["the facilitator's note"]);
+
+        // Nothing more of the scribe's: the host says so to them alone,
+        // even to a client that sends the undo anyway.
+        let (notes_tx, mut notes) = mpsc::unbounded_channel();
+        let req = Request::Command {
+            role: Role::Scribe,
+            from: 1,
+            cmd: Command::Undo,
+            notes: notes_tx,
+        };
+        assert!(host.on_request(&mut app, req).is_empty());
+        assert_eq!(
+            notes.try_recv().unwrap(),
+            "nothing of yours to undo: undo takes back your own changes, not others'"
+        );
+        assert_eq!(live(&app), ["the facilitator's note"]);
+        // The facilitator's own undo takes back the facilitator's note.
+        assert!(app.meeting().can_undo_by(None));
     }
 
     async fn wait_joined(host: &Host, n: usize) {

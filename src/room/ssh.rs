@@ -719,8 +719,13 @@ impl russh::server::Handler for Client {
         let (out_tx, out_rx) = mpsc::channel(QUEUE);
         self.input = Some(Input::Attached(in_tx));
         let handle = session.handle();
-        tokio::spawn(write_frames(handle.clone(), channel, out_rx));
         let host = self.shared.host.clone();
+        tokio::spawn(write_frames(
+            handle.clone(),
+            channel,
+            out_rx,
+            host.writing(),
+        ));
         tokio::spawn(async move {
             if let Err(refused) = host.attach(who, in_rx, out_tx).await {
                 let line = format!("hotwash: {refused}\r\n");
@@ -799,7 +804,12 @@ impl russh::server::Handler for Client {
 
 /// Sends the host's frames to one client, in order, at the client's pace;
 /// when the host lets the client go (the sender dropped), closes the channel.
-async fn write_frames(handle: Handle, channel: ChannelId, mut frames: mpsc::Receiver<Vec<u8>>) {
+async fn write_frames(
+    handle: Handle,
+    channel: ChannelId,
+    mut frames: mpsc::Receiver<Vec<u8>>,
+    _writing: crate::room::Writing,
+) {
     while let Some(frame) = frames.recv().await {
         if handle.data(channel, frame).await.is_err() {
             return;

@@ -69,7 +69,7 @@ pub(crate) async fn run(
     inner: &Inner,
     mut app: App,
     who: &Joiner,
-    label: &str,
+    (id, label): (u64, &str),
     mut input: mpsc::Receiver<ClientEvent>,
     output: mpsc::Sender<Vec<u8>>,
 ) -> Kept {
@@ -95,6 +95,11 @@ pub(crate) async fn run(
     // state published before the host took the hand does not hold it
     // yet, and must not read as the facilitator having answered.
     let mut hand_seen = false;
+    // A voter sees their own dots and answers (the host keeps them).
+    let voter = crate::app::keymap::allowed(who.role, crate::app::keymap::Action::JoinVote);
+    if voter {
+        let _ = app.set_mine(mine(inner, id));
+    }
     let why = loop {
         let mut effects = Vec::new();
         let draft_sleep = tokio::time::sleep_until(draft_due.unwrap_or_else(Instant::now));
@@ -121,7 +126,12 @@ pub(crate) async fn run(
                     break Why::Ended;
                 }
                 let p = state.borrow_and_update().clone();
+                let was = app.openings();
                 effects = app.on_meeting((*p.meeting).clone(), p.save);
+                effects.extend(app.follow_room(was));
+                if voter {
+                    effects.extend(app.set_mine(mine(inner, id)));
+                }
                 let queued = p.hands.iter().any(|h| h == label);
                 if !app.hand_up() {
                     hand_seen = false;
@@ -131,7 +141,13 @@ pub(crate) async fn run(
                     effects.extend(app.hand_answered());
                 }
             }
-            Some(note) = notes.recv() => effects = app.tell(note),
+            Some(note) = notes.recv() => {
+                // The host refused: what this copy showed ahead of it
+                // (a dot, an answer) gives way to the host's state.
+                let p = state.borrow().clone();
+                effects = app.on_meeting((*p.meeting).clone(), p.save);
+                effects.extend(app.tell(note));
+            }
             _ = tick.tick(), if app.ticking() => effects = app.on_tick(),
             _ = draft_sleep, if draft_due.is_some() => {
                 draft_due = None;
@@ -180,6 +196,7 @@ pub(crate) async fn run(
                 Effect::Send(cmd) => {
                     let req = Request::Command {
                         role: who.role,
+                        from: id,
                         cmd,
                         notes: notes_tx.clone(),
                     };
@@ -204,6 +221,16 @@ pub(crate) async fn run(
         }
     };
     farewell(app, &output, why, &inner.name).await
+}
+
+/// What terminal `id` cast, as the host keeps it.
+fn mine(inner: &Inner, id: u64) -> crate::ui::Mine {
+    inner
+        .registry()
+        .ballots
+        .get(&id)
+        .map(super::ballot::Ballot::mine)
+        .unwrap_or_default()
 }
 
 /// Hands a read's events to the app; keys that came in the same read as a

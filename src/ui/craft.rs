@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, BorderType, Widget};
 
 use super::View;
 use super::footer::line;
-use super::paint::{cells, clear, put_cut};
+use super::paint::{boxed, cells, clear, put_cut};
 use super::theme::Theme;
 use super::wrap::{Run, draw as draw_rows, wrap};
 use crate::craft::bias::Bias;
@@ -92,26 +92,6 @@ pub(super) fn draw_hints(buf: &mut Buffer, area: Rect, view: &View, theme: Theme
         draw_rows(buf, inner, inner.x, y, &wrapped, inner.width, None);
         y = y.saturating_add(cells(wrapped.rows.len()));
     }
-}
-
-/// A centred, double-bordered box of `w` by `h` in `area`, cleared; its inside.
-fn boxed(buf: &mut Buffer, area: Rect, w: u16, h: u16, title: &str, theme: Theme) -> Rect {
-    let w = w.min(area.width);
-    let h = h.min(area.height);
-    let rect = Rect::new(
-        area.x + area.width.saturating_sub(w) / 2,
-        area.y + area.height.saturating_sub(h) / 2,
-        w,
-        h,
-    );
-    clear(buf, rect);
-    let block = Block::bordered()
-        .border_type(BorderType::Double)
-        .border_style(theme.strong())
-        .title(Span::styled(format!(" {title} "), theme.panel_title()));
-    let inner = block.inner(rect);
-    block.render(rect, buf);
-    inner
 }
 
 /// The keys of the guides' mode `name` on the last row of `inner`.

@@ -88,7 +88,14 @@ fn countdown(view: &View, theme: Theme) -> (String, Phase, Style) {
 fn phase_words(phase: Phase, view: &View, theme: Theme) -> Vec<(String, Style)> {
     let remaining = view.meeting.state().remaining_ms(view.now);
     match phase {
-        Phase::NotStarted => vec![("not started — press space".into(), theme.strong())],
+        // Only a terminal that can start the timer is told how.
+        Phase::NotStarted => vec![(
+            match &view.keys.timer_key {
+                Some(key) => format!("not started — press {key}"),
+                None => "not started".into(),
+            },
+            theme.strong(),
+        )],
         Phase::Running => vec![("▶ running".into(), theme.strong())],
         Phase::Paused => vec![("⏸ paused".into(), theme.strong())],
         Phase::Warning => vec![(

@@ -1,5 +1,6 @@
 //! The full help overlay: every row of the key map, grouped, in as many
-//! columns as the screen needs and holds.
+//! columns as the screen needs and holds; on pages, turned with a key, when
+//! they do not fit on one (80x24).
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -7,13 +8,16 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 
 use super::footer::line;
-use super::paint::{ELLIPSIS, clear, fill, put, put_cut, width};
+use super::paint::{clear, fill, put, put_cut, width};
 use super::theme::Theme;
 use super::wrap::{Run, draw as draw_rows, wrap};
 use super::{HelpLine, View};
 
 /// Columns between two columns of help.
 const GAP: u16 = 3;
+/// The short label of the key that turns the help's pages: the title bar
+/// shows it only when there are pages to turn.
+pub const HELP_PAGES: &str = "more keys";
 /// Narrowest a description column may get before another column is refused.
 const WHAT_MIN: u16 = 18;
 
@@ -55,30 +59,15 @@ struct Placement {
 struct Packing {
     /// Blank lines between groups.
     blanks: bool,
-    /// Rows a description may wrap to before it is cut with `…`.
-    what_rows: usize,
 }
 
-/// From roomiest to tightest: blank lines go first, then long descriptions
-/// are cut to two rows, then to one.
-const PACKINGS: [Packing; 4] = [
-    Packing {
-        blanks: true,
-        what_rows: usize::MAX,
-    },
-    Packing {
-        blanks: false,
-        what_rows: usize::MAX,
-    },
-    Packing {
-        blanks: false,
-        what_rows: 2,
-    },
-    Packing {
-        blanks: false,
-        what_rows: 1,
-    },
-];
+/// On pages, every description is whole and the groups keep their blank
+/// lines: there is room to turn to.
+const PAGED: Packing = Packing { blanks: true };
+
+/// From roomiest to tightest: blank lines go first; a description is
+/// never cut (pages hold what one screen does not).
+const PACKINGS: [Packing; 2] = [Packing { blanks: true }, Packing { blanks: false }];
 
 /// Flows the entries down `cols` columns of `rows` rows; a key's
 /// description wraps in `what_w` columns.
@@ -88,10 +77,7 @@ fn place(lines: &[Entry], cols: usize, rows: usize, what_w: u16, pack: Packing) 
         Entry::Blank | Entry::Group(_) => 1,
         Entry::Key(k) => {
             let runs = [Run::new(k.what, Style::new())];
-            wrap(&runs, what_w, 0, rows.min(pack.what_rows))
-                .rows
-                .len()
-                .max(1)
+            wrap(&runs, what_w, 0, rows).rows.len().max(1)
         }
     };
     let mut at = Vec::with_capacity(lines.len());
@@ -129,32 +115,6 @@ fn place(lines: &[Entry], cols: usize, rows: usize, what_w: u16, pack: Packing) 
 /// Draws the help overlay over the whole of `area`.
 pub fn draw(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
     clear(buf, area);
-    // A title bar instead of a frame: at 80x24 the two rows a frame costs
-    // are what lets the app's whole key map fit.
-    let bar = Rect::new(area.x, area.y, area.width, area.height.min(1));
-    fill(buf, bar, theme.key());
-    put_cut(
-        buf,
-        bar,
-        bar.x.saturating_add(1),
-        bar.y,
-        "Help · every key",
-        bar.width.saturating_sub(1),
-        theme.key(),
-    );
-    let close = format!("{} ", line(&view.keys.help_close));
-    let close_w = u16::try_from(width(&close)).unwrap_or(u16::MAX);
-    if close_w.saturating_add(20) <= bar.width {
-        put(
-            buf,
-            bar,
-            bar.right() - close_w,
-            bar.y,
-            &close,
-            close_w,
-            theme.key(),
-        );
-    }
     let inner = Rect::new(
         area.x.saturating_add(1),
         area.y.saturating_add(1),
@@ -162,10 +122,12 @@ pub fn draw(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
         area.height.saturating_sub(1),
     );
     if inner.is_empty() {
+        title_bar(buf, area, view, (0, 1), theme);
         return;
     }
     let lines = entries(&view.keys.help);
     if lines.is_empty() {
+        title_bar(buf, area, view, (0, 1), theme);
         put_cut(
             buf,
             inner,
@@ -198,19 +160,25 @@ pub fn draw(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
         .last()
         .unwrap_or(1);
     // The roomiest packing in the fewest columns that holds everything;
-    // else as much as fits at the tightest, marked with `…`.
-    let tightest = PACKINGS[PACKINGS.len() - 1];
-    let (cols, placed) = PACKINGS
+    // else pages of `max_cols` columns, every description whole.
+    let (cols, placed, pages) = PACKINGS
         .iter()
         .find_map(|&pack| {
             (1..=max_cols)
-                .map(|c| (c, place(&lines, c, rows, what_w(c), pack)))
-                .find(|(_, p)| !p.overflow)
+                .map(|c| (c, place(&lines, c, rows, what_w(c), pack), 1))
+                .find(|(_, p, _)| !p.overflow)
         })
         .unwrap_or_else(|| {
-            let p = place(&lines, max_cols, rows, what_w(max_cols), tightest);
-            (max_cols, p)
+            let p = place(&lines, lines.len(), rows, what_w(max_cols), PAGED);
+            let used =
+                p.at.iter()
+                    .map(|&(_, col, _, _)| col + 1)
+                    .max()
+                    .unwrap_or(1);
+            (max_cols, p, used.div_ceil(max_cols))
         });
+    let page = view.screen.help_page % pages.max(1);
+    title_bar(buf, area, view, (page, pages), theme);
     // Columns as wide as their longest line, centred: on a wide screen the
     // help sits in the middle of the room's view, not along its left edge.
     let longest = view
@@ -227,8 +195,11 @@ pub fn draw(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
         .saturating_mul(col_w)
         .saturating_add(cols_u16.saturating_sub(1).saturating_mul(GAP));
     let left = inner.x + inner.width.saturating_sub(total) / 2;
-    let last = placed.at.len().saturating_sub(1);
-    for (n, &(i, col, row, h)) in placed.at.iter().enumerate() {
+    for &(i, col, row, h) in &placed.at {
+        if col / cols != page {
+            continue;
+        }
+        let col = col % cols;
         let x = left.saturating_add(
             u16::try_from(col)
                 .unwrap_or(u16::MAX)
@@ -237,10 +208,6 @@ pub fn draw(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
         let y = inner
             .y
             .saturating_add(u16::try_from(row).unwrap_or(u16::MAX));
-        if placed.overflow && n == last {
-            put(buf, inner, x, y, ELLIPSIS, 1, theme.strong());
-            break;
-        }
         match &lines[i] {
             Entry::Group(g) => {
                 put_cut(buf, inner, x, y, g, col_w, theme.panel_title().underlined());
@@ -256,5 +223,54 @@ pub fn draw(buf: &mut Buffer, area: Rect, view: &View, theme: Theme) {
             }
             Entry::Blank => {}
         }
+    }
+}
+
+/// The title bar, instead of a frame (at 80x24 the two rows a frame costs
+/// are a page's worth of keys): which page of how many, and the keys that
+/// turn the pages (only when there are several) and close the help.
+fn title_bar(
+    buf: &mut Buffer,
+    area: Rect,
+    view: &View,
+    (page, pages): (usize, usize),
+    theme: Theme,
+) {
+    let bar = Rect::new(area.x, area.y, area.width, area.height.min(1));
+    fill(buf, bar, theme.key());
+    let title = if pages > 1 {
+        format!("Help · every key · page {} of {pages}", page + 1)
+    } else {
+        "Help · every key".to_string()
+    };
+    put_cut(
+        buf,
+        bar,
+        bar.x.saturating_add(1),
+        bar.y,
+        &title,
+        bar.width.saturating_sub(1),
+        theme.key(),
+    );
+    let hints: Vec<_> = view
+        .keys
+        .help_close
+        .iter()
+        .filter(|h| pages > 1 || h.label != HELP_PAGES)
+        .cloned()
+        .collect();
+    let close = format!("{} ", line(&hints));
+    let close_w = u16::try_from(width(&close)).unwrap_or(u16::MAX);
+    let title_w = u16::try_from(width(&title)).unwrap_or(u16::MAX);
+    if close_w.saturating_add(title_w).saturating_add(4) <= bar.width {
+        put(
+            buf,
+            bar,
+            bar.right() - close_w,
+            bar.y,
+            &close,
+            close_w,
+            theme.key(),
+        );
     }
 }

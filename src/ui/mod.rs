@@ -26,8 +26,9 @@ use ratatui::widgets::Widget;
 use ratatui_textarea::TextArea;
 
 use crate::meeting::Meeting;
+pub use help::HELP_PAGES;
 pub use layer::{Backdrop, draw_layer};
-pub use room::RoomView;
+pub use room::{Mine, RoomView};
 use section::Part;
 use theme::Theme;
 
@@ -94,6 +95,8 @@ pub struct Screen {
     /// The status line holds an error, which stays until a key is pressed
     /// (other messages fade).
     pub error: bool,
+    /// The help's page (taken modulo its pages), when it needs several.
+    pub help_page: usize,
 }
 
 /// Everything the screen says about keys, derived from the app's key
@@ -115,6 +118,9 @@ pub struct Keys {
     pub offer: Vec<Hint>,
     /// The answers to the quit question.
     pub quit: Vec<Hint>,
+    /// Whether `q` leaves a meeting that goes on (a joined terminal)
+    /// rather than ending it (the host's).
+    pub leaves: bool,
     /// The input box's foot, for each purpose.
     pub input: Vec<(InputPurpose, Vec<Hint>)>,
     /// The help overlay.
@@ -132,6 +138,10 @@ pub struct Keys {
     pub card_edit: Vec<Hint>,
     /// The key that opens the incident card, when this terminal has it.
     pub incident_key: Option<String>,
+    /// The key that starts the section's timer, if this role has it.
+    pub timer_key: Option<String>,
+    /// The key that shows the bias cards, when this terminal has it.
+    pub bias_key: Option<String>,
     /// The key that adds a person, when this terminal has it.
     pub person_key: Option<String>,
 }
@@ -340,9 +350,9 @@ fn draw_body(buf: &mut ratatui::buffer::Buffer, body: Rect, view: &View, theme: 
         };
         let prompts = section::present(view, &[Part::Prompts]);
         // On a small screen the items get the rows: the prompts keep a
-        // row or two, browsed with a key.
+        // row or two, browsed with a key (and the biases to watch, a row).
         let max = if body.height < PROMPTS_SMALL_BODY {
-            3
+            3 + section::bias_rows(view, &prompts)
         } else {
             body.height.saturating_mul(2) / 5
         };
@@ -451,9 +461,11 @@ fn draw_screen(frame: &mut Frame, view: &View) {
         Mode::Pulse { question } => {
             footer::draw_hints(buf, areas.footer, view.keys.mode("pulse"), None, theme);
             craft::draw_pulse(buf, areas.body, view, *question, theme);
+            room::draw_mine(buf, areas.body, view, true, theme);
         }
         Mode::Vote => {
             footer::draw_hints(buf, areas.footer, view.keys.mode("vote"), None, theme);
+            room::draw_mine(buf, areas.body, view, false, theme);
         }
         Mode::ConfirmQuit => {
             footer::draw_hints(buf, areas.footer, &view.keys.quit, None, theme);

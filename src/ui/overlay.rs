@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Span;
 use ratatui::widgets::{Block, BorderType, Widget};
 
-use super::paint::{cells, clear, put, put_centred, width};
+use super::paint::{boxed, cells, clear, put, put_centred, width};
 use super::theme::Theme;
 use super::wrap::{Run, wrap};
 use super::{MIN_HEIGHT, MIN_WIDTH, SaveState, View, big};
@@ -96,26 +96,20 @@ pub fn draw_confirm_quit(buf: &mut Buffer, area: Rect, view: &View, theme: Theme
         ),
         SaveState::Failed(why) => (format!("✗ NOT SAVED: {why}"), theme.alarm()),
     };
+    let (title, ask) = if view.keys.leaves {
+        (
+            "Leave the meeting",
+            "Leave? It goes on without this terminal.",
+        )
+    } else {
+        ("Quit hotwash", "Quit?")
+    };
     let lines = [
-        (format!("Quit? {saved}"), style),
+        (format!("{ask} {saved}"), style),
         (super::footer::line(&view.keys.quit), theme.text()),
     ];
     let want = lines.iter().map(|(l, _)| width(l)).max().unwrap_or(0) + 6;
-    let w = cells(want).min(area.width);
-    let h = 6u16.min(area.height);
-    let rect = Rect::new(
-        area.x + area.width.saturating_sub(w) / 2,
-        area.y + area.height.saturating_sub(h) / 2,
-        w,
-        h,
-    );
-    clear(buf, rect);
-    let block = Block::bordered()
-        .border_type(BorderType::Double)
-        .border_style(theme.strong())
-        .title(Span::styled(" Quit hotwash ", theme.panel_title()));
-    let inner = block.inner(rect);
-    block.render(rect, buf);
+    let inner = boxed(buf, area, cells(want), 6, title, theme);
     for (i, (text, style)) in lines.iter().enumerate() {
         let y = inner.y.saturating_add(1 + cells(i));
         if y < inner.bottom() {

@@ -4,8 +4,12 @@
 use ratatui::buffer::{Buffer, CellWidth};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
+use ratatui::text::Span;
+use ratatui::widgets::{Block, BorderType, Widget};
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthChar;
+
+use super::theme::Theme;
 
 /// The ellipsis that marks text cut short.
 pub const ELLIPSIS: &str = "…";
@@ -157,6 +161,26 @@ pub fn narrow_clusters(buf: &mut Buffer) {
         let kept = kept.trim_end_matches('\u{200d}');
         cell.set_symbol(if kept.is_empty() { " " } else { kept });
     }
+}
+
+/// A centred, double-bordered box of `w` by `h` in `area`, cleared; its inside.
+pub fn boxed(buf: &mut Buffer, area: Rect, w: u16, h: u16, title: &str, theme: Theme) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    let rect = Rect::new(
+        area.x + area.width.saturating_sub(w) / 2,
+        area.y + area.height.saturating_sub(h) / 2,
+        w,
+        h,
+    );
+    clear(buf, rect);
+    let block = Block::bordered()
+        .border_type(BorderType::Double)
+        .border_style(theme.strong())
+        .title(Span::styled(format!(" {title} "), theme.panel_title()));
+    let inner = block.inner(rect);
+    block.render(rect, buf);
+    inner
 }
 
 #[cfg(test)]

@@ -114,7 +114,42 @@ pub fn height(view: &View, parts: &[Part], width: u16) -> u16 {
     }
     let inner = width.saturating_sub(2);
     let n: usize = lines.iter().map(|l| l.rows(inner)).sum();
-    cells(n).saturating_add(2)
+    cells(n)
+        .saturating_add(bias_rows(view, parts))
+        .saturating_add(2)
+}
+
+/// Rows the biases to watch take in a box of `parts`: one, under the
+/// prompts, when the section names some.
+pub fn bias_rows(view: &View, parts: &[Part]) -> u16 {
+    let named = !view.meeting.section().biases.is_empty();
+    u16::from(named && parts.contains(&Part::Prompts) && !present(view, parts).is_empty())
+}
+
+/// The row naming the section's biases, as long as fits in `width`
+/// columns: the cards' titles, else their short names, then without the
+/// key that shows the cards, then the names alone (cut with `…` by the
+/// caller when even they do not fit).
+fn bias_text(view: &View, width: u16) -> String {
+    let biases = &view.meeting.section().biases;
+    let titles: Vec<&str> = biases.iter().map(|b| b.title()).collect();
+    let short: Vec<&str> = biases.iter().map(|b| b.short()).collect();
+    let (titles, short) = (titles.join(", "), short.join(", "));
+    let key = view
+        .keys
+        .bias_key
+        .as_deref()
+        .map(|k| format!(" · {k} cards"))
+        .unwrap_or_default();
+    [
+        format!("watch for: {titles}{key}"),
+        format!("watch for: {short}{key}"),
+        format!("watch for: {short}"),
+        format!("watch: {short}"),
+    ]
+    .into_iter()
+    .find(|t| super::paint::width(t) <= usize::from(width))
+    .unwrap_or(short)
 }
 
 /// A box of the section's `parts` (prompts, ground rules).
@@ -133,8 +168,23 @@ impl Widget for SectionPanel<'_> {
         let block = Block::bordered()
             .border_style(theme.border())
             .title(Span::styled(title(parts), theme.panel_title()));
-        let inner = block.inner(area);
+        let mut inner = block.inner(area);
         block.render(area, buf);
+        // The biases to watch keep the bottom row when a prompt row is left
+        // above them; the prompts are browsed in the rows that remain.
+        if bias_rows(view, parts) > 0 && inner.height >= 2 {
+            inner.height -= 1;
+            let text = bias_text(view, inner.width);
+            put_cut(
+                buf,
+                area,
+                inner.x,
+                inner.bottom(),
+                &text,
+                inner.width,
+                theme.hint(),
+            );
+        }
         let prompts = if parts.contains(&Part::Prompts) {
             view.meeting.section().prompts.len()
         } else {

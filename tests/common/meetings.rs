@@ -6,19 +6,42 @@ use super::fixtures;
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use hotwash::agenda::{Agenda, SectionKind};
 use hotwash::meeting::{
-    Command, Event, ItemId, Meeting, Outcome, OvertimeChoice, Participant, Stamped,
+    Command, Event, ItemId, Meeting, Outcome, OvertimeChoice, Participant, PulseQuestion, Stamped,
 };
 
 /// The room's offset in every meeting here: Central European Time in November.
 pub const CET: i32 = 3600;
 
-/// The shipped agendas, loaded from `agendas/*.toml`, so the goldens follow them.
-pub fn shipped_agendas() -> Vec<(&'static str, Agenda)> {
-    vec![
-        ("default", default_agenda()),
-        ("quick-30", quick_agenda()),
-        ("sev1-90", sev1_agenda()),
-    ]
+/// Every shipped agenda file, `agendas/*.toml`, in name order: read from
+/// the directory, so a new agenda is checked without a test listing it.
+pub fn shipped_agenda_files() -> Vec<std::path::PathBuf> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("agendas");
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
+        .expect("agendas/ is readable")
+        .map(|entry| entry.expect("a directory entry").path())
+        .filter(|p| p.extension().is_some_and(|ext| ext == "toml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 3, "expected the three shipped agendas");
+    files
+}
+
+/// The shipped agendas by file stem (`default`, `quick-30`, ...), loaded
+/// from `agendas/*.toml`, so the goldens follow them.
+pub fn shipped_agendas() -> Vec<(String, Agenda)> {
+    shipped_agenda_files()
+        .into_iter()
+        .map(|path| {
+            let stem = path
+                .file_stem()
+                .expect("a file name")
+                .to_string_lossy()
+                .into_owned();
+            let agenda = hotwash::agenda::load_file(&path)
+                .unwrap_or_else(|err| panic!("a shipped agenda is refused: {err}"));
+            (stem, agenda)
+        })
+        .collect()
 }
 
 fn agenda(name: &str, sections: &[(&str, &str, SectionKind, u64)]) -> Agenda {
@@ -38,6 +61,20 @@ fn shipped(file: &str) -> Agenda {
         .join("agendas")
         .join(file);
     hotwash::agenda::load_file(&path).expect("a shipped agenda is valid")
+}
+
+/// Where the first section of `kind` is in `agenda`.
+pub fn index_of(agenda: &Agenda, kind: SectionKind) -> usize {
+    agenda
+        .sections
+        .iter()
+        .position(|s| s.kind == kind)
+        .unwrap_or_else(|| panic!("{} has no {kind} section", agenda.name))
+}
+
+/// The default agenda's timeline section.
+pub fn default_timeline() -> usize {
+    index_of(&default_agenda(), SectionKind::Timeline)
 }
 
 /// The default agenda, as shipped.
@@ -153,6 +190,11 @@ pub fn default_meeting() -> Meeting {
     r.add("Scope: the checkout outage of 22-23 November, 23:42 to 01:15.")
         .add("Not for today: the payment provider contract review.");
     r.wait(150).speak(3).wait(40);
+    // Impact.
+    r.next_after(20).speak(0);
+    r.add("About 1 in 6 checkout payments failed for 1 h 16 min, 23:50 to 01:06.")
+        .add("Support took 212 chats about failed payments; no double charges found.");
+    r.wait(200);
     // Timeline.
     r.next_after(20).speak(2);
     r.add("2026-11-22 23:42 deploy of checkout v42 starts https://ci.example.com/runs/8812")
@@ -189,7 +231,13 @@ pub fn default_meeting() -> Meeting {
         .add("Retries without backoff multiplied load on the provider +technology");
     r.speak(3)
         .park("Support had no way to page engineering directly");
-    r.wait(900);
+    // The room dot-votes: the late alert and the missing load test lead.
+    let factors: Vec<ItemId> = r.m.items_in(r.m.current()).iter().map(|i| i.id).collect();
+    r.wait(600).run(Command::OpenVote);
+    for f in [2, 2, 1, 2, 0, 1, 3, 2, 1, 0, 2] {
+        r.wait(5).run(Command::Vote(factors[f]));
+    }
+    r.wait(30).run(Command::CloseVote).wait(240);
     // What went well.
     r.next_after(20).speak(1);
     r.add("Rollback took under 20 minutes from decision to done")
@@ -198,6 +246,10 @@ pub fn default_meeting() -> Meeting {
         name: "Eli Novak".into(),
         role: Some("SRE".into()),
     }));
+    // Where we got lucky.
+    r.next_after(20).speak(4);
+    r.add("The outage began after the evening peak, when traffic was already falling.");
+    r.wait(120);
     // Actions.
     r.next_after(30).speak(2);
     r.add("@chen !P1 due:2026-12-06 #PAY-431 resize the connection pool and alert at 80% use")
@@ -219,7 +271,18 @@ pub fn default_meeting() -> Meeting {
     // Close.
     r.next_after(30).speak(0);
     r.add("Actions recapped with their owners; Ana circulates the minutes by Tuesday.");
-    r.wait(100)
+    // The learning pulse: five answers to each question.
+    r.wait(20).run(Command::OpenPulse);
+    for (q, n) in [
+        (PulseQuestion::Voice, [4, 5, 3, 4, 5]),
+        (PulseQuestion::Time, [4, 4, 2, 5, 3]),
+    ] {
+        for score in n {
+            r.wait(2).run(Command::Pulse(q, score));
+        }
+    }
+    r.wait(10).run(Command::ClosePulse);
+    r.wait(60)
         .run(Command::Speaker(None))
         .run(Command::ToggleTimer);
     r.m
@@ -239,7 +302,10 @@ pub fn quick_meeting() -> Meeting {
     );
     r.wait(30).run(Command::ToggleTimer).speak(0);
     r.add("Near miss, no customer impact.");
-    r.next_after(60).speak(2);
+    // Impact.
+    r.next_after(60).speak(1);
+    r.add("None for customers: the certificate was renewed 2 days before it expired.");
+    r.next_after(120).speak(2);
     r.add("09:12 expiry warning email lands in a shared inbox nobody reads")
         .add("10:40:30 Hal notices the warning in the gateway dashboard https://grafana.example.com/d/gw-certs")
         .add("11:05 certificate renewed by hand");
@@ -247,7 +313,10 @@ pub fn quick_meeting() -> Meeting {
     r.next_after(300).speak(0);
     r.add("Renewal automation silently stopped after the DNS provider change +process +automation")
         .add("Expiry alerts go to email, not the pager +monitoring");
-    r.next_after(400).speak(2);
+    // Where we got lucky.
+    r.next_after(400).speak(1);
+    r.add("Hal happened to open the certificates dashboard for another reason.");
+    r.next_after(100).speak(2);
     r.add("@hal !P1 due:+3d #PLAT-1201 alert on certificates expiring within 14 days")
         .add("@gus due:2026-12-01 restore renewal automation for the new DNS provider");
     r.next_after(300).speak(1);
@@ -313,6 +382,13 @@ pub fn sev1_meeting() -> Meeting {
     r.next_after(20).speak(3);
     r.add("First status page post 43 minutes after impact began.")
         .add("Enterprise customers heard from their account managers before the status page.");
+    r.wait(250);
+    // External message, in its three parts.
+    r.next_after(20).speak(0);
+    r.add("Summary: on Sunday 22 November, from 07:02 to 09:12 CET, about 41% of logins in Europe failed. It is resolved.")
+        .add("What happened: a planned switch to our backup sign-in system left an old security key in use, so many sign-ins were refused.")
+        .speak(2)
+        .add("What we are doing about it: the switch now refreshes those keys, and a sign-in check runs after every switch, both by 7 December.");
     r.wait(300);
     // Went well.
     r.next_after(20).speak(1);

@@ -113,7 +113,9 @@ fn default_agenda_follows_the_guides_in_sixty_minutes() {
     use SectionKind::*;
     assert_eq!(
         kinds,
-        [Notes, Timeline, Factors, Notes, Actions, ParkingLot, Notes]
+        [
+            Notes, Notes, Timeline, Factors, Notes, Notes, Actions, ParkingLot, Notes
+        ]
     );
     let rules = agenda.ground_rules.join(" ").to_lowercase();
     for idea in ["learn", "blame", "what and how", "turn", "safeword", "best"] {

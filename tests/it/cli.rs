@@ -19,21 +19,19 @@ fn text(b: &[u8]) -> String {
 #[test]
 fn agenda_check_accepts_every_shipped_agenda() {
     let dir = crate::common::tempdir();
-    let out = hotwash(
-        dir.path(),
-        &[
-            "agenda",
-            "check",
-            "agendas/default.toml",
-            "agendas/quick-30.toml",
-            "agendas/sev1-90.toml",
-        ],
-    );
+    let files: Vec<String> = crate::common::meetings::shipped_agenda_files()
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    let mut args = vec!["agenda", "check"];
+    args.extend(files.iter().map(String::as_str));
+    let out = hotwash(dir.path(), &args);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
-    assert!(stdout.contains("agendas/default.toml: ok"), "{stdout}");
+    for file in &files {
+        assert!(stdout.contains(&format!("{file}: ok")), "{stdout}");
+    }
     assert!(stdout.contains("1h"), "{stdout}");
-    assert!(stdout.contains("agendas/sev1-90.toml: ok"), "{stdout}");
 }
 
 #[test]
@@ -178,7 +176,9 @@ fn saved_meeting(dir: &Path, incident: &str) -> String {
     for (i, cmd) in [
         Command::ToggleTimer,
         Command::NextSection,
+        Command::NextSection,
         Command::Add("14:02 pager fires | twice https://grafana.example/d/1".into()),
+        Command::NextSection,
         Command::NextSection,
         Command::NextSection,
         Command::NextSection,

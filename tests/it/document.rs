@@ -20,12 +20,13 @@ fn the_document_has_the_published_templates_shape() {
         "## 2. Impact",
         "## 3. Agree the timeline",
         "## 4. What went wrong: contributing factors",
-        "## 5. External message",
-        "## 6. What went well",
-        "## 7. Where we got lucky",
-        "## 8. Actions",
-        "## 9. Parking lot review",
-        "## 10. Close",
+        "## 5. Customer communication",
+        "## 6. External message",
+        "## 7. What went well",
+        "## 8. Where we got lucky",
+        "## 9. Actions",
+        "## 10. Parking lot review",
+        "## 11. Close",
         "## Appendix: Meeting record",
         "### Attendees",
         "### Time per section",
@@ -110,7 +111,7 @@ fn the_json_carries_the_incident() {
 
 #[test]
 fn the_shipped_agendas_say_what_they_fill() {
-    let fills: Vec<(&str, Vec<Fills>)> = shipped_agendas()
+    let fills: Vec<(String, Vec<Fills>)> = shipped_agendas()
         .into_iter()
         .map(|(name, a)| (name, a.sections.iter().filter_map(|s| s.fills).collect()))
         .collect();

@@ -85,6 +85,14 @@ fn expected_rows(m: &Meeting, opts: &Options) -> Vec<usize> {
         rows.push(m.parked().len() + 1);
     }
     rows.push(m.sections().len() + 2);
+    // The learning pulse: a row per question with enough answers.
+    let answered = hotwash::meeting::PulseQuestion::ALL
+        .iter()
+        .filter(|q| m.pulse().answers(**q) >= hotwash::meeting::PULSE_MIN_ANSWERS)
+        .count();
+    if m.pulse().opened && answered > 0 {
+        rows.push(answered + 1);
+    }
     if opts.talk_times && !m.people().is_empty() {
         rows.push(m.people().len() + 1);
     }
@@ -117,7 +125,7 @@ fn markdown_cells_render_user_text_literally() {
     let found = tables(&md);
     let timeline = &found[0];
     let expected: Vec<String> = m
-        .items_in(1)
+        .items_in(meetings::default_timeline())
         .iter()
         .map(|i| match &i.parsed {
             Parsed::Timeline(t) => t

@@ -146,3 +146,34 @@ fn shipped_templates_render_every_meeting_and_pass_markdownlint() {
     assert_eq!(l.templates.len(), 2 * meetings::all_meetings().len());
     l.assert_clean(&l.templates);
 }
+
+/// The linted minutes include a meeting whose factors were dot-voted (the
+/// vote closed) and whose learning pulse had three or more answers, so the
+/// vote's counts and the pulse's table are linted too.
+#[test]
+fn linted_minutes_hold_a_closed_vote_and_a_pulse() {
+    use hotwash::meeting::{PULSE_MIN_ANSWERS, PulseQuestion};
+    let l = linted();
+    let (name, m) = meetings::all_meetings()
+        .into_iter()
+        .find(|(_, m)| {
+            let voted = (0..m.agenda().sections.len()).any(|s| m.vote(s).is_some_and(|v| !v.open));
+            let pulse = PulseQuestion::ALL
+                .iter()
+                .all(|q| m.pulse().answers(*q) >= PULSE_MIN_ANSWERS);
+            voted && pulse
+        })
+        .expect("a test meeting with a closed vote and a pulse of three or more answers");
+    let md = render(&m, Format::Markdown, &Options::default());
+    assert!(md.contains("In the order of the room's dot-vote"), "{md}");
+    assert!(md.contains("### Learning pulse\n\n| Question"), "{md}");
+    let file = l
+        .minutes
+        .iter()
+        .find(|f| {
+            f.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(&format!("{name}-talk-")))
+        })
+        .expect("its minutes were linted");
+    l.assert_clean(std::slice::from_ref(file));
+}

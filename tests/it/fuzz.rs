@@ -550,9 +550,9 @@ fn gap_strategy() -> impl Strategy<Value = i64> {
 }
 
 static SHIPPED: LazyLock<Vec<Agenda>> = LazyLock::new(|| {
-    ["default.toml", "quick-30.toml", "sev1-90.toml"]
-        .iter()
-        .map(|name| agenda::load_file(&repo(&format!("agendas/{name}"))).expect("shipped agenda"))
+    crate::common::meetings::shipped_agendas()
+        .into_iter()
+        .map(|(_, agenda)| agenda)
         .collect()
 });
 

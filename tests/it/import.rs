@@ -28,7 +28,7 @@ fn imported(files: &[PathBuf]) -> Result<Meeting, ImportError> {
 
 /// The timeline as "time | text | source" lines, in the order shown.
 fn rows(m: &Meeting) -> Vec<String> {
-    let items = m.items_in(1);
+    let items = m.items_in(meetings::default_timeline());
     let times = m.timeline_times(&items);
     items
         .iter()
@@ -137,7 +137,7 @@ fn hotwashs_own_minutes_round_trip() {
     let p = file(dir.path(), "minutes.md", md.as_bytes());
     let back = imported(&[p]).unwrap();
     let want: Vec<String> = {
-        let items = original.items_in(1);
+        let items = original.items_in(meetings::default_timeline());
         let times = original.timeline_times(&items);
         items
             .iter()
@@ -158,7 +158,12 @@ fn hotwashs_own_minutes_round_trip() {
     assert!(!want.is_empty());
     assert_eq!(rows(&back), want);
     // The placed times agree too: the dates in the minutes anchor the import.
-    let placed = |m: &Meeting| -> Vec<_> { m.items_in(1).iter().map(|i| m.placed(i)).collect() };
+    let placed = |m: &Meeting| -> Vec<_> {
+        m.items_in(meetings::default_timeline())
+            .iter()
+            .map(|i| m.placed(i))
+            .collect()
+    };
     assert_eq!(placed(&back), placed(&original));
 }
 
@@ -248,7 +253,7 @@ fn imports_are_the_commands_typing_produces() {
     assert_eq!(
         cmds,
         vec![Command::Prepare(
-            1,
+            meetings::default_timeline(),
             "23:40 deploy https://ci.example/1".into()
         )]
     );

@@ -10,7 +10,7 @@ use hotwash::meeting::incident::{Moment, parse_started};
 use hotwash::meeting::{
     Command, Event, IncidentField, Link, Meeting, Parsed, Refusal, Stamped, Status,
 };
-use meetings::{Room, afternoon, default_agenda};
+use meetings::{Room, afternoon, default_agenda, default_timeline};
 
 fn dt(s: &str) -> NaiveDateTime {
     parse_started(s).unwrap()
@@ -31,7 +31,7 @@ fn started(r: &mut Room, s: &str) {
 
 /// The timeline's events, in the order shown, as (placed time, text).
 fn shown(m: &Meeting) -> Vec<(String, String)> {
-    m.items_in(1)
+    m.items_in(default_timeline())
         .iter()
         .map(|i| {
             let at = m
@@ -54,7 +54,9 @@ fn placed_order(m: &Meeting) -> Vec<String> {
 }
 
 fn typed(r: &mut Room, lines: &[&str]) {
-    r.run(Command::NextSection);
+    while r.m.current() < default_timeline() {
+        r.run(Command::NextSection);
+    }
     for l in lines {
         r.add(l);
     }
@@ -140,7 +142,7 @@ fn without_a_start_the_first_timed_event_typed_anchors_the_rest() {
         ]
     );
     // Deleting the anchor lets the next timed event anchor instead.
-    let first = r.m.items_in(1)[1].id;
+    let first = r.m.items_in(default_timeline())[1].id;
     r.run(Command::Delete(first));
     let order = placed_order(&r.m);
     assert_eq!(order[0], "2026-11-22 23:20 before it");
@@ -208,7 +210,7 @@ fn key_moments_give_the_incident_figures() {
     let d = r.m.moments().durations();
     assert_eq!(d.duration_ms, Some(104 * 60_000));
     // Without a `!began` event, the incident's start stands for it.
-    let id = r.m.items_in(1)[0].id;
+    let id = r.m.items_in(default_timeline())[0].id;
     r.run(Command::Edit(id, "23:31 errors start".into()));
     assert_eq!(r.m.moments().began, Some(dt("2026-11-22 23:30")));
     if let Parsed::Timeline(t) = &r.m.item(id).unwrap().parsed {
@@ -347,10 +349,10 @@ fn a_version_one_journal_still_replays() {
 fn prepared_items_are_marked_and_fold_like_typed_ones() {
     let mut r = room();
     r.run(Command::Prepare(
-        1,
+        default_timeline(),
         "23:40 pager fires https://pd.example/1".into(),
     ));
-    let item = r.m.items_in(1)[0];
+    let item = r.m.items_in(default_timeline())[0];
     assert!(item.prepared);
     let Parsed::Timeline(t) = &item.parsed else {
         panic!()

@@ -192,6 +192,19 @@ impl Room {
                     r.char(']');
                 }
             }
+            // A viewer's `v` and `l` go to what the facilitator opened.
+            Action::JoinVote | Action::JoinPulse => {
+                let mut m = r.m().clone();
+                let now = r.clock.now();
+                for _ in 0..3 {
+                    m.record(Command::NextSection, now).unwrap();
+                }
+                m.record(Command::Add("cache was cold".into()), now)
+                    .unwrap();
+                m.record(Command::OpenVote, now).unwrap();
+                m.record(Command::OpenPulse, now).unwrap();
+                r.app.on_meeting(m, hotwash::ui::SaveState::Saved);
+            }
             Action::Undot => r.char('+'),
             Action::PulseTakeBack => r.char('3'),
             _ => {}
@@ -538,6 +551,14 @@ fn check(mode: KeyMode, b: &Binding, key: &Key, r: &Room, was: &Before) {
             assert_eq!(r.app.mode(), AppMode::Vote, "{what}");
             assert!(m.vote(m.current()).is_some_and(|v| v.open), "{what}");
         }
+        Action::JoinVote => {
+            assert_eq!(r.app.mode(), AppMode::Vote, "{what}");
+            assert!(
+                status.contains("your dots: 3 of 3 left"),
+                "{what}: {status}"
+            );
+        }
+        Action::JoinPulse => assert_eq!(r.app.mode(), AppMode::Pulse, "{what}"),
         Action::Dot => assert_eq!(r.dots(), was.dots + 1, "{what}"),
         Action::DotN => {
             let KeyCode::Char(c) = key.code.unwrap() else {
@@ -590,6 +611,16 @@ fn check(mode: KeyMode, b: &Binding, key: &Key, r: &Room, was: &Before) {
         Action::Zoom => {
             let now = r.app.view(r.app.now()).screen.zoom;
             assert_ne!(now, was.screen.zoom, "{what}");
+        }
+        Action::HelpMore | Action::HelpBack => {
+            assert_eq!(r.app.mode(), AppMode::Help, "{what}: the help stays open");
+            let page = r.app.view(r.app.now()).screen.help_page;
+            let want = if b.action == Action::HelpMore {
+                was.screen.help_page + 1
+            } else {
+                was.screen.help_page.saturating_sub(1)
+            };
+            assert_eq!(page, want, "{what}");
         }
         Action::CloseHelp => {
             assert_eq!(r.app.mode(), AppMode::Normal, "{what}");

@@ -100,6 +100,23 @@ fn raw_event() -> impl Strategy<Value = Event> {
         (1u64..16, text).prop_map(|(id, text)| Event::ItemEdited { id, text }),
         (1u64..16).prop_map(|id| Event::ItemDeleted { id }),
         Just(Event::Undone),
+        // A scribe's changes and undos, which undo only the scribe's own.
+        (1u64..16, "[a-z ]{1,12}").prop_map(|(id, text)| Event::ByTerminal {
+            by: "scribe (key AbCdEf12)".into(),
+            event: Box::new(Event::ItemAdded {
+                id,
+                section: 1,
+                text
+            }),
+        }),
+        (1u64..16).prop_map(|id| Event::ByTerminal {
+            by: "scribe (key AbCdEf12)".into(),
+            event: Box::new(Event::ItemDeleted { id }),
+        }),
+        Just(Event::ByTerminal {
+            by: "scribe (key AbCdEf12)".into(),
+            event: Box::new(Event::Undone),
+        }),
         // The incident's start moves every bare time's anchor.
         proptest::option::of(0i64..96).prop_map(|h| Event::IncidentChanged {
             change: IncidentField::Started(h.map(|h| {

@@ -33,7 +33,7 @@ fn meeting() -> Meeting {
     r.run(Command::SetIncident(IncidentField::Links(vec![
         Link::parse("https://t.example/INC-7 ticket").unwrap(),
     ])));
-    for _ in 0..4 {
+    while r.m.section().kind != hotwash::agenda::SectionKind::Actions {
         r.run(Command::NextSection);
     }
     for (n, t) in NASTY.iter().enumerate() {
@@ -47,8 +47,11 @@ fn meeting() -> Meeting {
 /// The arguments each `gh issue create` should get, worked out from the
 /// meeting's actions.
 fn expected(m: &Meeting) -> Vec<Vec<String>> {
-    m.items_in(4)
-        .iter()
+    m.items_in(meetings::index_of(
+        m.agenda(),
+        hotwash::agenda::SectionKind::Actions,
+    ))
+    .iter()
         .filter_map(|i| match &i.parsed {
             Parsed::Action(a) if a.ticket.is_none() => Some((i, a)),
             _ => None,

@@ -223,6 +223,7 @@ static ROOM: hotwash::ui::RoomView = hotwash::ui::RoomView {
     hands: Vec::new(),
     card: Vec::new(),
     asking: None,
+    mine: None,
 };
 
 fn view<'a>(r: &'a Room, keys: &'a Keys, mode: Mode<'a>) -> View<'a> {
@@ -406,10 +407,15 @@ fn an_empty_section_says_how_to_add() {
 fn help_overlay_lists_every_key_by_group() {
     let r = timeline();
     let keys = keys();
-    let v = view(&r, &keys, Mode::Help);
+    let mut v = view(&r, &keys, Mode::Help);
     for (w, h) in [(80, 24), (120, 40), (200, 60)] {
-        let t = render(&v, w, h);
-        let screen = text(t.backend().buffer());
+        // Every page, where the keys need several (80x24).
+        let screen: String = (0..4)
+            .map(|page| {
+                v.screen.help_page = page;
+                text(render(&v, w, h).backend().buffer())
+            })
+            .collect();
         for mode in [KeyMode::Normal, KeyMode::Offer] {
             // The facilitator's help: a joined terminal's own rows (leave,
             // raise a hand) are in theirs.
@@ -433,9 +439,20 @@ fn help_overlay_lists_every_key_by_group() {
                 }
             }
         }
-        assert!(screen.contains("any key closes help"));
+        assert!(screen.contains("closes help"));
     }
+    // On a large screen the keys fit one page, and no key turns pages.
+    v.screen.help_page = 0;
+    let large = text(render(&v, 200, 60).backend().buffer());
+    assert!(
+        !large.contains("page 1 of") && !large.contains("more keys"),
+        "{large}"
+    );
+    v.screen.help_page = 0;
     snap!("help_80x24", v, 80, 24);
+    v.screen.help_page = 1;
+    snap!("help_80x24_page_2", v, 80, 24);
+    v.screen.help_page = 0;
     snap!("help_120x40", v, 120, 40);
     snap!("help_200x60", v, 200, 60);
 }
@@ -451,14 +468,40 @@ fn in_a_range(screen: &str, key: &str) -> bool {
         .any(|w| w[1] == '-' && w[0].is_alphanumeric() && w[0] <= c && c <= w[2])
 }
 
+/// More keys than a screen holds go on pages, each saying which it is,
+/// none cut short, the last turning round to the first.
 #[test]
-fn help_marks_what_does_not_fit_and_never_spills() {
+fn help_puts_what_does_not_fit_on_pages() {
     let r = timeline();
     let mut many = keys();
     many.help = many.help.iter().cycle().take(120).cloned().collect();
-    let v = view(&r, &many, Mode::Help);
-    let screen = text(render(&v, 80, 24).backend().buffer());
-    assert!(screen.contains("…"));
+    let mut v = view(&r, &many, Mode::Help);
+    let first = text(render(&v, 80, 24).backend().buffer());
+    let of = first
+        .split("page 1 of ")
+        .nth(1)
+        .and_then(|t| t.split(' ').next())
+        .and_then(|n| n.parse::<usize>().ok())
+        .unwrap_or_else(|| panic!("no page count:\n{first}"));
+    assert!(of >= 3, "{first}");
+    let mut seen = vec![first.clone()];
+    for page in 1..of {
+        v.screen.help_page = page;
+        let screen = text(render(&v, 80, 24).backend().buffer());
+        assert!(
+            screen.contains(&format!("page {} of {of}", page + 1)),
+            "{screen}"
+        );
+        assert!(screen.contains("j / k more keys"), "{screen}");
+        assert!(!screen.contains('…'), "{screen}");
+        assert!(
+            !seen.contains(&screen),
+            "page {page} repeats another:\n{screen}"
+        );
+        seen.push(screen);
+    }
+    v.screen.help_page = of;
+    assert_eq!(text(render(&v, 80, 24).backend().buffer()), first);
 }
 
 /// The footer shows the meeting screen's hints in their rank order, as
@@ -1057,7 +1100,9 @@ fn default_timeline(n: usize) -> Room {
         &hotwash::agenda::default_agenda(),
     );
     r.ok(Command::ToggleTimer);
-    r.next();
+    while r.m.section().kind != SectionKind::Timeline {
+        r.next();
+    }
     r.speak(Some(1));
     for i in 0..n {
         r.add(&format!(

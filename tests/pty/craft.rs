@@ -63,9 +63,10 @@ fn a_twelve_person_meeting_carries_the_guides_craft_into_the_minutes() {
     assert!(s.contains("not heard yet"), "{s}");
 
     // Factors: a hint while typing a blaming factor, gone when rephrased.
-    tui.send("]");
-    tui.send("]");
-    shows(&tui, "Section 3/");
+    for _ in 0..3 {
+        tui.send("]");
+    }
+    shows(&tui, "Section 4/9");
     tui.send("a");
     shows(&tui, "Esc cancel");
     tui.type_text("Lee was careless");
@@ -91,9 +92,10 @@ fn a_twelve_person_meeting_carries_the_guides_craft_into_the_minutes() {
     shows(&tui, "vote closed");
 
     // A vague action is flagged beside it.
-    tui.send("]");
-    tui.send("]");
-    shows(&tui, "Section 5/");
+    for _ in 0..3 {
+        tui.send("]");
+    }
+    shows(&tui, "Section 7/9");
     add(&mut tui, "investigate monitoring");
     shows(&tui, "vague: investigate what?");
 
@@ -105,7 +107,7 @@ fn a_twelve_person_meeting_carries_the_guides_craft_into_the_minutes() {
     tui.send(ENTER);
     shows(&tui, "parked: 1");
     tui.send("]");
-    shows(&tui, "Section 6/");
+    shows(&tui, "Section 8/9");
     tui.send("o");
     shows(&tui, "outcome: action");
 

@@ -124,7 +124,7 @@ fn start_quick(place: &Place, cols: u16, rows: u16) -> Tui {
         cols,
         rows,
     );
-    shows(&tui, "Section 1/5: Opening");
+    shows(&tui, "Section 1/7: Opening");
     shows(&tui, "Checkout outage");
     tui
 }
@@ -190,9 +190,19 @@ fn whole_meeting(cols: u16, rows: u16) {
         "Ground rules read aloud",
     );
 
+    // The impact, which the minutes put under their Impact heading.
+    tui.send("]");
+    shows(&tui, "Section 2/7: Impact");
+    enter(
+        &mut tui,
+        "a",
+        "1 in 5 payments failed for 40 minutes",
+        "1 in 5 payments failed",
+    );
+
     // The timeline, typed out of order, shown in time order.
     tui.send("]");
-    shows(&tui, "Section 2/5: What happened");
+    shows(&tui, "Section 3/7: What happened");
     enter(
         &mut tui,
         "a",
@@ -255,7 +265,7 @@ fn whole_meeting(cols: u16, rows: u16) {
 
     // Factors with tags.
     tui.send("]");
-    shows(&tui, "Section 3/5: What contributed");
+    shows(&tui, "Section 4/7: What contributed");
     let s = enter(
         &mut tui,
         "a",
@@ -266,9 +276,19 @@ fn whole_meeting(cols: u16, rows: u16) {
     near(&s, at, &["[technology]", "[process]"]);
     assert!(!s.contains("+technology"), "the tag syntax shows raw:\n{s}");
 
+    // Where we got lucky.
+    tui.send("]");
+    shows(&tui, "Section 5/7: Where we got lucky");
+    enter(
+        &mut tui,
+        "a",
+        "the outage began after the evening peak",
+        "after the evening peak",
+    );
+
     // Actions with their fields, and one flagged.
     tui.send("]");
-    shows(&tui, "Section 4/5: Actions");
+    shows(&tui, "Section 6/7: Actions");
     let s = enter(
         &mut tui,
         "a",
@@ -314,7 +334,7 @@ fn whole_meeting(cols: u16, rows: u16) {
 
     // The parking lot: the tangent, and its outcome.
     tui.send("]");
-    let s = shows(&tui, "Section 5/5: Parked items");
+    let s = shows(&tui, "Section 7/7: Parked items");
     assert!(s.contains("should we move off the old queue"), "{s}");
     assert!(s.contains("[no outcome yet]"), "{s}");
     tui.send("o");
@@ -328,6 +348,15 @@ fn whole_meeting(cols: u16, rows: u16) {
     assert!(md.starts_with("# Postmortem: Checkout outage\n"), "{md}");
     assert!(md.contains("- Ana, IC\n- Ben\n- Chen\n"), "{md}");
     assert!(md.contains("- Ground rules read aloud\n"), "{md}");
+    let impact = &md[offset(&md, "## Impact\n")..offset(&md, "## 1. Opening")];
+    assert!(
+        impact.contains("- 1 in 5 payments failed for 40 minutes\n"),
+        "{impact}"
+    );
+    assert!(
+        md.contains("## 5. Where we got lucky\n\n- the outage began after the evening peak\n"),
+        "{md}"
+    );
     let order = [
         "| 09:05 | first alert fires | <https://grafana.example/d/1> |",
         "| 11:30 | on-call joins the bridge | — |",
@@ -354,17 +383,19 @@ fn whole_meeting(cols: u16, rows: u16) {
         "{md}"
     );
     assert!(
-        md.contains("| should we move off the old queue | 2. What happened | Ben | action |\n"),
+        md.contains("| should we move off the old queue | 3. What happened | Ben | action |\n"),
         "{md}"
     );
     let table = &md[offset(&md, "## Time per section")..];
     for r in [
         "| Section | Timebox | Spent | Over | Overtime decisions |",
         "| 1. Opening | 02:00 | 00:",
-        "| 2. What happened | 08:00 | 00:",
-        "| 3. What contributed | 08:00 | 00:",
-        "| 4. Actions | 08:00 | 00:",
-        "| 5. Parked items and wrap-up | 04:00 | 00:",
+        "| 2. Impact | 03:00 | 00:",
+        "| 3. What happened | 07:00 | 00:",
+        "| 4. What contributed | 07:00 | 00:",
+        "| 5. Where we got lucky | 02:00 | 00:",
+        "| 6. Actions | 06:00 | 00:",
+        "| 7. Parked items and wrap-up | 03:00 | 00:",
         "| Total | 30:00 | 0",
     ] {
         assert!(table.contains(r), "{r:?} not in the time table:\n{table}");
@@ -516,7 +547,9 @@ fn resume_brings_the_screen_back_as_it_was() {
     let place = Place::new();
     let mut tui = start_quick(&place, 100, 30);
     tui.send("]");
-    shows(&tui, "Section 2/5: What happened");
+    shows(&tui, "Section 2/7: Impact");
+    tui.send("]");
+    shows(&tui, "Section 3/7: What happened");
     enter(&mut tui, "a", "10:05 alert fires", "alert fires");
     enter(&mut tui, "a", "10:00 deploy starts", "deploy starts");
     tui.send("1");
@@ -557,7 +590,7 @@ fn resume_brings_the_screen_back_as_it_was() {
     assert!(out.contains("hotwash resume"), "{out}");
 
     let mut tui = place.start(&["resume"], 100, 30);
-    let s = shows(&tui, "Section 2/5: What happened");
+    let s = shows(&tui, "Section 3/7: What happened");
     let s = if s.contains("parked: 1") {
         s
     } else {
@@ -600,18 +633,18 @@ fn a_window_too_small_says_so_and_recovers() {
     assert!(s.contains("60x20"), "{s}");
     assert!(!s.contains("Section 1/"), "{s}");
     tui.resize(100, 30);
-    let s = shows(&tui, "Section 1/5: Opening");
+    let s = shows(&tui, "Section 1/7: Opening");
     assert!(!s.contains("Make the window larger"), "{s}");
     tui.resize(1, 1);
     // At once: the emulator is 1x1 now, the app may not have drawn yet.
     tui.wait_until("the 1x1 screen", |s| !s.contains("Section 1/"));
     tui.resize(100, 30);
-    shows(&tui, "Section 1/5: Opening");
+    shows(&tui, "Section 1/7: Opening");
     // Still alive and listening.
     tui.send(" ");
     shows(&tui, "▶ running");
     tui.resize(80, 24);
-    shows(&tui, "Section 1/5: Opening");
+    shows(&tui, "Section 1/7: Opening");
     tui.resize(79, 24);
     shows(&tui, "window larger");
     tui.resize(80, 24);
@@ -657,12 +690,24 @@ fn help_lists_the_footer_keys(cols: u16, rows: u16) {
     let place = Place::new();
     let agenda = quick_agenda();
     let mut tui = place.start(&["new", "--agenda", &agenda], cols, rows);
-    let s = shows(&tui, "Section 1/5: Opening");
+    let s = shows(&tui, "Section 1/7: Opening");
     let keys = footer_keys(&s);
     assert!(keys.len() >= 5, "{keys:?} from:\n{s}");
     assert!(keys.contains(&"?".to_string()), "{keys:?}");
     tui.send("?");
-    let help = shows(&tui, "Help · every key");
+    let mut help = shows(&tui, "Help · every key");
+    // Where the keys need several pages (80x24), j turns to each of them.
+    if let Some(at) = help.find("page 1 of ") {
+        let pages: usize = help[at + "page 1 of ".len()..]
+            .split(|c: char| !c.is_ascii_digit())
+            .next()
+            .and_then(|n| n.parse().ok())
+            .expect("a page count");
+        for page in 2..=pages {
+            tui.send("j");
+            help.push_str(&shows(&tui, &format!("page {page} of {pages}")));
+        }
+    }
     for k in &keys {
         // Each key is a help row's key column, alone or in a list.
         assert!(
@@ -673,7 +718,7 @@ fn help_lists_the_footer_keys(cols: u16, rows: u16) {
     // Any key closes help, and does nothing else.
     tui.send("]");
     let s = gone(&tui, "Help · every key");
-    assert!(s.contains("Section 1/5: Opening"), "{s}");
+    assert!(s.contains("Section 1/7: Opening"), "{s}");
     tui.send("?");
     shows(&tui, "Help · every key");
     tui.send("x");

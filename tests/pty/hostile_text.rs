@@ -36,7 +36,7 @@ fn start(place: &Place, cols: u16, rows: u16) -> (Tui, Frames) {
     );
     let mut frames = Frames::new(cols, rows);
     frames.wait_until(&tui, "the meeting screen, saved", |s| {
-        s.contains("Section 1/7") && s.contains("✓ saved")
+        s.contains("Section 1/9") && s.contains("✓ saved")
     });
     (tui, frames)
 }
@@ -165,7 +165,8 @@ fn pasted_escape_sequences_and_controls_never_reach_the_terminal_or_the_files() 
     let (mut tui, mut frames) = start(&place, 100, 30);
     add_typed(&mut tui, &mut frames, CANARY, CANARY);
     tui.send("]");
-    frames.wait_for(&tui, "Section 2/7");
+    tui.send("]");
+    frames.wait_for(&tui, "Section 3/9");
     let title = tui.title();
     let mark = tui.output().len();
 
@@ -197,20 +198,20 @@ fn pasted_escape_sequences_and_controls_never_reach_the_terminal_or_the_files() 
     frames.wait_until(&tui, "the tangent parked", |s| {
         s.contains("parked — 1 in the parking lot") && s.contains("✓ saved")
     });
-    for _ in 0..3 {
+    for _ in 0..4 {
         tui.send("]");
     }
-    frames.wait_for(&tui, "Section 5/7");
+    frames.wait_for(&tui, "Section 7/9");
     tui.send("a");
     frames.wait_until(&tui, "the input box", input_open);
     tui.paste(&format!("@ana{HOSTILE} #OPS-1\x1b[2J !P1 fix it"));
     frames.wait_for(&tui, "fix it");
     tui.send(keys::ENTER);
     wait_committed(&tui, &mut frames, "fix it");
-    tui.send("[");
-    tui.send("[");
-    tui.send("[");
-    let screen = frames.wait_for(&tui, "Section 2/7");
+    for _ in 0..4 {
+        tui.send("[");
+    }
+    let screen = frames.wait_for(&tui, "Section 3/9");
     assert!(screen.contains(HOSTILE_SHOWN), "{screen}");
 
     assert!(alive(&tui));
@@ -378,15 +379,15 @@ fn odd_text_at(cols: u16, rows: u16) {
     // with its quick-entry syntax.
     for (to, prefix) in [
         (0, ""),
-        (1, "14:05 "),
-        (2, "+technology "),
-        (4, "@ana !P1 due:+3d "),
-        (5, ""),
+        (2, "14:05 "),
+        (3, "+technology "),
+        (6, "@ana !P1 due:+3d "),
+        (7, ""),
     ] {
         while section < to {
             tui.send("]");
             section += 1;
-            frames.wait_for(&tui, &format!("Section {}/7", section + 1));
+            frames.wait_for(&tui, &format!("Section {}/9", section + 1));
         }
         for (i, odd) in odd_texts(prefix).into_iter().enumerate() {
             // An end to wait for in the input box.
@@ -429,7 +430,7 @@ fn odd_text_at(cols: u16, rows: u16) {
     while section > 0 {
         tui.send("[");
         section -= 1;
-        frames.wait_for(&tui, &format!("Section {}/7", section + 1));
+        frames.wait_for(&tui, &format!("Section {}/9", section + 1));
         assert_frame_intact(frames.screen(), &format!("{cols}x{rows} back in {section}"));
     }
     assert!(alive(&tui), "hotwash died");

@@ -39,10 +39,10 @@ const DRAFT: &str =
 const KEY_GAP: Duration = Duration::from_millis(45);
 
 /// The default agenda's actions section.
-const ACTIONS_SECTION: usize = 4;
+const ACTIONS_SECTION: usize = 6;
 
 /// The section the draft is typed in (Close, the last).
-const DRAFT_SECTION: usize = 6;
+const DRAFT_SECTION: usize = 8;
 
 /// How many kill points of each kind to run.
 fn runs_per_kind() -> usize {
@@ -205,8 +205,13 @@ fn script() -> Vec<Step> {
         },
         Step {
             keys: &[Press("]")],
-            shows: |s| s.contains("Section 2/7"),
+            shows: |s| s.contains("Section 2/9"),
             apply: |m| m.section = 1,
+        },
+        Step {
+            keys: &[Press("]")],
+            shows: |s| s.contains("Section 3/9"),
+            apply: |m| m.section = 2,
         },
         Step {
             keys: &[Press("2")],
@@ -242,8 +247,8 @@ fn script() -> Vec<Step> {
         },
         Step {
             keys: &[Press("]")],
-            shows: |s| s.contains("Section 3/7"),
-            apply: |m| m.section = 2,
+            shows: |s| s.contains("Section 4/9"),
+            apply: |m| m.section = 3,
         },
         Step {
             keys: &[Press("3")],
@@ -300,8 +305,8 @@ fn script() -> Vec<Step> {
         },
         Step {
             keys: &[Press("]")],
-            shows: |s| s.contains("Section 4/7"),
-            apply: |m| m.section = 3,
+            shows: |s| s.contains("Section 5/9"),
+            apply: |m| m.section = 4,
         },
         Step {
             keys: &[
@@ -324,8 +329,13 @@ fn script() -> Vec<Step> {
         },
         Step {
             keys: &[Press("]")],
-            shows: |s| s.contains("Section 5/7"),
-            apply: |m| m.section = 4,
+            shows: |s| s.contains("Section 6/9"),
+            apply: |m| m.section = 5,
+        },
+        Step {
+            keys: &[Press("]")],
+            shows: |s| s.contains("Section 7/9"),
+            apply: |m| m.section = ACTIONS_SECTION,
         },
         Step {
             keys: &[
@@ -347,8 +357,8 @@ fn script() -> Vec<Step> {
         },
         Step {
             keys: &[Press("]")],
-            shows: |s| s.contains("Section 6/7"),
-            apply: |m| m.section = 5,
+            shows: |s| s.contains("Section 8/9"),
+            apply: |m| m.section = 7,
         },
         // The parking-lot review selects the one tangent.
         Step {
@@ -373,7 +383,7 @@ fn script() -> Vec<Step> {
         },
         Step {
             keys: &[Press("]")],
-            shows: |s| s.contains("Section 7/7"),
+            shows: |s| s.contains("Section 9/9"),
             apply: |m| m.section = DRAFT_SECTION,
         },
     ]
@@ -439,14 +449,19 @@ fn start(place: &Place) -> (Tui, Frames) {
             "Kill at any moment",
             "--people",
             "Ana:IC,Ben,Chen",
+            // A networked meeting: the SSH server runs inside the host
+            // that is killed.
+            "--serve",
+            "127.0.0.1:0",
         ],
         COLS,
         ROWS,
     );
     let mut frames = Frames::new(COLS, ROWS);
     frames.wait_until(&tui, "the meeting screen, saved", |s| {
-        s.contains("Section 1/7") && s.contains("✓ saved")
+        s.contains("Section 1/9") && s.contains("✓ saved")
     });
+    frames.wait_for(&tui, "SSH on 127.0.0.1:");
     (tui, frames)
 }
 
@@ -466,7 +481,7 @@ fn resume(place: &Place) -> (Tui, Frames, Meeting, bool) {
     let torn = !before.ends_with(b"\n");
     let tui = place.start(&["resume"], COLS, ROWS);
     let mut frames = Frames::new(COLS, ROWS);
-    frames.wait_for(&tui, "/7: ");
+    frames.wait_for(&tui, "/9: ");
     let replay = journal::replay::<Stamped>(&dir).expect("the journal replays after resume");
     assert!(
         replay.warnings.is_empty() && !replay.torn,
@@ -474,7 +489,7 @@ fn resume(place: &Place) -> (Tui, Frames, Meeting, bool) {
         replay.warnings
     );
     let meeting = Meeting::replay(&replay.events).expect("a meeting");
-    frames.wait_for(&tui, &format!("Section {}/7", meeting.current() + 1));
+    frames.wait_for(&tui, &format!("Section {}/9", meeting.current() + 1));
     (tui, frames, meeting, torn)
 }
 

@@ -16,7 +16,7 @@ fn keys_after_a_paste_end_in_the_same_read_run_no_command() {
     let place = Place::new();
     let mut tui = place.start(&["new", "--incident", "Paste guard"], 80, 24);
     tui.wait_frame("the meeting, saved", |s| {
-        s.contains("Section 1/7") && s.contains("✓ saved")
+        s.contains("Section 1/9") && s.contains("✓ saved")
     });
     tui.send("a");
     tui.wait_frame("the input box", |s| s.contains("Esc cancel"));

@@ -34,6 +34,8 @@ fn join(place: &Place, role: &str) -> Tui {
 /// Moves the host to the timeline, where items have times.
 fn to_timeline(host: &mut Tui) {
     host.send("]");
+    host.wait_for("Impact");
+    host.send("]");
     host.wait_for("Timeline");
 }
 
@@ -148,7 +150,10 @@ fn leaving_with_q_ends_only_the_joined_terminal_and_sessions_shows_the_live_meet
     host.wait_gone("Joined: 1 viewer");
 
     viewer.send("q");
-    viewer.wait_for("leave");
+    // A joined terminal is asked whether to leave, not to end the meeting.
+    let asked = viewer.wait_for("Leave the meeting");
+    assert!(asked.contains("y leave"), "{asked}");
+    assert!(!asked.contains("Quit hotwash"), "{asked}");
     viewer.send("y");
     assert_eq!(viewer.wait_exit(), 0);
     let said = String::from_utf8_lossy(&viewer.output()).into_owned();
@@ -188,4 +193,77 @@ fn garbage_on_the_socket_closes_that_client_only() {
     host.send(keys::ENTER);
     host.wait_for("still here");
     projector.wait_for("still here");
+}
+
+#[test]
+fn a_viewer_answers_the_pulse_from_their_terminal_and_only_the_count_reaches_the_host() {
+    let place = Place::new();
+    let mut host = host(&place);
+    let mut viewer = join(&place, "viewer");
+    // Before the facilitator opens it, the viewer's `l` says so.
+    viewer.send("l");
+    viewer.wait_for("the pulse is not open: the facilitator opens it");
+    host.send("l");
+    host.wait_for("Learning pulse");
+    viewer.send("l");
+    viewer.wait_for("Learning pulse");
+    viewer.send("4");
+    viewer.wait_for("Your answers: 1. 4 · 2. not yet");
+    host.wait_until("the viewer's answer counted", |s| {
+        s.contains("4: 1   5: 0   — 1 answers")
+    });
+    // A second answer to the same question replaces the first.
+    viewer.send("5");
+    viewer.wait_for("Your answers: 1. 5 · 2. not yet");
+    let host_screen = host.wait_until("the answer replaced", |s| {
+        s.contains("4: 0   5: 1   — 1 answers")
+    });
+    assert!(
+        !host_screen.contains("viewer"),
+        "nobody is named: {host_screen}"
+    );
+    // The facilitator closes the pulse: it closes on the viewer's screen.
+    host.send("l");
+    viewer.wait_for("the pulse closed");
+    viewer.wait_gone("Learning pulse");
+    host.send("q");
+    host.send("y");
+    assert_eq!(host.wait_exit(), 0);
+    let journal = std::fs::read_to_string(place.session_dir().join("journal.jsonl"))
+        .unwrap_or_else(|e| panic!("the journal: {e}"));
+    assert!(journal.contains("pulse_answered"), "{journal}");
+    assert!(
+        !journal.contains("viewer"),
+        "the journal names nobody: {journal}"
+    );
+}
+
+#[test]
+fn a_scribes_undo_takes_back_the_scribes_own_item_and_says_when_none_is_left() {
+    let place = Place::new();
+    let mut host = host(&place);
+    to_timeline(&mut host);
+    let mut scribe = join(&place, "scribe");
+    scribe.wait_for("Timeline");
+    scribe.send("a");
+    scribe.type_text("14:02 the scribe's event");
+    scribe.wait_for("the scribe's event");
+    scribe.send(keys::ENTER);
+    host.wait_for("the scribe's event");
+    host.send("a");
+    host.type_text("14:03 the facilitator's event");
+    host.send(keys::ENTER);
+    host.wait_for("the facilitator's event");
+    scribe.wait_for("the facilitator's event");
+
+    // The scribe's `u`: the scribe's event goes, the facilitator's made
+    // since stays, on every screen.
+    scribe.send("u");
+    host.wait_gone("the scribe's event");
+    scribe.wait_gone("the scribe's event");
+    assert!(host.screen().contains("the facilitator's event"));
+    scribe.send("u");
+    scribe.wait_for("nothing of yours to undo");
+    assert!(scribe.screen().contains("the facilitator's event"));
+    assert!(!host.screen().contains("nothing of yours"));
 }

@@ -315,3 +315,84 @@ fn people_join_over_ssh_once_admitted_and_nobody_else_gets_in() {
         "the draft is the scribe's"
     );
 }
+
+#[test]
+fn two_viewers_vote_over_ssh_and_the_counts_reach_the_facilitator_and_the_minutes() {
+    let mut host = Host::start();
+    let keys = host.place.tmp.path().join("keys");
+    std::fs::create_dir_all(&keys).expect("keys dir");
+    let v1_key = keygen(&keys, "viewer1");
+    let v2_key = keygen(&keys, "viewer2");
+    let viewer_user = host.viewer_user.clone();
+    let mut v1 = host.join(&v1_key, &viewer_user, "viewer");
+    let mut v2 = host.join(&v2_key, &viewer_user, "viewer");
+    host.tui.send("\x1b");
+    host.tui
+        .wait_frame("the card closed", |s| !s.contains(" The room "));
+
+    // The facilitator takes the room to its factors and opens the vote.
+    for _ in 0..3 {
+        host.tui.send("]");
+    }
+    host.tui.wait_for("Contributing factors");
+    for factor in ["the cache was cold", "no canary stage"] {
+        host.tui.send("a");
+        host.tui.type_text(factor);
+        host.tui.send(ENTER);
+        host.tui.wait_for(factor);
+    }
+    v1.send("v");
+    v1.wait_for("no vote is open here: the facilitator opens it");
+    host.tui.send("v");
+    host.tui.wait_for("vote open: 3 dots each");
+    // Each viewer's screen learns of the vote from the host's next state.
+    v1.wait_for("[·0]");
+    v2.wait_for("[·0]");
+
+    // Each viewer casts their own dots from their own terminal, and sees them.
+    v1.send("v");
+    v1.wait_for("your dots: 3 of 3 left");
+    for d in ["1", "1", "2"] {
+        v1.send(d);
+    }
+    v1.wait_for("Your dots: F1 ●●, F2 ● — 0 of 3 left");
+    v2.send("v");
+    v2.wait_for("your dots: 3 of 3 left");
+    v2.send("1");
+    v2.wait_for("Your dots: F1 ● — 2 of 3 left");
+    // The host holds each to their share.
+    v1.send("2");
+    v1.wait_for("your 3 dots are all cast: take one back first");
+
+    let screen = host.tui.wait_until("both viewers' dots counted", |s| {
+        // (the dots and the text are joined by no-break spaces)
+        let line = |start: &str| {
+            s.lines()
+                .find(|l| l.contains(start))
+                .unwrap_or("")
+                .to_string()
+        };
+        line("the cache was cold").contains("[●●●3]") && line("no canary stage").contains("[●1]")
+    });
+    assert!(!screen.contains("viewer"), "nobody is named: {screen}");
+    // The facilitator closes the vote: the factors go in vote order, and
+    // the viewers' screens follow.
+    host.tui.send("v");
+    host.tui.wait_for("vote closed");
+    v1.wait_for("the vote closed");
+    host.tui.send("q");
+    host.tui.send("y");
+    assert_eq!(host.tui.wait_exit(), 0);
+    let out = host.place.run(&["export", "-o", "-"]);
+    let minutes = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        minutes.contains("In the order of the room's dot-vote"),
+        "{minutes}"
+    );
+    assert!(
+        minutes.contains("the cache was cold (3 votes)"),
+        "{minutes}"
+    );
+    assert!(minutes.contains("no canary stage (1 vote)"), "{minutes}");
+    assert!(!minutes.contains("viewer"), "{minutes}");
+}
