@@ -566,6 +566,13 @@ def echo_line(name, r):
     return f"{name:<28} p50 {r['p50_ms']:6.3f} ms   p99 {r['p99_ms']:6.3f} ms   max {r['max_ms']:6.2f} ms   ({r['n']} keys)"
 
 
+def echo_target_met(results):
+    """The issue's target in one run: hotwash's p50 no higher than the
+    editor's, and its p99 under one 60 Hz frame."""
+    hw, ed = results.get("echo_hotwash"), results.get("echo_editor")
+    return bool(hw and ed and hw["p50_ms"] <= ed["p50_ms"] and hw["p99_ms"] < 16.7)
+
+
 def print_echo_summary(results):
     """One line each for hotwash and the editor, and the verdict against
     the target: p50 no higher than the editor's, p99 under a 60 Hz frame."""
@@ -604,6 +611,7 @@ def main():
     ap.add_argument("--json", default=os.path.join(ROOT, "target", "measure.json"), help="where to write the results")
     ap.add_argument("--only", help="comma-separated: echo,start,idle,still,resume,ssh")
     ap.add_argument("--bin", help="the hotwash binary to measure (default target/release/hotwash; implies --no-build)")
+    ap.add_argument("--echo-runs", type=int, default=1, help="echo runs in a row, each beside the editor (the target holds for 3)")
     ap.add_argument("--no-big", action="store_true", help="echo in a new meeting only, not in the resumed big one")
     args = ap.parse_args()
     global BIN
@@ -634,22 +642,34 @@ def main():
             }
             print("resume:", results["resume"], flush=True)
         if "echo" in only:
-            lat, stats = echo_hotwash(tmp, args.keys)
-            results["echo_hotwash"] = summary("hotwash, new meeting: key to echo in the input box", lat)
-            results["echo_hotwash"]["app_stats"] = stats
-            print("echo hotwash:", results["echo_hotwash"], flush=True)
-            if big:
-                lat, stats = echo_hotwash(tmp, args.keys, big)
-                results["echo_hotwash_big"] = summary(
-                    f"hotwash, resumed {args.events}-event meeting: key to echo in the input box", lat
-                )
-                results["echo_hotwash_big"]["app_stats"] = stats
-                print("echo hotwash, big meeting:", results["echo_hotwash_big"], flush=True)
-            lat, editor = echo_editor(tmp, args.keys)
-            if lat:
-                results["echo_editor"] = summary(f"{editor}: key to echo in insert mode", lat)
-                print("echo editor:", results["echo_editor"], flush=True)
-            print_echo_summary(results)
+            met = 0
+            for run in range(args.echo_runs):
+                if args.echo_runs > 1:
+                    print(f"\n-- echo run {run + 1} of {args.echo_runs}, load average {os.getloadavg()[0]:.2f}", flush=True)
+                lat, stats = echo_hotwash(tmp, args.keys)
+                results["echo_hotwash"] = summary("hotwash, new meeting: key to echo in the input box", lat)
+                results["echo_hotwash"]["app_stats"] = stats
+                print("echo hotwash:", results["echo_hotwash"], flush=True)
+                if big:
+                    lat, stats = echo_hotwash(tmp, args.keys, big)
+                    results["echo_hotwash_big"] = summary(
+                        f"hotwash, resumed {args.events}-event meeting: key to echo in the input box", lat
+                    )
+                    results["echo_hotwash_big"]["app_stats"] = stats
+                    print("echo hotwash, big meeting:", results["echo_hotwash_big"], flush=True)
+                lat, editor = echo_editor(tmp, args.keys)
+                if lat:
+                    results["echo_editor"] = summary(f"{editor}: key to echo in insert mode", lat)
+                    print("echo editor:", results["echo_editor"], flush=True)
+                print_echo_summary(results)
+                if echo_target_met(results):
+                    met += 1
+                if args.echo_runs > 1:
+                    results.setdefault("echo_runs", []).append(
+                        {k: results.get(k) for k in ("echo_hotwash", "echo_hotwash_big", "echo_editor")}
+                    )
+            if args.echo_runs > 1:
+                print(f"\necho target met in {met} of {args.echo_runs} runs in a row", flush=True)
         if "ssh" in only:
             lat = echo_ssh(tmp, args.keys)
             if lat:
