@@ -137,7 +137,11 @@ pub struct RoomInfo {
 pub(crate) struct Published {
     pub meeting: Arc<Meeting>,
     pub save: SaveState,
-    pub hands: Arc<Vec<String>>,
+    /// For each terminal whose raised hand left the queue without being
+    /// lowered (the facilitator picked a speaker), the number of that
+    /// raise: a terminal knows its own hand was answered, and not an
+    /// older one, nor one the host has not taken yet.
+    pub answered: Arc<BTreeMap<String, u64>>,
 }
 
 /// What the view tasks and the transports ask of the host's loop.
@@ -159,6 +163,9 @@ pub enum Request {
         label: String,
         /// Up or down.
         up: bool,
+        /// Which raise of this terminal's (counted from 1; 0 when it
+        /// goes away).
+        raise: u64,
     },
     /// Terminals, keys asking to join or the room info changed.
     Changed,
@@ -288,7 +295,11 @@ impl HostHandle {
                     .merge(ballot);
             }
             drop(reg);
-            let _ = inner.requests.try_send(Request::Hand { label, up: false });
+            let _ = inner.requests.try_send(Request::Hand {
+                label,
+                up: false,
+                raise: 0,
+            });
             inner.changed();
         });
         Ok(())
@@ -367,6 +378,10 @@ pub struct Host {
     publish: watch::Sender<Published>,
     /// What was last published: events folded, saving state, hands.
     last: (u64, SaveState, Vec<String>),
+    /// The hands in the queue, by terminal, with the number of their raise.
+    raised: BTreeMap<String, u64>,
+    /// See [`Published::answered`].
+    answered: BTreeMap<String, u64>,
     /// The key the facilitator was last told is asking.
     asking: Option<String>,
 }
@@ -377,7 +392,7 @@ impl Host {
         let first = Published {
             meeting: Arc::new(app.meeting().clone()),
             save: app.save_state().clone(),
-            hands: Arc::new(Vec::new()),
+            answered: Arc::new(BTreeMap::new()),
         };
         let last = (app.meeting().events(), first.save.clone(), Vec::new());
         let (publish, state) = watch::channel(first);
@@ -399,6 +414,8 @@ impl Host {
             requests,
             publish,
             last,
+            raised: BTreeMap::new(),
+            answered: BTreeMap::new(),
             asking: None,
         }
     }
@@ -417,14 +434,27 @@ impl Host {
     /// Cheap when nothing did: no copy is made.
     pub fn publish(&mut self, app: &App) {
         let now = (app.meeting().events(), app.save_state(), app.hands());
-        if (self.last.0, &self.last.1, self.last.2.as_slice()) == now {
+        // A hand that left the queue without its terminal lowering it was
+        // answered by the facilitator.
+        let gone: Vec<String> = self
+            .raised
+            .keys()
+            .filter(|label| !now.2.contains(label))
+            .cloned()
+            .collect();
+        for label in &gone {
+            if let Some(raise) = self.raised.remove(label) {
+                self.answered.insert(label.clone(), raise);
+            }
+        }
+        if gone.is_empty() && (self.last.0, &self.last.1, self.last.2.as_slice()) == now {
             return;
         }
         self.last = (now.0, now.1.clone(), now.2.to_vec());
         self.publish.send_replace(Published {
             meeting: Arc::new(app.meeting().clone()),
             save: now.1.clone(),
-            hands: Arc::new(now.2.to_vec()),
+            answered: Arc::new(self.answered.clone()),
         });
     }
 
@@ -443,9 +473,14 @@ impl Host {
                 }
                 self.decide(app, from, cmd, &notes)
             }
-            Request::Hand { label, up } => {
-                if !up && !app.hands().contains(&label) {
-                    return Vec::new();
+            Request::Hand { label, up, raise } => {
+                if up {
+                    self.raised.insert(label.clone(), raise);
+                } else {
+                    self.raised.remove(&label);
+                    if !app.hands().contains(&label) {
+                        return Vec::new();
+                    }
                 }
                 app.on_hand(&label, up)
             }
@@ -754,6 +789,48 @@ mod tests {
         tokio::time::timeout(std::time::Duration::from_secs(20), wait)
             .await
             .expect("the host got there");
+    }
+
+    #[test]
+    fn a_hand_is_answered_by_the_number_of_its_raise_never_before_the_host_took_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (mut app, mut host) = host(tmp.path());
+        let hand = |up, raise| Request::Hand {
+            label: "viewer 1".into(),
+            up,
+            raise,
+        };
+        let answered = |host: &Host| host.publish.borrow().answered.get("viewer 1").copied();
+        app.on_command(
+            Command::AddParticipant(crate::meeting::Participant {
+                name: "Ana".into(),
+                role: None,
+            }),
+            None,
+        )
+        .expect("Ana joins");
+        // Raised: queued, and not answered.
+        let _ = host.on_request(&mut app, hand(true, 1));
+        host.publish(&app);
+        assert_eq!(app.hands(), ["viewer 1"]);
+        assert_eq!(answered(&host), None);
+        // Lowered by the viewer: gone from the queue, still not answered.
+        let _ = host.on_request(&mut app, hand(false, 1));
+        host.publish(&app);
+        assert!(app.hands().is_empty());
+        assert_eq!(answered(&host), None);
+        // Raised again, then the facilitator picks a speaker: raise 2 was
+        // answered, in the same state that no longer queues it.
+        let _ = host.on_request(&mut app, hand(true, 2));
+        host.publish(&app);
+        let one = crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char('1'),
+            crossterm::event::KeyModifiers::NONE,
+        );
+        let _ = app.on_key(one);
+        host.publish(&app);
+        assert!(app.hands().is_empty());
+        assert_eq!(answered(&host), Some(2));
     }
 
     #[tokio::test]

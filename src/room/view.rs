@@ -91,10 +91,10 @@ pub(crate) async fn run(
     let mut first = true;
     let mut dirty = true;
     let mut bell = false;
-    // Whether the host's queue has shown this terminal's raised hand: a
-    // state published before the host took the hand does not hold it
-    // yet, and must not read as the facilitator having answered.
-    let mut hand_seen = false;
+    // The number of this terminal's last raise of its hand: the host says
+    // which raise it answered, so a state published before it took the
+    // hand never reads as the facilitator having seen it.
+    let mut raise = 0u64;
     // A voter sees their own dots and answers (the host keeps them).
     let voter = crate::app::keymap::allowed(who.role, crate::app::keymap::Action::JoinVote);
     if voter {
@@ -132,12 +132,7 @@ pub(crate) async fn run(
                 if voter {
                     effects.extend(app.set_mine(mine(inner, id)));
                 }
-                let queued = p.hands.iter().any(|h| h == label);
-                if !app.hand_up() {
-                    hand_seen = false;
-                } else if queued {
-                    hand_seen = true;
-                } else if std::mem::take(&mut hand_seen) {
+                if app.hand_up() && p.answered.get(label).is_some_and(|r| *r == raise) {
                     effects.extend(app.hand_answered());
                 }
             }
@@ -205,10 +200,13 @@ pub(crate) async fn run(
                     }
                 }
                 Effect::Hand(up) => {
-                    hand_seen = false;
+                    if up {
+                        raise += 1;
+                    }
                     let req = Request::Hand {
                         label: label.to_string(),
                         up,
+                        raise,
                     };
                     if inner.requests.send(req).await.is_err() {
                         return farewell(app, &output, Why::Ended, &inner.name).await;

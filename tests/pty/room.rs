@@ -205,6 +205,8 @@ fn a_viewer_answers_the_pulse_from_their_terminal_and_only_the_count_reaches_the
     viewer.wait_for("the pulse is not open: the facilitator opens it");
     host.send("l");
     host.wait_for("Learning pulse");
+    // The viewer's screen learns of it from the host's next state.
+    viewer.wait_for("the learning pulse is open: l to answer");
     viewer.send("l");
     viewer.wait_for("Learning pulse");
     viewer.send("4");
