@@ -60,11 +60,7 @@ pub fn put_cut(
     max: u16,
     style: Style,
 ) -> u16 {
-    let clip_room = clip
-        .intersection(buf.area)
-        .right()
-        .saturating_sub(x)
-        .min(max);
+    let clip_room = room_from(buf, clip, x, max);
     if width(text) <= usize::from(clip_room) {
         return put(buf, clip, x, y, text, clip_room, style);
     }
@@ -83,13 +79,18 @@ pub fn put_middle(
     max: u16,
     style: Style,
 ) -> u16 {
-    let room = clip
-        .intersection(buf.area)
-        .right()
-        .saturating_sub(x)
-        .min(max);
+    let room = room_from(buf, clip, x, max);
     let shown = crate::app::shorten_middle(text, usize::from(room));
     put(buf, clip, x, y, &shown, room, style)
+}
+
+/// Columns from `x` to the right edge of `clip` (within the buffer), at
+/// most `max`.
+fn room_from(buf: &Buffer, clip: Rect, x: u16, max: u16) -> u16 {
+    clip.intersection(buf.area)
+        .right()
+        .saturating_sub(x)
+        .min(max)
 }
 
 /// A count of cells (a width, a number of rows, an index) as a terminal
