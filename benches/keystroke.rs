@@ -60,8 +60,11 @@ impl Screen {
         self.settle(effects);
     }
 
-    /// What the event loop does after an input: journal, then draw if asked.
+    /// What the event loop does after an input: journal, then draw if
+    /// asked, then look for the language hints of typed text (and draw
+    /// again if they changed).
     fn settle(&mut self, effects: Vec<Effect>) {
+        let mut hints = false;
         for effect in effects {
             match effect {
                 Effect::Journal(events) => {
@@ -70,8 +73,13 @@ impl Screen {
                     }
                 }
                 Effect::Draw => self.draw(),
+                Effect::FindHints => hints = true,
                 _ => {}
             }
+        }
+        if hints {
+            let effects = self.app.find_hints();
+            self.settle(effects);
         }
     }
 

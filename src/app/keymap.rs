@@ -1527,6 +1527,14 @@ pub fn refused(mode: KeyMode, role: Role, ev: &KeyEvent) -> Option<String> {
     if lookup(mode, role, ev).is_some() {
         return None;
     }
+    refused_here(mode, role, ev)
+}
+
+/// [`refused`], for a key `role` has no row for in `mode` (looked up already).
+pub fn refused_here(mode: KeyMode, role: Role, ev: &KeyEvent) -> Option<String> {
+    if role == Role::Facilitator {
+        return None;
+    }
     let b = lookup(mode, Role::Facilitator, ev)?;
     let key = b.keys.iter().find(|k| k.code.is_some() && k.matches(ev))?;
     // Every role with a row for this key here (`v`: the facilitator's

@@ -276,6 +276,7 @@ pub fn run(
         unsaved: Unsaved::default(),
         out_dir,
         draw: true,
+        find_hints: false,
         draft_due: None,
         ended: None,
         admits: Vec::new(),
@@ -418,20 +419,30 @@ fn watch_input() -> Option<AsyncFd<OwnedFd>> {
     unsafe { AsyncFd::register_with_interest(fd, Interest::ERROR) }.ok()
 }
 
+/// How the loop learns that the terminal is gone.
+enum Watch {
+    /// Its events end by themselves ([`tty_input::TtyEvents::sees_hang_up`]).
+    Not,
+    /// Its input reports an error.
+    Errors(AsyncFd<OwnedFd>),
+    /// Checked once a second (input that cannot be watched).
+    Polled,
+}
+
 /// Resolves once the terminal is gone (its window closed) though no SIGHUP
 /// came: the input then reports an error. crossterm's reader spins on a dead
 /// terminal, so waiting for it to report would burn a core instead.
-async fn terminal_gone(watch: Option<&AsyncFd<OwnedFd>>) {
+async fn terminal_gone(watch: &Watch) {
     let dead = || !std::io::stdin().is_terminal();
     match watch {
-        Some(fd) => loop {
+        Watch::Not => std::future::pending().await,
+        Watch::Errors(fd) => loop {
             match fd.ready(Interest::ERROR).await {
                 Ok(mut ready) if !dead() => ready.clear_ready(),
                 _ => return,
             }
         },
-        // Input that cannot be watched is checked once a second.
-        None => loop {
+        Watch::Polled => loop {
             tokio::time::sleep(Duration::from_secs(1)).await;
             if dead() {
                 return;
@@ -448,6 +459,8 @@ struct Outside {
     out_dir: PathBuf,
     /// The screen must be drawn again.
     draw: bool,
+    /// Text was typed: look for language hints once its frame is drawn.
+    find_hints: bool,
     /// When the draft being typed is to be saved.
     draft_due: Option<Instant>,
     /// Set when the meeting screen is to close.
@@ -478,6 +491,7 @@ impl Outside {
                         self.draft_due = Some(Instant::now() + DRAFT_DELAY);
                     }
                 }
+                Effect::FindHints => self.find_hints = true,
                 Effect::Quit(exit) => {
                     self.ended.get_or_insert(match exit {
                         Exit::Quit => Ended::Quit,
@@ -545,7 +559,13 @@ async fn event_loop(
     let mut events = tty_input::TtyEvents::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
-    let watch = watch_input();
+    // Read directly, the terminal's events end with it; crossterm's stream
+    // does not, so its input is watched for errors.
+    let watch = if events.sees_hang_up() {
+        Watch::Not
+    } else {
+        watch_input().map_or(Watch::Polled, Watch::Errors)
+    };
     #[cfg(debug_assertions)]
     let mut panic_after: Option<u64> = std::env::var(TEST_PANIC_ENV)
         .ok()
@@ -556,6 +576,10 @@ async fn event_loop(
     // the next frame is painted whole, not as a diff.
     let mut repaint = false;
     let mut painter = frame::Painter::new();
+    // One timer for the draft, moved when its time changes: made anew on
+    // every turn, it was registered and dropped around every key.
+    let draft_sleep = tokio::time::sleep_until(Instant::now());
+    tokio::pin!(draft_sleep);
     loop {
         if let Some(ended) = out.ended.take() {
             return ended;
@@ -571,13 +595,22 @@ async fn event_loop(
             }
             painter.forget();
         }
-        if std::mem::take(&mut out.draw) {
-            let now = app.now();
-            let view = app.view(now);
-            if painter.draw(terminal, &view).is_err() {
-                return Ended::TerminalGone;
+        // The frame first, then what it asked to do after (the hints of
+        // what was typed), then again if that changed the screen.
+        loop {
+            if std::mem::take(&mut out.draw) {
+                let now = app.now();
+                let view = app.view(now);
+                if painter.draw(terminal, &view).is_err() {
+                    return Ended::TerminalGone;
+                }
+                stats.draws += 1;
             }
-            stats.draws += 1;
+            if !std::mem::take(&mut out.find_hints) {
+                break;
+            }
+            let effects = app.find_hints();
+            out.carry_out(app, effects);
         }
         let now_ticking = app.ticking();
         if now_ticking && !ticking {
@@ -585,8 +618,19 @@ async fn event_loop(
         }
         ticking = now_ticking;
         let draft_due = out.draft_due;
-        let draft_sleep = tokio::time::sleep_until(draft_due.unwrap_or_else(Instant::now));
+        if let Some(due) = draft_due
+            && draft_sleep.deadline() != due
+        {
+            draft_sleep.as_mut().reset(due);
+        }
+        // In order: the signals, then the terminal (a key is what someone
+        // waits to see), then the rest, which a flood of input holds up only
+        // while it lasts (a paste is one event).
         let effects = tokio::select! {
+            biased;
+            _ = signals.term.recv() => return Ended::Signal(StopSignal::Terminate),
+            _ = signals.hup.recv() => return Ended::Signal(StopSignal::Hangup),
+            _ = signals.int.recv() => return Ended::Signal(StopSignal::Interrupt),
             ev = events.next() => match ev {
                 Some(Ok(ev)) => {
                     #[cfg(debug_assertions)]
@@ -607,7 +651,7 @@ async fn event_loop(
                 }
                 _ => return Ended::TerminalGone,
             },
-            () = terminal_gone(watch.as_ref()) => return Ended::TerminalGone,
+            () = terminal_gone(&watch) => return Ended::TerminalGone,
             _ = tick.tick(), if ticking => {
                 stats.ticks += 1;
                 painter.time_moved();
@@ -622,13 +666,10 @@ async fn event_loop(
                 }
                 on_status(app, &out.journal, st)
             }
-            _ = draft_sleep, if draft_due.is_some() => {
+            () = &mut draft_sleep, if draft_due.is_some() => {
                 out.draft_due = None;
                 app.save_draft()
             }
-            _ = signals.term.recv() => return Ended::Signal(StopSignal::Terminate),
-            _ = signals.hup.recv() => return Ended::Signal(StopSignal::Hangup),
-            _ = signals.int.recv() => return Ended::Signal(StopSignal::Interrupt),
             Some(req) = host.recv() => host.on_request(app, req),
         };
         out.carry_out(app, effects);

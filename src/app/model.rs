@@ -87,6 +87,10 @@ pub enum Effect {
     Export,
     /// The input changed: call [`App::save_draft`] soon.
     SaveDraftSoon,
+    /// Text was typed into the input: call [`App::find_hints`] once the
+    /// frame that shows it is drawn. The typed text is drawn first; the
+    /// language hints about it (advice, this terminal only) follow.
+    FindHints,
     /// Stop the meeting screen.
     Quit(Exit),
     // The room: effects of joined terminals and of the room card.
@@ -426,11 +430,14 @@ impl App {
     pub fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         self.draw();
         let mode = self.key_mode();
-        if let Some(why) = keymap::refused(mode, self.seat.role, &key) {
+        let binding = keymap::lookup(mode, self.seat.role, &key);
+        if binding.is_none()
+            && let Some(why) = keymap::refused_here(mode, self.seat.role, &key)
+        {
             self.status = Some(why);
             return self.take_effects();
         }
-        match keymap::lookup(mode, self.seat.role, &key) {
+        match binding {
             Some(binding) => {
                 if matches!(mode, KeyMode::Normal | KeyMode::Offer | KeyMode::Card) {
                     self.status = None;
@@ -448,6 +455,8 @@ impl App {
                     && self.textarea.input(key)
                 {
                     self.effect(Effect::SaveDraftSoon);
+                    self.effect(Effect::FindHints);
+                    return self.take_effects();
                 }
             }
         }
@@ -541,9 +550,13 @@ impl App {
         lines.iter().map(|l| l.chars().count()).sum::<usize>() + lines.len().saturating_sub(1)
     }
 
-    /// Whether the input box is full; says so when it is.
+    /// Whether the input box is full; says so when it is. Characters are
+    /// counted only when the bytes could be that many (each key of a long
+    /// draft would count them all).
     fn input_full(&mut self) -> bool {
-        let full = self.input_chars() >= MAX_DRAFT_CHARS;
+        let lines = self.textarea.lines();
+        let bytes = lines.iter().map(String::len).sum::<usize>() + lines.len().saturating_sub(1);
+        let full = bytes >= MAX_DRAFT_CHARS && self.input_chars() >= MAX_DRAFT_CHARS;
         if full {
             self.status = Some(format!(
                 "input full: at most {MAX_DRAFT_CHARS} characters — Enter commits, Esc keeps a draft"

@@ -24,6 +24,7 @@
 use std::io;
 use std::io::IsTerminal;
 use std::os::fd::{AsFd, OwnedFd};
+use std::pin::Pin;
 use std::time::Duration;
 
 use crossterm::event::{Event, EventStream};
@@ -57,12 +58,20 @@ pub enum TtyEvents {
         winch: Signal,
         /// When to ask crossterm again, after a quick "nothing".
         recheck: Option<tokio::time::Instant>,
+        /// The timer for `recheck`, moved rather than made anew each time.
+        timer: Pin<Box<tokio::time::Sleep>>,
     },
     /// crossterm's stream, where stdin cannot be watched.
     Stream(EventStream),
 }
 
 impl TtyEvents {
+    /// Whether a hang-up ends these events by itself: read on the loop's
+    /// thread, a closed terminal is seen when it becomes "readable".
+    pub fn sees_hang_up(&self) -> bool {
+        matches!(self, TtyEvents::Direct { .. })
+    }
+
     /// Events of the terminal on stdin.
     pub fn new() -> TtyEvents {
         Self::direct().unwrap_or_else(|| TtyEvents::Stream(EventStream::new()))
@@ -86,18 +95,20 @@ impl TtyEvents {
             input,
             winch,
             recheck: None,
+            timer: Box::pin(tokio::time::sleep(RECHECK)),
         })
     }
 
     /// The next event; None when the terminal is gone.
     pub async fn next(&mut self) -> Option<io::Result<Event>> {
-        let (input, winch, recheck) = match self {
+        let (input, winch, recheck, timer) = match self {
             TtyEvents::Stream(stream) => return stream.next().await,
             TtyEvents::Direct {
                 input,
                 winch,
                 recheck,
-            } => (input, winch, recheck),
+                timer,
+            } => (input, winch, recheck, timer),
         };
         // crossterm may hold events of a read it made: it is asked first on
         // every turn of the loop (after an event it gave, a tick, a report),
@@ -118,22 +129,35 @@ impl TtyEvents {
                 }
             }
             let due = *recheck;
+            if let Some(due) = due
+                && timer.deadline() != due
+            {
+                timer.as_mut().reset(due);
+            }
+            // The terminal first: a key is what someone waits to see.
             tokio::select! {
+                biased;
                 ready = input.readable() => {
                     let mut guard = match ready {
                         Ok(guard) => guard,
                         Err(e) => return Some(Err(e)),
                     };
-                    // A hung-up terminal stays "readable" with nothing to read.
-                    if guard.ready().is_read_closed() || !io::stdin().is_terminal() {
+                    if guard.ready().is_read_closed() {
                         return None;
                     }
-                    // Readiness left from a read crossterm made whole.
-                    // Readiness reported since this guard was taken is
-                    // kept (tokio compares ticks), so no key is missed.
-                    if let Ok(0) = rustix::io::ioctl_fionread(input.get_ref()) {
-                        guard.clear_ready();
-                        continue;
+                    // Readiness left from a read crossterm made whole, or a
+                    // hung-up terminal, which stays "readable" with nothing
+                    // to read. Readiness reported since this guard was taken
+                    // is kept (tokio compares ticks), so no key is missed.
+                    match rustix::io::ioctl_fionread(input.get_ref()) {
+                        Ok(n) if n > 0 => {}
+                        _ if !io::stdin().is_terminal() => return None,
+                        Ok(_) => {
+                            guard.clear_ready();
+                            continue;
+                        }
+                        // Let crossterm read it and say what is wrong.
+                        Err(_) => {}
                     }
                     match crossterm::event::poll(ASK) {
                         Ok(true) => {
@@ -147,7 +171,7 @@ impl TtyEvents {
                 }
                 // crossterm reads the resize from its own signal pipe.
                 _ = winch.recv() => ask = Some(ASK),
-                () = tokio::time::sleep_until(due.unwrap_or_else(tokio::time::Instant::now)), if due.is_some() => {
+                () = timer.as_mut(), if due.is_some() => {
                     *recheck = None;
                     ask = Some(ASK);
                 }

@@ -185,6 +185,9 @@ pub(crate) async fn run(
                 Effect::SaveDraftSoon => {
                     draft_due.get_or_insert_with(|| Instant::now() + crate::app::DRAFT_DELAY);
                 }
+                // Drawn in the same frame: a joined terminal's frames go out
+                // together after each batch of input.
+                Effect::FindHints => dirty |= app.find_hints().contains(&Effect::Draw),
                 Effect::Quit(_) => {
                     return farewell(app, &output, Why::Left, &inner.name).await;
                 }

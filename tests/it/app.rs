@@ -476,5 +476,39 @@ fn updates_return_their_journal_first_and_ask_for_the_draft_to_be_saved() {
     let effects = h
         .app
         .on_terminal(TermEvent::Key(KeyEvent::from(KeyCode::Char('z'))));
-    assert_eq!(effects, vec![Effect::Draw, Effect::SaveDraftSoon]);
+    assert_eq!(
+        effects,
+        vec![Effect::Draw, Effect::SaveDraftSoon, Effect::FindHints]
+    );
+}
+
+/// A typed character is drawn first; the language hints about the text
+/// follow (`FindHints`), and ask for a frame of their own only when they
+/// changed.
+#[test]
+fn typed_text_is_drawn_before_its_language_hints_are_looked_for() {
+    let mut h = Harness::new();
+    h.keys("a");
+    h.keys("the deploy was carele");
+    let effects = h
+        .app
+        .on_terminal(TermEvent::Key(KeyEvent::from(KeyCode::Char('s'))));
+    assert!(effects.contains(&Effect::FindHints), "{effects:?}");
+    let effects = h
+        .app
+        .on_terminal(TermEvent::Key(KeyEvent::from(KeyCode::Char('s'))));
+    assert!(effects.contains(&Effect::Draw) && effects.contains(&Effect::FindHints));
+    assert!(
+        h.app.language_hints().is_empty(),
+        "the frame of the typed key comes before the hints"
+    );
+    assert_eq!(h.app.find_hints(), vec![Effect::Draw], "a hint came");
+    assert_eq!(h.app.language_hints()[0].found, "careless");
+    assert_eq!(h.app.find_hints(), Vec::new(), "nothing new, no frame");
+    // Rubbed out, the hint goes with the next look.
+    let _ = h
+        .app
+        .on_terminal(TermEvent::Key(KeyEvent::from(KeyCode::Backspace)));
+    assert_eq!(h.app.find_hints(), vec![Effect::Draw]);
+    assert!(h.app.language_hints().is_empty());
 }

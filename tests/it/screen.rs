@@ -161,32 +161,39 @@ fn look(cell: Option<&vt100::Cell>) -> Option<(String, vt100::Color, vt100::Colo
 }
 
 /// Types `keys` on a terminal of `w` x `h`, drawing each frame with the
-/// painter as the event loop does; after every key the terminal must show
-/// what a whole redraw shows. Returns how each frame was drawn.
+/// painter as the event loop does (the frame, then the language hints of
+/// what was typed, then a frame again if they changed); after every frame
+/// the terminal must show what a whole redraw shows. Returns how each
+/// frame was drawn.
 fn type_and_compare(app: &mut App, w: u16, h: u16, keys: &[(KeyCode, KeyModifiers)]) -> Vec<Drawn> {
     let mut screen = Screen::new(w, h);
     let mut painter = Painter::new();
     let mut how = Vec::new();
-    let view = app.view(app.now());
-    how.push(painter.draw(&mut screen.term, &view).unwrap());
-    screen.show();
-    for (i, &(code, mods)) in keys.iter().enumerate() {
-        if !press(app, code, mods) {
-            continue;
-        }
+    let mut frame = |app: &App, what: &str| {
         let view = app.view(app.now());
         how.push(painter.draw(&mut screen.term, &view).unwrap());
         screen.show();
         let want = Screen::whole(app, w, h);
         if let Some((row, col)) = screen.differs(&want) {
             panic!(
-                "after key {i} ({code:?}) at {w}x{h}, drawn {:?}, row {row} column {col} differs ({:?} against {:?}): the terminal shows\n{}\nbut a whole frame is\n{}",
+                "{what} at {w}x{h}, drawn {:?}, row {row} column {col} differs ({:?} against {:?}): the terminal shows\n{}\nbut a whole frame is\n{}",
                 how.last(),
                 screen.vt.screen().cell(row, col),
                 want.vt.screen().cell(row, col),
                 screen.text(),
                 want.text()
             );
+        }
+    };
+    frame(app, "the first frame");
+    for (i, &(code, mods)) in keys.iter().enumerate() {
+        let effects = app.on_terminal(TermEvent::Key(KeyEvent::new(code, mods)));
+        let _ = journaled(&effects);
+        if effects.contains(&Effect::Draw) {
+            frame(app, &format!("after key {i} ({code:?})"));
+        }
+        if effects.contains(&Effect::FindHints) && app.find_hints().contains(&Effect::Draw) {
+            frame(app, &format!("after the hints of key {i} ({code:?})"));
         }
     }
     how

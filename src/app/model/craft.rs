@@ -5,7 +5,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::{App, AppMode};
+use super::{App, AppMode, Effect};
 use crate::app::keymap::Action;
 use crate::craft::language::{self, LanguageHint};
 use crate::meeting::{Command, Parsed, PersonId, PulseQuestion};
@@ -59,6 +59,17 @@ impl App {
     /// with the text, case-insensitively.
     pub fn picker_matches(&self) -> Vec<PersonId> {
         picker_matches(self.meeting(), &self.craft.picker)
+    }
+
+    /// Reads the language hints of the input again after text was typed
+    /// into it ([`Effect::FindHints`]); asks for a frame when they changed.
+    pub fn find_hints(&mut self) -> Vec<Effect> {
+        let before = std::mem::take(&mut self.craft.hints);
+        self.refresh_hints();
+        if self.craft.hints != before {
+            self.draw();
+        }
+        self.take_effects()
     }
 
     /// Reads the hints of the input again (after it changed).
