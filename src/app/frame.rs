@@ -1,19 +1,25 @@
 //! Drawing frames: whole, or, for a key typed into the input box, the
-//! input layer alone.
+//! input layer alone, or the rows of its text that changed.
 //!
 //! A whole frame draws every panel into ratatui's buffer and compares all
 //! of its cells (12,000 at 200x60) with the last frame's; a key typed into
 //! the input box changes only the box (and the language hints above it).
 //! While the rest of the frame stays as it was drawn ([`ui::Backdrop`]),
 //! the painter keeps that frame, draws the layer over it, and sends the
-//! terminal the cells of the layer that changed, as an editor sends only
-//! the typed character. The first whole frame after such keys is compared
-//! with what the terminal shows, so nothing it drew is lost.
+//! terminal the cells of the layer that changed. While the hints stay as
+//! they were too, the box's border, title and keys are as drawn, and a
+//! typed character changes one row of its text ([`ui::TextRows`]): the
+//! text area is drawn alone and only the rows that changed are compared
+//! and sent, as an editor sends the typed character. The first whole frame
+//! after such keys is compared with what the terminal shows, so nothing
+//! either drew is lost.
 
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 
+use crate::craft::language::LanguageHint;
 use crate::ui;
 
 /// How a frame was drawn.
@@ -23,6 +29,8 @@ pub enum Drawn {
     Whole,
     /// The input layer alone, over the last frame.
     Layer,
+    /// The rows of the input box's text that changed, over the last frame.
+    Rows,
 }
 
 /// Draws frames on a terminal, the input layer alone when that is enough.
@@ -30,8 +38,11 @@ pub enum Drawn {
 pub struct Painter {
     /// The last whole frame, while the input box is open.
     shown: Option<Shown>,
-    /// Where the input layer is drawn alone (kept for its memory).
+    /// Where the input layer, or the text area, is drawn alone (kept for
+    /// its memory).
     scratch: Buffer,
+    /// One row of the text area as drawn now (kept for its memory).
+    row: Buffer,
     /// The time on screen is old: the next frame is drawn whole.
     stale_time: bool,
 }
@@ -47,6 +58,45 @@ struct Shown {
     /// The layer was drawn since the whole frame: ratatui's last frame is
     /// not what the terminal shows.
     behind: bool,
+    /// The language hints the layer shows.
+    hints: Vec<LanguageHint>,
+    /// The rows of the box's text the band shows; None when they are not
+    /// drawn line by line.
+    text: Option<ui::TextRows>,
+    /// The rows of the text area as the terminal shows them, one buffer a
+    /// row (compared with a row as drawn, without copying the band's);
+    /// ahead of the band when `rows_ahead`.
+    rows: Vec<Buffer>,
+    /// Rows were drawn since the band was: the band's text area is old.
+    rows_ahead: bool,
+}
+
+impl Shown {
+    /// Reads the text rows from the band (after the band was drawn).
+    fn rows_from_band(&mut self) {
+        self.rows_ahead = false;
+        let Some(text) = &self.text else {
+            self.rows.clear();
+            return;
+        };
+        let area = text.area();
+        self.rows
+            .resize_with(usize::from(area.height), || Buffer::empty(Rect::ZERO));
+        for (y, row) in (area.top()..area.bottom()).zip(&mut self.rows) {
+            copy_rect(row, &self.band, Rect::new(area.x, y, area.width, 1));
+        }
+    }
+
+    /// Makes the band show the text rows drawn since it was drawn.
+    fn rows_into_band(&mut self) {
+        if std::mem::take(&mut self.rows_ahead) {
+            for row in &self.rows {
+                let at = self.band.index_of(row.area.x, row.area.y);
+                let w = row.content.len();
+                self.band.content[at..at + w].clone_from_slice(&row.content);
+            }
+        }
+    }
 }
 
 impl Painter {
@@ -78,32 +128,26 @@ impl Painter {
         let area = terminal.get_frame().area();
         let backdrop = ui::Backdrop::of(area, view);
         let stale_time = std::mem::take(&mut self.stale_time);
-        if let (Some(now), Some(shown)) = (&backdrop, &mut self.shown)
-            && !stale_time
-            && *now == shown.backdrop
-            && shown.frame.area == area
-        {
-            // The layer's rows are cleared and drawn whole, and are whole
-            // rows, so no wide character straddles their edges: ratatui's
-            // diff of the rows (which knows wide characters) is the diff
-            // of the frame.
-            self.scratch.resize(now.band());
-            self.scratch.reset();
-            ui::draw_layer(&mut self.scratch, now, view);
-            let changed = shown.band.diff(&self.scratch);
-            terminal.backend_mut().draw(changed.into_iter())?;
-            terminal.hide_cursor()?;
-            std::mem::swap(&mut shown.band, &mut self.scratch);
-            shown.behind = true;
-            return Ok(Drawn::Layer);
+        let same = matches!(
+            (&backdrop, &self.shown),
+            (Some(now), Some(shown)) if !stale_time && *now == shown.backdrop && shown.frame.area == area
+        );
+        if let (true, Some(now)) = (same, &backdrop) {
+            if let Some(drawn) = self.draw_rows(terminal, now, view)? {
+                return Ok(drawn);
+            }
+            if let Some(shown) = &mut self.shown {
+                return draw_layer(shown, &mut self.scratch, terminal, now, view);
+            }
         }
         if let Some(shown) = &mut self.shown
             && shown.behind
             && shown.frame.area == area
         {
             // Make ratatui's last frame the one on the terminal.
-            shown.frame.merge(&shown.band);
-            terminal.current_buffer_mut().clone_from(&shown.frame);
+            shown.rows_into_band();
+            copy_cells(&mut shown.frame, &shown.band, shown.band.area);
+            copy(terminal.current_buffer_mut(), &shown.frame);
             terminal.swap_buffers();
         }
         let done = terminal.draw(|f| ui::draw(f, view))?;
@@ -114,9 +158,19 @@ impl Painter {
                     frame: Buffer::empty(area),
                     band: Buffer::empty(backdrop.band()),
                     behind: false,
+                    hints: Vec::new(),
+                    text: None,
+                    rows: Vec::new(),
+                    rows_ahead: false,
                 });
-                shown.frame.clone_from(done.buffer);
-                shown.band = region(done.buffer, backdrop.band());
+                // Copied into the buffers kept (a new 12,000-cell buffer a
+                // frame was a fresh allocation, and its pages faulted in).
+                copy(&mut shown.frame, done.buffer);
+                copy_rect(&mut shown.band, done.buffer, backdrop.band());
+                shown.text = ui::TextRows::of(&backdrop, view);
+                shown.rows_from_band();
+                shown.hints.clear();
+                shown.hints.extend_from_slice(view.hints);
                 shown.backdrop = backdrop;
                 shown.behind = false;
                 Some(shown)
@@ -127,15 +181,117 @@ impl Painter {
     }
 }
 
-/// The cells of `rect` in `buf`.
-fn region(buf: &Buffer, rect: ratatui::layout::Rect) -> Buffer {
-    let rect = rect.intersection(buf.area);
-    let mut out = Buffer::empty(rect);
-    for y in rect.top()..rect.bottom() {
-        let from = buf.index_of(rect.x, y);
-        let to = out.index_of(rect.x, y);
-        let w = usize::from(rect.width);
-        out.content[to..to + w].clone_from_slice(&buf.content[from..from + w]);
+impl Painter {
+    /// Draws the rows of the box's text that changed, when nothing else
+    /// in the layer did (the backdrop is as shown); None when more did.
+    fn draw_rows<B: Backend>(
+        &mut self,
+        terminal: &mut Terminal<B>,
+        now: &ui::Backdrop,
+        view: &ui::View,
+    ) -> Result<Option<Drawn>, B::Error> {
+        let Some(shown) = &mut self.shown else {
+            return Ok(None);
+        };
+        if shown.hints.as_slice() != view.hints {
+            return Ok(None);
+        }
+        // Taken: whatever is drawn next says what the rows show.
+        let Some(text) = shown.text.take() else {
+            return Ok(None);
+        };
+        // The text area scrolls as it is drawn: drawn first, then its rows read.
+        self.scratch.resize(text.area());
+        self.scratch.reset();
+        ui::draw_text(&mut self.scratch, view);
+        let next = match ui::TextRows::of(now, view) {
+            Some(next) if next.area() == text.area() => next,
+            _ => return Ok(None),
+        };
+        for y in text.changed(&next) {
+            self.send_row(terminal, y)?;
+        }
+        terminal.hide_cursor()?;
+        if let Some(shown) = &mut self.shown {
+            shown.text = Some(next);
+            shown.behind = true;
+        }
+        Ok(Some(Drawn::Rows))
     }
-    out
+
+    /// Sends the row `y` of the text area just drawn (in `scratch`) where
+    /// it differs from the row the terminal shows, and keeps it as shown.
+    /// The text area lies inside the box's borders, so no wide character
+    /// straddles the row's ends: ratatui's diff of the row is the diff of
+    /// the frame there.
+    fn send_row<B: Backend>(&mut self, terminal: &mut Terminal<B>, y: u16) -> Result<(), B::Error> {
+        let Some(shown) = &mut self.shown else {
+            return Ok(());
+        };
+        let area = self.scratch.area;
+        let Some(on_screen) = shown.rows.get_mut(usize::from(y - area.y)) else {
+            return Ok(());
+        };
+        copy_rect(
+            &mut self.row,
+            &self.scratch,
+            Rect::new(area.x, y, area.width, 1),
+        );
+        ui::narrow_clusters(&mut self.row);
+        let changed = on_screen.diff(&self.row);
+        terminal.backend_mut().draw(changed.into_iter())?;
+        std::mem::swap(on_screen, &mut self.row);
+        shown.rows_ahead = true;
+        Ok(())
+    }
+}
+
+/// Draws the input layer alone over the last frame (`shown`, whose
+/// backdrop is the frame's), in `scratch`, and sends the cells that changed.
+fn draw_layer<B: Backend>(
+    shown: &mut Shown,
+    scratch: &mut Buffer,
+    terminal: &mut Terminal<B>,
+    now: &ui::Backdrop,
+    view: &ui::View,
+) -> Result<Drawn, B::Error> {
+    // The layer's rows are cleared and drawn whole, and are whole rows, so
+    // no wide character straddles their edges: ratatui's diff of the rows
+    // (which knows wide characters) is the diff of the frame.
+    shown.rows_into_band();
+    scratch.resize(now.band());
+    scratch.reset();
+    ui::draw_layer(scratch, now, view);
+    let changed = shown.band.diff(scratch);
+    terminal.backend_mut().draw(changed.into_iter())?;
+    terminal.hide_cursor()?;
+    std::mem::swap(&mut shown.band, scratch);
+    shown.behind = true;
+    shown.hints.clear();
+    shown.hints.extend_from_slice(view.hints);
+    shown.text = ui::TextRows::of(now, view);
+    shown.rows_from_band();
+    Ok(Drawn::Layer)
+}
+
+/// Makes `into` the cells of `rect` (inside `from`'s area) in `from`.
+fn copy_rect(into: &mut Buffer, from: &Buffer, rect: Rect) {
+    into.resize(rect);
+    copy_cells(into, from, rect);
+}
+
+/// Makes `into` a copy of `from`, in the memory it has.
+fn copy(into: &mut Buffer, from: &Buffer) {
+    into.area = from.area;
+    into.content.clone_from(&from.content);
+}
+
+/// Sets the cells of `rect` (which lies in both) in `into` to `from`'s.
+fn copy_cells(into: &mut Buffer, from: &Buffer, rect: Rect) {
+    let w = usize::from(rect.width);
+    for y in rect.top()..rect.bottom() {
+        let at = from.index_of(rect.x, y);
+        let to = into.index_of(rect.x, y);
+        into.content[to..to + w].clone_from_slice(&from.content[at..at + w]);
+    }
 }

@@ -52,6 +52,20 @@ pub fn height(purpose: InputPurpose, kind: SectionKind, textarea: &TextArea<'sta
     lines.clamp(TEXT_MIN, TEXT_MAX) + hint + 2
 }
 
+/// Where the text being typed goes inside the box's borders (`inner`):
+/// under the syntax line when the section has one.
+pub fn text_area(inner: Rect, purpose: InputPurpose, kind: SectionKind) -> Rect {
+    if syntax(purpose, kind).is_none() {
+        return inner;
+    }
+    Rect::new(
+        inner.x,
+        inner.y.saturating_add(1),
+        inner.width,
+        inner.height.saturating_sub(1),
+    )
+}
+
 /// The input box, with its title, hint and the text being typed.
 pub struct InputBox<'a> {
     /// What the screen is drawn from.
@@ -89,7 +103,6 @@ impl Widget for InputBox<'_> {
         if inner.is_empty() {
             return;
         }
-        let mut text_area = inner;
         if let Some(syntax) = syntax(purpose, kind) {
             let x = put(
                 buf,
@@ -110,13 +123,8 @@ impl Widget for InputBox<'_> {
                 inner.width.saturating_sub(used),
                 theme.field(),
             );
-            text_area = Rect::new(
-                inner.x,
-                inner.y.saturating_add(1),
-                inner.width,
-                inner.height.saturating_sub(1),
-            );
         }
+        let text_area = text_area(inner, purpose, kind);
         if !text_area.is_empty() {
             textarea.render(text_area, buf);
         }

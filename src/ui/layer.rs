@@ -5,8 +5,8 @@
 //! when the rest of the frame is the same, [`draw_layer`] draws the layer.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
-use ratatui::widgets::Widget;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::widgets::{Block, Widget};
 use ratatui_textarea::TextArea;
 
 use super::theme::Theme;
@@ -155,6 +155,119 @@ impl Backdrop {
     /// can differ from the last frame of the same backdrop.
     pub fn band(&self) -> Rect {
         self.layer.input.union(self.layer.hints)
+    }
+
+    /// Where the box's text area is drawn: inside its borders, under the
+    /// syntax line.
+    fn text_area(&self, view: &View) -> Rect {
+        let inner = Block::bordered().inner(self.layer.input);
+        input::text_area(inner, self.purpose, view.meeting.section().kind)
+    }
+}
+
+/// The rows of the input box's text as last drawn, each with what it
+/// shows: a piece of a line of the text (lines wrap), the cursor in it,
+/// a selection. Two draws of the same backdrop and hints whose rows are
+/// equal drew the same cells there, so a key that changed one row (a typed
+/// character) needs that row alone drawn and sent, as an editor sends the
+/// one cell.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TextRows {
+    /// The text area on screen.
+    area: Rect,
+    /// The row (of wrapped lines) and column of the text at the area's
+    /// top-left corner: where it scrolled to.
+    scroll: (u16, u16),
+    /// What each row of the area shows, top down.
+    rows: Vec<TextRow>,
+}
+
+/// What one row of the text area shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct TextRow {
+    /// The line of the text a piece of which is drawn there (lines wrap):
+    /// its number, its text, and the column the piece starts at; None
+    /// below the text.
+    line: Option<(usize, String, usize)>,
+    /// The cursor's column on this row, when it is on it.
+    cursor: Option<usize>,
+    /// The selection, when it touches this row's line.
+    selected: Option<((usize, usize), (usize, usize))>,
+}
+
+impl TextRows {
+    /// The text rows of `view`'s input box, drawn over `backdrop`, as the
+    /// last draw of the text area left them (the text area remembers where
+    /// it scrolled to when it is drawn, so this is read after drawing).
+    /// None where a row may show something else than a piece of a line: a
+    /// masked, numbered or aligned text, or none (the text area may show a
+    /// placeholder).
+    pub fn of(backdrop: &Backdrop, view: &View) -> Option<TextRows> {
+        let Mode::Input { textarea, .. } = view.mode else {
+            return None;
+        };
+        let plain = textarea.mask_char().is_none()
+            && textarea.line_number_style().is_none()
+            && textarea.alignment() == Alignment::Left
+            && !textarea.is_empty();
+        if !plain {
+            return None;
+        }
+        let area = backdrop.text_area(view);
+        let scroll = textarea.scroll_offset();
+        let cursor = textarea.screen_cursor();
+        let selection = textarea.selection_range();
+        let lines = textarea.lines();
+        let top = usize::from(scroll.0);
+        let height = usize::from(area.height);
+        // Where each row starts in the text; rows past the last clamp to
+        // the last row's start.
+        let starts: Vec<(usize, usize)> = (top..top + height)
+            .map(|row| {
+                let at = textarea.screen_to_data(row, 0);
+                (at.0, at.1)
+            })
+            .collect();
+        // The area's top row is a row of the text; a row that starts where
+        // the one above it does is past the text's end.
+        let past_end = |i: usize| i > 0 && starts[i] == starts[i - 1];
+        let rows = (0..height)
+            .map(|i| {
+                if past_end(i) {
+                    return TextRow::default();
+                }
+                let (line, from) = starts[i];
+                TextRow {
+                    line: lines.get(line).map(|l| (line, l.clone(), from)),
+                    cursor: (cursor.row == top + i).then_some(cursor.col),
+                    selected: selection.filter(|((r0, _), (r1, _))| (*r0..=*r1).contains(&line)),
+                }
+            })
+            .collect();
+        Some(TextRows { area, scroll, rows })
+    }
+    /// The text area on screen.
+    pub fn area(&self) -> Rect {
+        self.area
+    }
+
+    /// The rows of the screen (`y`) that may differ between a frame drawn
+    /// with `self` and one drawn with `next`: every row when the text
+    /// area moved or scrolled.
+    pub fn changed<'a>(&'a self, next: &'a TextRows) -> impl Iterator<Item = u16> + 'a {
+        let all = self.area != next.area || self.scroll != next.scroll;
+        let rows = self.area.top()..self.area.bottom();
+        rows.zip(self.rows.iter().zip(&next.rows))
+            .filter(move |(_, (a, b))| all || a != b)
+            .map(|(y, _)| y)
+    }
+}
+
+/// Draws the text being typed alone into `buf`, whose area is the text
+/// area of [`TextRows::area`], as the input box draws it there.
+pub fn draw_text(buf: &mut Buffer, view: &View) {
+    if let Mode::Input { textarea, .. } = view.mode {
+        textarea.render(buf.area, buf);
     }
 }
 

@@ -27,7 +27,8 @@ use ratatui_textarea::TextArea;
 
 use crate::meeting::Meeting;
 pub use help::HELP_PAGES;
-pub use layer::{Backdrop, draw_layer};
+pub use layer::{Backdrop, TextRows, draw_layer, draw_text};
+pub use paint::narrow_clusters;
 pub use room::{Mine, RoomView};
 use section::Part;
 use theme::Theme;

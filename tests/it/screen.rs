@@ -238,10 +238,16 @@ fn typing_redraws_only_the_input_box_and_the_terminal_shows_the_whole_frame() {
         keys.extend(chars("draft"));
         keys.push((KeyCode::Esc, KeyModifiers::NONE));
         let how = type_and_compare(&mut app, w, h, &keys);
-        let layer = how.iter().filter(|d| **d == Drawn::Layer).count();
+        let short = how.iter().filter(|d| **d != Drawn::Whole).count();
         assert!(
-            layer >= 40,
-            "most typed keys redraw the box alone at {w}x{h}: {layer} of {} frames",
+            short >= 40,
+            "most typed keys redraw the box alone at {w}x{h}: {short} of {} frames",
+            how.len()
+        );
+        let rows = how.iter().filter(|d| **d == Drawn::Rows).count();
+        assert!(
+            rows >= 30,
+            "most typed characters redraw the row they changed alone at {w}x{h}: {rows} of {} frames",
             how.len()
         );
         assert_eq!(
@@ -250,6 +256,39 @@ fn typing_redraws_only_the_input_box_and_the_terminal_shows_the_whole_frame() {
             "leaving the box draws it all"
         );
     }
+}
+
+#[test]
+fn a_long_wrapped_text_edited_in_the_middle_and_scrolled_shows_what_a_whole_frame_shows() {
+    let words = "the deploy of build 4127 went out at 13:58 and checkout latency rose; ";
+    let mut app = app();
+    let mut keys = vec![(KeyCode::Char('a'), KeyModifiers::NONE)];
+    // Two lines that wrap over several rows each (78 columns of text).
+    keys.extend(chars(&words.repeat(3)));
+    keys.push((KeyCode::Enter, KeyModifiers::ALT));
+    keys.extend(chars(&words.repeat(2)));
+    // Back into the middle of a wrapped line: what follows wraps anew.
+    keys.push((KeyCode::Up, KeyModifiers::NONE));
+    keys.extend([(KeyCode::Left, KeyModifiers::NONE); 30]);
+    keys.extend(chars("pushes words on "));
+    keys.extend([(KeyCode::Backspace, KeyModifiers::NONE); 20]);
+    keys.extend([(KeyCode::Delete, KeyModifiers::NONE); 3]);
+    // More lines than the box shows: the text scrolls, then back up.
+    keys.push((KeyCode::End, KeyModifiers::CONTROL));
+    for n in 0..10 {
+        keys.push((KeyCode::Enter, KeyModifiers::ALT));
+        keys.extend(chars(&format!("{n} 出 e\u{301}")));
+    }
+    keys.extend([(KeyCode::Up, KeyModifiers::NONE); 16]);
+    keys.extend(chars("top"));
+    keys.extend([(KeyCode::Down, KeyModifiers::NONE); 16]);
+    let how = type_and_compare(&mut app, 80, 24, &keys);
+    let rows = how.iter().filter(|d| **d == Drawn::Rows).count();
+    assert!(
+        rows >= 250,
+        "typing and moving redraw the changed rows alone: {rows} of {} frames",
+        how.len()
+    );
 }
 
 #[test]
