@@ -31,6 +31,12 @@ pub enum Drawn {
     Layer,
     /// The rows of the input box's text that changed, over the last frame.
     Rows,
+    /// A character typed at the end of a line, echoed before the text area
+    /// was drawn; the text area agreed with it.
+    Echo,
+    /// As [`Drawn::Echo`], but the text area drew those cells otherwise,
+    /// and what it drew was sent after the echo (an echo that guessed wrong).
+    EchoCorrected,
 }
 
 /// Draws frames on a terminal, the input layer alone when that is enough.
@@ -200,6 +206,12 @@ impl Painter {
         let Some(text) = shown.text.take() else {
             return Ok(None);
         };
+        // A character typed at the end of a line is sent first, as an editor
+        // echoes it; the text area drawn next checks it, cell by cell.
+        let echoed = match text.typed_at_end(view) {
+            Some((x, y, c)) => self.echo(terminal, x, y, c)?,
+            None => false,
+        };
         // The text area scrolls as it is drawn: drawn first, then its rows read.
         self.scratch.resize(text.area());
         self.scratch.reset();
@@ -208,15 +220,23 @@ impl Painter {
             Some(next) if next.area() == text.area() => next,
             _ => return Ok(None),
         };
+        let mut sent = false;
         for y in text.changed(&next) {
-            self.send_row(terminal, y)?;
+            sent |= self.send_row(terminal, y)?;
         }
-        terminal.hide_cursor()?;
+        // Nothing more to send after an echo the text area agrees with.
+        if sent || !echoed {
+            terminal.hide_cursor()?;
+        }
         if let Some(shown) = &mut self.shown {
             shown.text = Some(next);
             shown.behind = true;
         }
-        Ok(Some(Drawn::Rows))
+        Ok(Some(match (echoed, sent) {
+            (false, _) => Drawn::Rows,
+            (true, false) => Drawn::Echo,
+            (true, true) => Drawn::EchoCorrected,
+        }))
     }
 
     /// Sends the row `y` of the text area just drawn (in `scratch`) where
@@ -224,13 +244,18 @@ impl Painter {
     /// The text area lies inside the box's borders, so no wide character
     /// straddles the row's ends: ratatui's diff of the row is the diff of
     /// the frame there.
-    fn send_row<B: Backend>(&mut self, terminal: &mut Terminal<B>, y: u16) -> Result<(), B::Error> {
+    /// Whether any cell was sent.
+    fn send_row<B: Backend>(
+        &mut self,
+        terminal: &mut Terminal<B>,
+        y: u16,
+    ) -> Result<bool, B::Error> {
         let Some(shown) = &mut self.shown else {
-            return Ok(());
+            return Ok(false);
         };
         let area = self.scratch.area;
         let Some(on_screen) = shown.rows.get_mut(usize::from(y - area.y)) else {
-            return Ok(());
+            return Ok(false);
         };
         copy_rect(
             &mut self.row,
@@ -239,10 +264,45 @@ impl Painter {
         );
         ui::narrow_clusters(&mut self.row);
         let changed = on_screen.diff(&self.row);
+        let sent = !changed.is_empty();
         terminal.backend_mut().draw(changed.into_iter())?;
         std::mem::swap(on_screen, &mut self.row);
         shown.rows_ahead = true;
-        Ok(())
+        Ok(sent)
+    }
+
+    /// Sends `c` typed at (`x`, `y`), where the cursor was, in the style of
+    /// the cell before it, and the cursor one cell on (see
+    /// [`ui::TextRows::typed_at_end`]), and keeps them as shown; whether it
+    /// did (the row is where it should be).
+    fn echo<B: Backend>(
+        &mut self,
+        terminal: &mut Terminal<B>,
+        x: u16,
+        y: u16,
+        c: char,
+    ) -> Result<bool, B::Error> {
+        let Some(shown) = &mut self.shown else {
+            return Ok(false);
+        };
+        let Some(row) = shown.rows.iter_mut().find(|r| r.area.y == y) else {
+            return Ok(false);
+        };
+        let at = usize::from(x.saturating_sub(row.area.x));
+        if at == 0 || at + 1 >= row.content.len() {
+            return Ok(false);
+        }
+        let mut typed = row.content[at - 1].clone();
+        typed.set_char(c);
+        let cursor = row.content[at].clone();
+        terminal
+            .backend_mut()
+            .draw([(x, y, &typed), (x + 1, y, &cursor)].into_iter())?;
+        terminal.hide_cursor()?;
+        row.content[at] = typed;
+        row.content[at + 1] = cursor;
+        shown.rows_ahead = true;
+        Ok(true)
     }
 }
 

@@ -246,6 +246,62 @@ impl TextRows {
             .collect();
         Some(TextRows { area, scroll, rows })
     }
+
+    /// The character typed at the end of a line if that is all that
+    /// changed in `view`'s text since these rows were drawn, with where it
+    /// goes on screen (column, row). Only a plain case counts: a line of
+    /// ASCII shown whole on one row, not scrolled sideways, with room after
+    /// it for the cursor, no selection, the cursor at its end, a visible
+    /// ASCII character added.
+    /// The text area then draws the character where the cursor was, in the
+    /// style of the character before it, and the cursor one cell on.
+    pub fn typed_at_end(&self, view: &View) -> Option<(u16, u16, char)> {
+        let Mode::Input { textarea, .. } = view.mode else {
+            return None;
+        };
+        if textarea.selection_range().is_some() || self.scroll.1 != 0 {
+            return None;
+        }
+        let (i, row) = self
+            .rows
+            .iter()
+            .enumerate()
+            .find(|(_, r)| r.cursor.is_some())?;
+        let (index, before, from) = row.line.as_ref()?;
+        let col = row.cursor?;
+        let whole = *from == 0
+            && self
+                .rows
+                .get(i + 1)
+                .is_none_or(|next| next.line.as_ref().is_none_or(|(n, _, _)| n != index));
+        let now = textarea.lines().get(*index)?;
+        let typed = now.strip_prefix(before.as_str())?;
+        let mut chars = typed.chars();
+        let (Some(c), None) = (chars.next(), chars.next()) else {
+            return None;
+        };
+        let at_end = col == before.len()
+            && textarea.cursor() == ratatui_textarea::DataCursor(*index, col + 1);
+        let room = col + 2 < usize::from(self.area.width);
+        let plain = before.is_ascii() && c.is_ascii_graphic() && col > 0 && !self.selected_any();
+        if !(whole
+            && at_end
+            && room
+            && plain
+            && textarea.screen_cursor().row == usize::from(self.scroll.0) + i)
+        {
+            return None;
+        }
+        let x = self.area.x.checked_add(u16::try_from(col).ok()?)?;
+        let y = self.area.y.checked_add(u16::try_from(i).ok()?)?;
+        Some((x, y, c))
+    }
+
+    /// Whether any row showed a selection.
+    fn selected_any(&self) -> bool {
+        self.rows.iter().any(|r| r.selected.is_some())
+    }
+
     /// The text area on screen.
     pub fn area(&self) -> Rect {
         self.area

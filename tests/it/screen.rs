@@ -199,6 +199,16 @@ fn type_and_compare(app: &mut App, w: u16, h: u16, keys: &[(KeyCode, KeyModifier
     how
 }
 
+/// At least `least` characters typed at the end of a line were echoed
+/// before the text area was drawn, and the text area drew every one of
+/// them as echoed.
+fn echoes_agree(how: &[Drawn], least: usize) {
+    let echoed = how.iter().filter(|d| **d == Drawn::Echo).count();
+    let wrong = how.iter().filter(|d| **d == Drawn::EchoCorrected).count();
+    assert_eq!(wrong, 0, "an echo the text area drew otherwise: {how:?}");
+    assert!(echoed >= least, "{echoed} echoes: {how:?}");
+}
+
 fn chars(s: &str) -> Vec<(KeyCode, KeyModifiers)> {
     s.chars()
         .map(|c| (KeyCode::Char(c), KeyModifiers::NONE))
@@ -244,12 +254,16 @@ fn typing_redraws_only_the_input_box_and_the_terminal_shows_the_whole_frame() {
             "most typed keys redraw the box alone at {w}x{h}: {short} of {} frames",
             how.len()
         );
-        let rows = how.iter().filter(|d| **d == Drawn::Rows).count();
+        let rows = how
+            .iter()
+            .filter(|d| matches!(d, Drawn::Rows | Drawn::Echo))
+            .count();
         assert!(
             rows >= 30,
             "most typed characters redraw the row they changed alone at {w}x{h}: {rows} of {} frames",
             how.len()
         );
+        echoes_agree(&how, 20);
         assert_eq!(
             how.last(),
             Some(&Drawn::Whole),
@@ -283,7 +297,11 @@ fn a_long_wrapped_text_edited_in_the_middle_and_scrolled_shows_what_a_whole_fram
     keys.extend(chars("top"));
     keys.extend([(KeyCode::Down, KeyModifiers::NONE); 16]);
     let how = type_and_compare(&mut app, 80, 24, &keys);
-    let rows = how.iter().filter(|d| **d == Drawn::Rows).count();
+    echoes_agree(&how, 100);
+    let rows = how
+        .iter()
+        .filter(|d| matches!(d, Drawn::Rows | Drawn::Echo))
+        .count();
     assert!(
         rows >= 250,
         "typing and moving redraw the changed rows alone: {rows} of {} frames",
