@@ -97,9 +97,7 @@ impl Shown {
     fn rows_into_band(&mut self) {
         if std::mem::take(&mut self.rows_ahead) {
             for row in &self.rows {
-                let at = self.band.index_of(row.area.x, row.area.y);
-                let w = row.content.len();
-                self.band.content[at..at + w].clone_from_slice(&row.content);
+                copy_cells(&mut self.band, row, row.area);
             }
         }
     }
@@ -240,11 +238,10 @@ impl Painter {
     }
 
     /// Sends the row `y` of the text area just drawn (in `scratch`) where
-    /// it differs from the row the terminal shows, and keeps it as shown.
-    /// The text area lies inside the box's borders, so no wide character
-    /// straddles the row's ends: ratatui's diff of the row is the diff of
-    /// the frame there.
-    /// Whether any cell was sent.
+    /// it differs from the row the terminal shows, and keeps it as shown;
+    /// whether any cell was sent. The text area lies inside the box's
+    /// borders, so no wide character straddles the row's ends: ratatui's
+    /// diff of the row is the diff of the frame there.
     fn send_row<B: Backend>(
         &mut self,
         terminal: &mut Terminal<B>,
@@ -254,7 +251,10 @@ impl Painter {
             return Ok(false);
         };
         let area = self.scratch.area;
-        let Some(on_screen) = shown.rows.get_mut(usize::from(y - area.y)) else {
+        let Some(on_screen) = y
+            .checked_sub(area.y)
+            .and_then(|i| shown.rows.get_mut(usize::from(i)))
+        else {
             return Ok(false);
         };
         copy_rect(
@@ -297,7 +297,7 @@ impl Painter {
         let cursor = row.content[at].clone();
         terminal
             .backend_mut()
-            .draw([(x, y, &typed), (x + 1, y, &cursor)].into_iter())?;
+            .draw([(x, y, &typed), (x.saturating_add(1), y, &cursor)].into_iter())?;
         terminal.hide_cursor()?;
         row.content[at] = typed;
         row.content[at + 1] = cursor;
@@ -334,9 +334,9 @@ fn draw_layer<B: Backend>(
     Ok(Drawn::Layer)
 }
 
-/// Makes `into` the cells of `rect` (inside `from`'s area) in `from`.
+/// Makes `into` the cells of `rect` in `from` (where it lies in `from`).
 fn copy_rect(into: &mut Buffer, from: &Buffer, rect: Rect) {
-    into.resize(rect);
+    into.resize(rect.intersection(from.area));
     copy_cells(into, from, rect);
 }
 
@@ -346,8 +346,9 @@ fn copy(into: &mut Buffer, from: &Buffer) {
     into.content.clone_from(&from.content);
 }
 
-/// Sets the cells of `rect` (which lies in both) in `into` to `from`'s.
+/// Sets the cells of `rect` in `into` to `from`'s (where it lies in both).
 fn copy_cells(into: &mut Buffer, from: &Buffer, rect: Rect) {
+    let rect = rect.intersection(from.area).intersection(into.area);
     let w = usize::from(rect.width);
     for y in rect.top()..rect.bottom() {
         let at = from.index_of(rect.x, y);
