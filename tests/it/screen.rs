@@ -19,6 +19,8 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
+use crate::ui::text;
+
 /// The facilitator's app on the default agenda, with five people.
 fn app() -> App {
     app_and_clock().0
@@ -73,17 +75,6 @@ fn whole(app: &App, w: u16, h: u16) -> Buffer {
     let view = app.view(app.now());
     t.draw(|f| ui::draw(f, &view)).unwrap();
     t.backend().buffer().clone()
-}
-
-fn text(buf: &Buffer) -> String {
-    let mut s = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            s.push_str(buf[(x, y)].symbol());
-        }
-        s.push('\n');
-    }
-    s
 }
 
 /// A terminal emulator fed what the app writes: the test looks at what a
@@ -199,6 +190,14 @@ fn type_and_compare(app: &mut App, w: u16, h: u16, keys: &[(KeyCode, KeyModifier
     how
 }
 
+/// Frames that drew only the rows of the box's text that changed (echoed
+/// or not).
+fn rows_alone(how: &[Drawn]) -> usize {
+    how.iter()
+        .filter(|d| matches!(d, Drawn::Rows | Drawn::Echo))
+        .count()
+}
+
 /// At least `least` characters typed at the end of a line were echoed
 /// before the text area was drawn, and the text area drew every one of
 /// them as echoed.
@@ -254,10 +253,7 @@ fn typing_redraws_only_the_input_box_and_the_terminal_shows_the_whole_frame() {
             "most typed keys redraw the box alone at {w}x{h}: {short} of {} frames",
             how.len()
         );
-        let rows = how
-            .iter()
-            .filter(|d| matches!(d, Drawn::Rows | Drawn::Echo))
-            .count();
+        let rows = rows_alone(&how);
         assert!(
             rows >= 30,
             "most typed characters redraw the row they changed alone at {w}x{h}: {rows} of {} frames",
@@ -298,10 +294,7 @@ fn a_long_wrapped_text_edited_in_the_middle_and_scrolled_shows_what_a_whole_fram
     keys.extend([(KeyCode::Down, KeyModifiers::NONE); 16]);
     let how = type_and_compare(&mut app, 80, 24, &keys);
     echoes_agree(&how, 100);
-    let rows = how
-        .iter()
-        .filter(|d| matches!(d, Drawn::Rows | Drawn::Echo))
-        .count();
+    let rows = rows_alone(&how);
     assert!(
         rows >= 250,
         "typing and moving redraw the changed rows alone: {rows} of {} frames",

@@ -249,7 +249,8 @@ fn render(view: &View, w: u16, h: u16) -> Terminal<TestBackend> {
     t
 }
 
-fn text(buf: &Buffer) -> String {
+/// A buffer's symbols, a line per row (the frame as text).
+pub(crate) fn text(buf: &Buffer) -> String {
     let mut s = String::new();
     for y in 0..buf.area.height {
         for x in 0..buf.area.width {
